@@ -1,0 +1,62 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * A set of generated files, built completely in memory and then written all at once:
+ * every file goes to a temp file first and is renamed into place only when all temp files
+ * exist, so a failure never leaves a half-written tree. Files that are unchanged are not
+ * touched; files under an owned directory that the set no longer holds are removed.
+ */
+export class FileSet {
+  private readonly files = new Map<string, string>();
+
+  /** Adds `content` at `relativePath` (posix separators, relative to the root). */
+  public add(relativePath: string, content: string): void {
+    if (this.files.has(relativePath)) {
+      throw new Error(`internal error: two generated files at ${relativePath}`);
+    }
+    this.files.set(relativePath, content);
+  }
+
+  /** The generated files, sorted by path. */
+  public entries(): [string, string][] {
+    return [...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * Writes the set below `rootDir`. `ownedDirs` (relative) are entirely generated: whatever
+   * they hold that the set does not is stale and removed.
+   */
+  public commit(rootDir: string, ownedDirs: readonly string[]): void {
+    const pending: [string, string][] = [];
+    try {
+      for (const [relativePath, content] of this.entries()) {
+        const target = path.join(rootDir, relativePath);
+        if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === content) continue;
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        const tmp = `${target}.tmp-${process.pid}`;
+        fs.writeFileSync(tmp, content);
+        pending.push([tmp, target]);
+      }
+    } catch (error) {
+      for (const [tmp] of pending) fs.rmSync(tmp, { force: true });
+      throw error;
+    }
+    for (const [tmp, target] of pending) fs.renameSync(tmp, target);
+    for (const dir of ownedDirs) this.removeStale(rootDir, dir);
+  }
+
+  private removeStale(rootDir: string, relativeDir: string): void {
+    const dir = path.join(rootDir, relativeDir);
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const relative = path.posix.join(relativeDir, entry.name);
+      if (entry.isDirectory()) {
+        this.removeStale(rootDir, relative);
+        if (fs.readdirSync(path.join(rootDir, relative)).length === 0) fs.rmdirSync(path.join(rootDir, relative));
+      } else if (!this.files.has(relative)) {
+        fs.rmSync(path.join(rootDir, relative));
+      }
+    }
+  }
+}

@@ -1,0 +1,331 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { Environment } from './environment';
+import { ResolvedResources, ResourceOverride, resolveResources } from './resources';
+import { Scaling } from './scaling';
+import { checkDnsLabel, checkMinimum, checkPort, checkQuantity, checkVariables, StagecraftError } from './validation';
+
+/** What one service changes in one environment, on top of the environment table. */
+export interface ServiceOverride {
+  /**
+   * Replica count or autoscaling bounds for this service only.
+   * @default - the environment's scaling
+   */
+  readonly scaling?: Scaling;
+  /**
+   * CPU and memory for this service only, field by field.
+   * @default - the environment's resources
+   */
+  readonly resources?: ResourceOverride;
+  /**
+   * Extra or replaced environment variables for this service only.
+   * @default {}
+   */
+  readonly variables?: Record<string, string>;
+}
+
+/** Props of a `Microservice`. */
+export interface MicroserviceProps {
+  /**
+   * Image repository without tag or digest (e.g. `craftista/catalogue`). Tags belong to the
+   * overlays: promotion moves them, constructs never see them.
+   */
+  readonly image: string;
+  /** Container port the service listens on; the Service exposes the same port. */
+  readonly port: number;
+  /**
+   * Tag written to an overlay that has none yet (a new service or a new environment).
+   * Once an overlay holds a tag, synth keeps it; only promotion changes it.
+   */
+  readonly initialTag: string;
+  /**
+   * `app.kubernetes.io/component` label.
+   * @default 'backend'
+   */
+  readonly component?: string;
+  /**
+   * HTTP path of the liveness and readiness probes.
+   * @default '/health'
+   */
+  readonly healthPath?: string;
+  /**
+   * Seconds before the first liveness probe (slow-starting runtimes such as the JVM need more).
+   * @default 10
+   */
+  readonly livenessInitialDelaySeconds?: number;
+  /**
+   * Environment variables that are the same in every environment.
+   * @default {}
+   */
+  readonly variables?: Record<string, string>;
+  /**
+   * What this service connects to, keyed by the environment variable that carries the
+   * endpoint's URL (e.g. `{ PRODUCTS_API_BASE_URI: catalogue }` sets
+   * `PRODUCTS_API_BASE_URI=http://catalogue:5000`). Each is also an allowed network edge.
+   * @default {}
+   */
+  readonly connections?: Record<string, IEndpoint>;
+  /**
+   * Per-environment exceptions to the environment table, keyed by environment name.
+   * @default {}
+   */
+  readonly overrides?: Record<string, ServiceOverride>;
+  /**
+   * Container command (entrypoint).
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Container arguments.
+   * @default - the image's command
+   */
+  readonly args?: string[];
+  /**
+   * Numeric user and group the container runs as (non-root).
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * Writable directories, each an emptyDir, since the root filesystem is read-only.
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+}
+
+/** The settings a service resolves to in one environment. */
+export interface ServiceSettings {
+  /** Replica count or autoscaling bounds. */
+  readonly scaling: Scaling;
+  /** Container requests and limits. */
+  readonly resources: ResolvedResources;
+  /** Every environment variable the container sees, sorted by name. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** Only the variables the environment adds or changes over the base. */
+  readonly environmentVariables: Readonly<Record<string, string>>;
+}
+
+/** Anything that exposes a reachable endpoint to the services that connect to it. */
+export interface IEndpoint {
+  /** Stable name, also the Service's DNS name in the namespace. */
+  readonly name: string;
+  /** Port clients connect to. */
+  readonly port: number;
+  /** URL clients use (e.g. `http://catalogue:5000`). */
+  readonly url: string;
+  /** Labels that select the pods behind the endpoint (for network policies). */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+}
+
+const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+/**
+ * A stateless HTTP service: Deployment, Service, ConfigMap and ServiceAccount in its base,
+ * plus a PodDisruptionBudget component that environments opt into. The pod is locked down
+ * for the `restricted` Pod Security Standard: non-root, read-only root filesystem, no
+ * privilege escalation, every capability dropped, RuntimeDefault seccomp, no API token.
+ */
+export class Microservice extends Construct implements IEndpoint {
+  /** Service name: the Deployment, Service, ConfigMap and ServiceAccount are all called this. */
+  public readonly name: string;
+  /** Image repository, without tag. */
+  public readonly image: string;
+  /** Container and Service port. */
+  public readonly port: number;
+  /** Tag for overlays that do not hold one yet. */
+  public readonly initialTag: string;
+  /** `app.kubernetes.io/component`. */
+  public readonly component: string;
+  /** Probe path. */
+  public readonly healthPath: string;
+  /** What this service connects to, by the variable that carries the URL. */
+  public readonly connections: Readonly<Record<string, IEndpoint>>;
+  /** Per-environment exceptions. */
+  public readonly overrides: Readonly<Record<string, ServiceOverride>>;
+  /** The base manifests (`dist/<name>/`). */
+  public readonly base: Chart;
+  /** The PodDisruptionBudget component (`dist/<name>/components/pdb/`). */
+  public readonly disruptionBudget: Chart;
+  /** Labels that select this service's pods. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  private readonly baseVariables: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: MicroserviceProps) {
+    super(scope, uniqueId(scope, id));
+    const path = this.node.path;
+    checkDnsLabel(path, 'service name', id);
+    if (!IMAGE_REPOSITORY.test(props.image)) {
+      throw new StagecraftError(
+        path,
+        `image must be a repository without tag or digest (e.g. craftista/catalogue), got ${JSON.stringify(props.image)}`,
+      );
+    }
+    checkPort(path, 'port', props.port);
+    checkVariables(path, props.variables ?? {});
+    this.name = id;
+    this.image = props.image;
+    this.port = props.port;
+    this.initialTag = props.initialTag;
+    this.component = props.component ?? 'backend';
+    this.healthPath = props.healthPath ?? '/health';
+    this.connections = props.connections ?? {};
+    this.overrides = props.overrides ?? {};
+    const runAsUser = props.runAsUser ?? 10001;
+    checkMinimum(path, 'runAsUser', runAsUser, 1);
+    const livenessDelay = props.livenessInitialDelaySeconds ?? 10;
+    checkMinimum(path, 'livenessInitialDelaySeconds', livenessDelay, 0);
+    for (const [env, override] of Object.entries(this.overrides)) {
+      override.scaling?.validate(`${path}/overrides/${env}`);
+      checkVariables(`${path}/overrides/${env}`, override.variables ?? {});
+      for (const [field, value] of Object.entries(override.resources ?? {})) {
+        checkQuantity(`${path}/overrides/${env}`, `resources.${field}`, value);
+      }
+    }
+
+    const partOf = scope.node.id;
+    this.selectorLabels = { 'app.kubernetes.io/name': id, 'app.kubernetes.io/part-of': partOf };
+    const labels = {
+      ...this.selectorLabels,
+      'app.kubernetes.io/component': this.component,
+      'app.kubernetes.io/managed-by': 'stagecraft',
+    };
+    const metadata = { name: id, labels };
+    checkVariables(path, Object.fromEntries(Object.entries(this.connections).map(([k, e]) => [k, e.url])));
+    this.baseVariables = {
+      ...Object.fromEntries(Object.entries(this.connections).map(([variable, endpoint]) => [variable, endpoint.url])),
+      ...props.variables,
+    };
+
+    this.base = new Chart(this, 'base', { disableResourceNameHashes: true });
+    new k8s.KubeServiceAccount(this.base, 'service-account', { metadata, automountServiceAccountToken: false });
+    new k8s.KubeConfigMap(this.base, 'config', { metadata, data: sortKeys(this.baseVariables) });
+    new k8s.KubeService(this.base, 'service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+    const writablePaths = props.writablePaths ?? ['/tmp'];
+    const volumes = writablePaths.map((mountPath, i) => ({ name: `writable-${i}`, mountPath }));
+    const probe = (initialDelaySeconds: number) => ({
+      httpGet: { path: this.healthPath, port: k8s.IntOrString.fromString('http') },
+      initialDelaySeconds,
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    });
+    new k8s.KubeDeployment(this.base, 'deployment', {
+      metadata,
+      spec: {
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selectorLabels },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+        },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: id,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser,
+              runAsGroup: runAsUser,
+              fsGroup: runAsUser,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: id,
+                image: this.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: props.command,
+                args: props.args,
+                ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+                envFrom: [{ configMapRef: { name: id } }],
+                livenessProbe: probe(livenessDelay),
+                readinessProbe: probe(0),
+                securityContext: {
+                  runAsNonRoot: true,
+                  readOnlyRootFilesystem: true,
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  capabilities: { drop: ['ALL'] },
+                },
+                volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+              },
+            ],
+            volumes: volumes.map((v) => ({ name: v.name, emptyDir: {} })),
+          },
+        },
+      },
+    });
+
+    this.disruptionBudget = new Chart(this, 'pdb', { disableResourceNameHashes: true });
+    new k8s.KubePodDisruptionBudget(this.disruptionBudget, 'budget', {
+      metadata,
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+    });
+  }
+
+  /** In-namespace URL of this service, e.g. `http://catalogue:5000`. */
+  public get url(): string {
+    return `http://${this.name}:${this.port}`;
+  }
+
+  /** Checks that every override names an environment of `environments`. */
+  public checkOverrides(environments: readonly Environment[]): void {
+    const names = environments.map((e) => e.name);
+    for (const env of Object.keys(this.overrides)) {
+      if (!names.includes(env)) {
+        throw new StagecraftError(
+          this.node.path,
+          `override for unknown environment ${JSON.stringify(env)}; allowed: ${names.join(', ')}`,
+        );
+      }
+    }
+  }
+
+  /** What this service resolves to in `env`: table values, then this service's override. */
+  public settingsFor(env: Environment): ServiceSettings {
+    const override = this.overrides[env.name] ?? {};
+    const path = `${this.node.path}/overrides/${env.name}`;
+    const environmentVariables = sortKeys({
+      ...env.variables,
+      ...env.serviceVariables[this.name],
+      ...override.variables,
+    });
+    return {
+      scaling: override.scaling ?? env.scaling,
+      resources: resolveResources(path, env.resources, override.resources),
+      variables: sortKeys({ ...this.baseVariables, ...environmentVariables }),
+      environmentVariables,
+    };
+  }
+
+  /** The base manifests, in a stable order. */
+  public baseManifests(): ApiObjectJson[] {
+    return this.base.toJson();
+  }
+}
+
+/** A synthesized Kubernetes object. */
+export type ApiObjectJson = { apiVersion: string; kind: string; metadata: { name: string } } & Record<string, unknown>;
+
+function uniqueId(scope: Construct, id: string): string {
+  if (scope.node.tryFindChild(id)) {
+    throw new StagecraftError(
+      scope.node.path,
+      `duplicate service ${JSON.stringify(id)}: every service needs its own name`,
+    );
+  }
+  return id;
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

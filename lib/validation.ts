@@ -1,0 +1,75 @@
+/**
+ * Input checks shared by every construct. Each returns nothing and throws a one-line
+ * `StagecraftError` naming the construct path, the bad value and what is allowed.
+ */
+
+/** An error in the platform model: one line, `[path] what is wrong, got value`. */
+export class StagecraftError extends Error {
+  constructor(path: string, message: string) {
+    super(`[${path}] ${message}`);
+    this.name = 'StagecraftError';
+  }
+}
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][-+]?\d+)?$/;
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** Throws unless `value` is a DNS-1123 label (lowercase alphanumerics and '-', at most 63). */
+export function checkDnsLabel(path: string, what: string, value: string): void {
+  if (value.length > 63 || !DNS_1123_LABEL.test(value)) {
+    throw new StagecraftError(
+      path,
+      `${what} must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with an alphanumeric, at most 63 characters), got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** Throws unless `value` is a Kubernetes resource quantity such as `500m`, `128Mi` or `2`. */
+export function checkQuantity(path: string, what: string, value: string): void {
+  if (!QUANTITY.test(value)) {
+    throw new StagecraftError(
+      path,
+      `${what} must be a Kubernetes quantity such as 500m, 0.5, 128Mi or 1Gi, got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** Throws unless `value` is a TCP port number (1-65535). */
+export function checkPort(path: string, what: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new StagecraftError(path, `${what} must be an integer from 1 to 65535, got ${value}`);
+  }
+}
+
+/** Throws unless `value` is an integer >= `min`. */
+export function checkMinimum(path: string, what: string, value: number, min: number): void {
+  if (!Number.isInteger(value)) {
+    throw new StagecraftError(path, `${what} must be a whole number, got ${value}`);
+  }
+  if (value < min) {
+    throw new StagecraftError(path, `${what} must be >= ${min}, got ${value}`);
+  }
+}
+
+/** Throws unless every key of `variables` is a valid environment variable name. */
+export function checkVariables(path: string, variables: Record<string, string>): void {
+  for (const [name, value] of Object.entries(variables)) {
+    if (!ENV_VAR_NAME.test(name)) {
+      throw new StagecraftError(
+        path,
+        `environment variable name must match ${ENV_VAR_NAME.source}, got ${JSON.stringify(name)}`,
+      );
+    }
+    if (typeof value !== 'string') {
+      throw new StagecraftError(path, `environment variable ${name} must be a string, got ${JSON.stringify(value)}`);
+    }
+  }
+}
+
+/** Throws unless `value` is one of `allowed`. */
+export function checkOneOf(path: string, what: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) {
+    throw new StagecraftError(path, `${what} ${JSON.stringify(value)} is not one of: ${allowed.join(', ')}`);
+  }
+}
