@@ -1,3 +1,4 @@
+import { Operations, OperationsProps, resolveOperations } from './operations';
 import { ResourceRequirements, resolveResources } from './resources';
 import { Scaling } from './scaling';
 import { checkDnsLabel, checkVariables, StagecraftError } from './validation';
@@ -58,6 +59,12 @@ export interface EnvironmentProps {
    * @default true
    */
   readonly autoSync?: boolean;
+  /**
+   * How the environment is operated (monitoring, recovery, security practice, cost), for
+   * the generated ENVIRONMENTS.md.
+   * @default - no monitoring, console logs, manual rotation, weekly scans, no DR
+   */
+  readonly operations?: OperationsProps;
 }
 
 /** An environment table row with every default filled in and every value checked. */
@@ -86,6 +93,8 @@ export class Environment {
   public readonly disruptionBudget: boolean;
   /** Whether Argo CD syncs automatically. */
   public readonly autoSync: boolean;
+  /** How the environment is operated. */
+  public readonly operations: Operations;
 
   constructor(props: EnvironmentProps) {
     const path = `environments/${props.name}`;
@@ -109,6 +118,7 @@ export class Environment {
     this.allowLatestTag = props.allowLatestTag ?? false;
     this.disruptionBudget = props.disruptionBudget ?? props.scaling.maxReplicas > 1;
     this.autoSync = props.autoSync ?? true;
+    this.operations = resolveOperations(props.operations);
   }
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { EnvironmentTable } from './environment';
+import { Environment, EnvironmentTable } from './environment';
+import { renderEnvironmentsDoc } from './environments-doc';
 import { FileSet } from './file-set';
 import { ImagePin, readImagePin } from './image-pin';
 import { ApiObjectJson, Microservice } from './microservice';
@@ -31,6 +32,11 @@ export interface SynthOptions {
    * @default 'overlays'
    */
   readonly overlaysDir?: string;
+  /**
+   * Path of the generated environments document, relative to `rootDir`; `false` for none.
+   * @default 'ENVIRONMENTS.md'
+   */
+  readonly environmentsDoc?: string | false;
 }
 
 const OVERLAY_HEADER =
@@ -109,12 +115,18 @@ export class Platform extends Construct {
         'Component',
       );
     }
+    const pins = new Map<string, ImagePin>();
+    const pinOf = (env: Environment, service: Microservice): ImagePin => {
+      const kustomization = path.posix.join(overlaysDir, env.name, service.name, 'kustomization.yaml');
+      if (!pins.has(kustomization))
+        pins.set(kustomization, readPin(kustomization, service.image) ?? { newTag: service.initialTag });
+      return pins.get(kustomization)!;
+    };
     for (const env of this.environments.environments) {
       const envDir = path.posix.join(overlaysDir, env.name);
       for (const service of this.services) {
         const dir = path.posix.join(envDir, service.name);
-        const kustomization = path.posix.join(dir, 'kustomization.yaml');
-        const pin = readPin(kustomization, service.image) ?? { newTag: service.initialTag };
+        const pin = pinOf(env, service);
         const overlay = serviceOverlay({
           service,
           env,
@@ -138,6 +150,18 @@ export class Platform extends Construct {
             this.services.map((s) => s.name),
           ),
         ),
+      );
+    }
+    const doc = options.environmentsDoc ?? 'ENVIRONMENTS.md';
+    if (doc !== false) {
+      files.add(
+        doc,
+        renderEnvironmentsDoc({
+          platform: this.name,
+          environments: this.environments.environments,
+          services: this.services,
+          pinOf,
+        }),
       );
     }
     return files;
