@@ -1,0 +1,98 @@
+import { isMap, isScalar, isSeq, parse, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { ImagePin } from './image-pin';
+
+/**
+ * Changes the pin of one image in a kustomization's text and nothing else: the new value is
+ * spliced into the original characters, so comments, key order, quoting, flow or block style,
+ * blank lines and CRLF line endings survive byte for byte.
+ *
+ * `pin.newTag`/`pin.digest` set that field; a field that is `undefined` in `pin` is removed
+ * (a digest left behind would silently override the promoted tag). Throws a one-line error
+ * naming `file` when the text is not a kustomization or has no entry for `image`.
+ */
+export function editImagePin(text: string, file: string, image: string, pin: ImagePin): string {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new Error(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  if (!isMap(doc.contents) || doc.get('kind') !== 'Kustomization') {
+    throw new Error(`${file}: not a kustomization (expected kind: Kustomization)`);
+  }
+  const images = doc.get('images', true);
+  const entry = isSeq(images) ? images.items.find((i) => isMap(i) && i.get('name') === image) : undefined;
+  if (!isMap(entry)) throw new Error(`${file}: no images entry named ${image}`);
+
+  // Apply edits from the end of the text backwards so earlier offsets stay valid.
+  const edits: Edit[] = [];
+  for (const field of ['newTag', 'digest'] as const) {
+    const wanted = pin[field];
+    const pair = entry.items.find((p) => isScalar(p.key) && p.key.value === field);
+    if (pair && wanted === undefined) edits.push(removal(text, entry, pair.key as Scalar, pair.value as Scalar));
+    else if (pair && isScalar(pair.value)) {
+      const [start, end] = pair.value.range!;
+      if (scalarText(pair.value) !== wanted) edits.push({ start, end, text: formatScalar(wanted!, pair.value.type) });
+    } else if (pair) {
+      throw new Error(`${file}: images[${image}].${field} must be a plain value`);
+    } else if (wanted !== undefined) {
+      edits.push(insertion(text, entry, field, wanted));
+    }
+  }
+  let out = text;
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
+}
+
+/** The text a scalar holds, as written (a bare `1.10` is "1.10", never the number 1.1). */
+export function scalarText(node: Scalar): string {
+  return node.source ?? String(node.value);
+}
+
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** Writes `value` as a YAML scalar that reads back as the string `value`. */
+export function formatScalar(value: string, style?: Scalar.Type): string {
+  if (style === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  if (style === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  const plainReadsBack = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]*$/.test(value) && parse(value) === value;
+  return plainReadsBack ? value : JSON.stringify(value);
+}
+
+function removal(text: string, entry: YAMLMap, key: Scalar, value: Scalar): Edit {
+  const start = key.range![0];
+  const end = value.range![1];
+  if (entry.flow) {
+    // `{ a: 1, digest: x }` -> drop the pair with the comma before (or after, if first).
+    const before = text.lastIndexOf(',', start);
+    const open = text.lastIndexOf('{', start);
+    if (before > open) return { start: before, end, text: '' };
+    const after = text.indexOf(',', end);
+    return { start, end: after + 1 + (text[after + 1] === ' ' ? 1 : 0), text: '' };
+  }
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineEnd = text.indexOf('\n', end);
+  const onlyPairOnLine = text.slice(lineStart, start).trim() === '';
+  if (onlyPairOnLine) return { start: lineStart, end: lineEnd < 0 ? text.length : lineEnd + 1, text: '' };
+  // `- digest: x` as the first pair of a sequence item: keep the dash, pull the next pair up.
+  if (lineEnd < 0) return { start, end: text.length, text: '' };
+  const nextIndent = /^[ \t]*/.exec(text.slice(lineEnd + 1))![0].length;
+  return { start, end: lineEnd + 1 + nextIndent, text: '' };
+}
+
+function insertion(text: string, entry: YAMLMap, field: string, value: string): Edit {
+  const namePair = entry.items.find((p) => isScalar(p.key) && p.key.value === 'name')!;
+  const nameKey = namePair.key as Scalar;
+  const nameValue = namePair.value as Scalar;
+  const at = nameValue.range![1];
+  const formatted = `${field}: ${formatScalar(value)}`;
+  if (entry.flow) return { start: at, end: at, text: `, ${formatted}` };
+  const lineStart = text.lastIndexOf('\n', nameKey.range![0] - 1) + 1;
+  const indent = ' '.repeat(nameKey.range![0] - lineStart);
+  const lineEnd = text.indexOf('\n', at);
+  const eol = lineEnd > 0 && text[lineEnd - 1] === '\r' ? '\r\n' : '\n';
+  if (lineEnd < 0) return { start: text.length, end: text.length, text: `${eol}${indent}${formatted}` };
+  const insertAt = lineEnd + 1;
+  return { start: insertAt, end: insertAt, text: `${indent}${formatted}${eol}` };
+}

@@ -1,0 +1,12 @@
+import { findBlock, ImagePin, Microservice, readBlocklist } from '../lib';
+
+/** A `PromotionContext.refuse` that refuses tags on the repository's blocklist. */
+export function refuseBlocked(rootDir: string): (service: Microservice, pin: ImagePin) => string | undefined {
+  const blocklist = readBlocklist(rootDir);
+  return (service, pin) => {
+    const block = findBlock(blocklist, service.name, pin);
+    return block
+      ? `blocked on ${block.date} (${block.reason}); run npm run unblock -- ${block.service} ${block.tag} to allow it again`
+      : undefined;
+  };
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Promotes staging to prod (seed: ./scripts/promote-to-prod.sh). Prod requires approval: answer
+# yes on a terminal or pass --approve; --commit also creates the annotated release tag.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec npm run --silent promote -- staging prod "$@"
