@@ -13,6 +13,7 @@ export const environments = new EnvironmentTable([
     scaling: Scaling.fixed(1),
     resources: { cpu: '100m', memory: '128Mi' },
     allowLatestTag: true,
+    validation: { severities: { 'latest-tag': 'warning' } },
     variables: { LOG_LEVEL: 'DEBUG' },
     operations: {
       metrics: 'Basic',

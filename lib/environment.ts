@@ -2,6 +2,7 @@ import { Operations, OperationsProps, resolveOperations } from './operations';
 import { ResourceRequirements, resolveResources } from './resources';
 import { Scaling } from './scaling';
 import { checkDnsLabel, checkVariables, StagecraftError } from './validation';
+import { resolveValidation, ValidationProps, ValidationSettings } from './validation-settings';
 
 /**
  * One row of the environment table: everything that may differ between environments.
@@ -65,6 +66,11 @@ export interface EnvironmentProps {
    * @default - no monitoring, console logs, manual rotation, weekly scans, no DR
    */
   readonly operations?: OperationsProps;
+  /**
+   * How strictly `npm run validate` judges this environment (required policies, severities).
+   * @default - every check is an error; PDBs required where `disruptionBudget` is on
+   */
+  readonly validation?: ValidationProps;
 }
 
 /** An environment table row with every default filled in and every value checked. */
@@ -95,6 +101,8 @@ export class Environment {
   public readonly autoSync: boolean;
   /** How the environment is operated. */
   public readonly operations: Operations;
+  /** Validation settings. */
+  public readonly validation: ValidationSettings;
 
   constructor(props: EnvironmentProps) {
     const path = `environments/${props.name}`;
@@ -119,6 +127,7 @@ export class Environment {
     this.disruptionBudget = props.disruptionBudget ?? props.scaling.maxReplicas > 1;
     this.autoSync = props.autoSync ?? true;
     this.operations = resolveOperations(props.operations);
+    this.validation = resolveValidation(props.validation, this.disruptionBudget);
   }
 }
 

@@ -14,5 +14,7 @@ export * from './platform';
 export * from './promotion';
 export * from './resources';
 export * from './scaling';
+export * from './validate';
 export * from './validation';
+export * from './validation-settings';
 export * from './yaml';
