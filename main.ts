@@ -1,11 +1,26 @@
 import { App } from 'cdk8s';
-import { EnvironmentTable, Microservice, Platform, runMain, Scaling } from './lib';
+import {
+  Datastore,
+  DatastoreEngine,
+  DatastoreTopology,
+  EnvironmentProps,
+  EnvironmentTable,
+  Exposure,
+  LETS_ENCRYPT_STAGING,
+  Microservice,
+  NetworkPolicyMode,
+  Platform,
+  runMain,
+  Scaling,
+  SecretSource,
+  Tls,
+} from './lib';
 
 /**
  * Craftista's environment table (seed 003): the one place where dev, staging and prod differ.
  * A new environment is one more entry here.
  */
-export const environments = new EnvironmentTable([
+export const environmentProps: EnvironmentProps[] = [
   {
     name: 'dev',
     namespace: 'craftista-dev',
@@ -15,6 +30,12 @@ export const environments = new EnvironmentTable([
     allowLatestTag: true,
     validation: { severities: { 'latest-tag': 'warning' } },
     variables: { LOG_LEVEL: 'DEBUG' },
+    podSecurity: { enforce: 'baseline', warn: 'restricted' },
+    networkPolicy: NetworkPolicyMode.ALLOW_NAMESPACE,
+    ingress: { host: 'dev.craftista.local' },
+    tls: Tls.selfSigned(),
+    datastores: { topology: DatastoreTopology.SINGLE, resources: { cpu: '250m', memory: '256Mi' }, storage: '1Gi' },
+    secrets: SecretSource.manual(),
     operations: {
       metrics: 'Basic',
       logging: 'Console',
@@ -40,6 +61,18 @@ export const environments = new EnvironmentTable([
     resources: { cpu: '200m', memory: '256Mi' },
     promotedFrom: 'dev',
     variables: { LOG_LEVEL: 'INFO' },
+    podSecurity: { enforce: 'restricted' },
+    networkPolicy: NetworkPolicyMode.DEFAULT_DENY,
+    validation: { requireNetworkPolicy: true },
+    ingress: { host: 'staging.craftista.local' },
+    tls: Tls.acme({ server: LETS_ENCRYPT_STAGING, email: 'platform@craftista.com' }),
+    datastores: {
+      topology: DatastoreTopology.SINGLE,
+      resources: { cpu: '500m', memory: '512Mi' },
+      storage: '5Gi',
+      backup: { schedule: '0 3 * * *', retentionDays: 7, storage: '10Gi' },
+    },
+    secrets: SecretSource.manual(),
     operations: {
       metrics: 'Full',
       logging: 'Aggregated',
@@ -75,6 +108,19 @@ export const environments = new EnvironmentTable([
     promotedFrom: 'staging',
     requiresApproval: true,
     variables: { LOG_LEVEL: 'WARN' },
+    podSecurity: { enforce: 'restricted' },
+    networkPolicy: NetworkPolicyMode.DEFAULT_DENY,
+    validation: { requireNetworkPolicy: true },
+    ingress: { host: 'craftista.com', apiHost: 'api.craftista.com', apiPathPrefix: '' },
+    tls: Tls.existingSecret('craftista-com-tls'),
+    datastores: {
+      topology: DatastoreTopology.HA,
+      resources: { cpu: '1', memory: '1Gi' },
+      storage: '20Gi',
+      backup: { schedule: '0 * * * *', retentionDays: 30, storage: '50Gi', objectStore: 's3://craftista-backups/prod' },
+    },
+    secrets: SecretSource.externalSecrets({ storeName: 'craftista-vault', keyPrefix: 'craftista/prod' }),
+    syncWindow: { startHour: 9, endHour: 17, days: '1-5', timeZone: 'UTC' },
     operations: {
       metrics: 'Full + Alerts',
       logging: 'Aggregated + Retention',
@@ -101,17 +147,28 @@ export const environments = new EnvironmentTable([
       recommendation: { GIN_MODE: 'release' },
     },
   },
-]);
+];
+
+/** The environment table built from `environmentProps`. */
+export const environments = new EnvironmentTable(environmentProps);
 
 /** Builds the Craftista platform into `app`. */
 export function craftista(app: App): Platform {
-  const platform = new Platform(app, 'craftista', { environments });
+  const platform = new Platform(app, 'craftista', {
+    environments,
+    gitops: { repoURL: 'https://github.com/craftista/craftista-gitops.git', targetRevision: 'main' },
+  });
+  const mongodb = new Datastore(platform, 'mongodb', { engine: DatastoreEngine.MONGODB });
+  const postgresql = new Datastore(platform, 'postgresql', { engine: DatastoreEngine.POSTGRESQL });
+  const redis = new Datastore(platform, 'redis', { engine: DatastoreEngine.REDIS });
   const catalogue = new Microservice(platform, 'catalogue', {
     image: 'craftista/catalogue',
     initialTag: '1.4.2',
     port: 5000,
     healthPath: '/api/products',
+    exposure: Exposure.API,
     variables: { FLASK_APP: 'app.py' },
+    connections: { MONGO_URI: mongodb },
   });
   const voting = new Microservice(platform, 'voting', {
     image: 'craftista/voting',
@@ -119,12 +176,16 @@ export function craftista(app: App): Platform {
     port: 8080,
     healthPath: '/api/origamis',
     livenessInitialDelaySeconds: 60,
+    exposure: Exposure.API,
+    connections: { DATABASE_URL: postgresql },
   });
   const recommendation = new Microservice(platform, 'recommendation', {
     image: 'craftista/recommendation',
     initialTag: '1.2.5',
     port: 8080,
     healthPath: '/api/recommendation-status',
+    exposure: Exposure.API,
+    connections: { REDIS_URL: redis },
   });
   new Microservice(platform, 'frontend', {
     image: 'craftista/frontend',
@@ -132,6 +193,7 @@ export function craftista(app: App): Platform {
     port: 3000,
     component: 'frontend',
     healthPath: '/',
+    exposure: Exposure.FRONTEND,
     connections: {
       PRODUCTS_API_BASE_URI: catalogue,
       VOTING_BASE_URI: voting,

@@ -1,4 +1,11 @@
+import { DatastoreEnvironmentProps, DatastoreSettings, resolveDatastoreSettings } from './datastore';
+import { IngressProps } from './ingress';
+import { NetworkPolicyMode } from './network-policies';
 import { Operations, OperationsProps, resolveOperations } from './operations';
+import { PodSecurityProps } from './pod-security';
+import { SecretSource } from './secret-source';
+import { checkSyncWindow, SyncWindowProps } from './sync-window';
+import { Tls } from './tls';
 import { ResourceRequirements, resolveResources } from './resources';
 import { Scaling } from './scaling';
 import { checkDnsLabel, checkVariables, StagecraftError } from './validation';
@@ -71,6 +78,41 @@ export interface EnvironmentProps {
    * @default - every check is an error; PDBs required where `disruptionBudget` is on
    */
   readonly validation?: ValidationProps;
+  /**
+   * Pod Security admission labels of the namespace.
+   * @default { enforce: 'restricted' }
+   */
+  readonly podSecurity?: PodSecurityProps;
+  /**
+   * Network policy posture of the namespace.
+   * @default NetworkPolicyMode.DEFAULT_DENY
+   */
+  readonly networkPolicy?: NetworkPolicyMode;
+  /**
+   * Public hosts of the platform in this environment.
+   * @default - no Ingress
+   */
+  readonly ingress?: IngressProps;
+  /**
+   * Where the ingress certificate comes from.
+   * @default - no TLS (only allowed without an ingress)
+   */
+  readonly tls?: Tls;
+  /**
+   * How datastores run here: topology, size, backups.
+   * @default - single instances with the service resources and 1Gi volumes, no backups
+   */
+  readonly datastores?: DatastoreEnvironmentProps;
+  /**
+   * Where Secrets come from.
+   * @default SecretSource.manual()
+   */
+  readonly secrets?: SecretSource;
+  /**
+   * When Argo CD may sync automatically.
+   * @default - at any time
+   */
+  readonly syncWindow?: SyncWindowProps;
 }
 
 /** An environment table row with every default filled in and every value checked. */
@@ -103,6 +145,20 @@ export class Environment {
   public readonly operations: Operations;
   /** Validation settings. */
   public readonly validation: ValidationSettings;
+  /** Pod Security admission labels. */
+  public readonly podSecurity: PodSecurityProps;
+  /** Network policy posture. */
+  public readonly networkPolicy: NetworkPolicyMode;
+  /** Public hosts, if exposed. */
+  public readonly ingress: IngressProps | undefined;
+  /** Certificate source, if any. */
+  public readonly tls: Tls | undefined;
+  /** Datastore settings. */
+  public readonly datastores: DatastoreSettings;
+  /** Secret source. */
+  public readonly secrets: SecretSource;
+  /** Automated sync window, if restricted. */
+  public readonly syncWindow: SyncWindowProps | undefined;
 
   constructor(props: EnvironmentProps) {
     const path = `environments/${props.name}`;
@@ -128,6 +184,17 @@ export class Environment {
     this.autoSync = props.autoSync ?? true;
     this.operations = resolveOperations(props.operations);
     this.validation = resolveValidation(props.validation, this.disruptionBudget);
+    this.podSecurity = props.podSecurity ?? { enforce: 'restricted' };
+    this.networkPolicy = props.networkPolicy ?? NetworkPolicyMode.DEFAULT_DENY;
+    if (props.tls && !props.ingress) {
+      throw new StagecraftError(path, 'tls needs an ingress: set ingress.host, or remove tls');
+    }
+    this.ingress = props.ingress;
+    this.tls = props.tls;
+    this.datastores = resolveDatastoreSettings(path, props.datastores, props.resources);
+    this.secrets = props.secrets ?? SecretSource.manual();
+    if (props.syncWindow) checkSyncWindow(path, props.syncWindow);
+    this.syncWindow = props.syncWindow;
   }
 }
 

@@ -135,17 +135,6 @@ export function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
     ),
   );
 
-  out.push('## Security practice', '');
-  out.push(
-    table(
-      ['Feature', ...columns],
-      [
-        perEnv('Secrets rotation', (e) => e.operations.secretsRotation),
-        perEnv('Vulnerability scanning', (e) => e.operations.vulnerabilityScanning),
-      ],
-    ),
-  );
-
   out.push('## Disaster recovery', '');
   out.push(
     table(

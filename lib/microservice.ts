@@ -1,10 +1,20 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { EndpointEnvVar, IEndpoint } from './endpoint';
 import { Environment } from './environment';
+import { Exposure } from './ingress';
 import { ResolvedResources, ResourceOverride, resolveResources } from './resources';
 import { Scaling } from './scaling';
-import { checkDnsLabel, checkMinimum, checkPort, checkQuantity, checkVariables, StagecraftError } from './validation';
+import {
+  checkDnsLabel,
+  checkMinimum,
+  checkPort,
+  checkQuantity,
+  checkVariables,
+  StagecraftError,
+  uniqueChildId,
+} from './validation';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -72,6 +82,11 @@ export interface MicroserviceProps {
    */
   readonly overrides?: Record<string, ServiceOverride>;
   /**
+   * Where the service is reachable from outside the cluster (through the environment's Ingress).
+   * @default - not exposed
+   */
+  readonly exposure?: Exposure;
+  /**
    * Container command (entrypoint).
    * @default - the image's entrypoint
    */
@@ -103,18 +118,8 @@ export interface ServiceSettings {
   readonly variables: Readonly<Record<string, string>>;
   /** Only the variables the environment adds or changes over the base. */
   readonly environmentVariables: Readonly<Record<string, string>>;
-}
-
-/** Anything that exposes a reachable endpoint to the services that connect to it. */
-export interface IEndpoint {
-  /** Stable name, also the Service's DNS name in the namespace. */
-  readonly name: string;
-  /** Port clients connect to. */
-  readonly port: number;
-  /** URL clients use (e.g. `http://catalogue:5000`). */
-  readonly url: string;
-  /** Labels that select the pods behind the endpoint (for network policies). */
-  readonly selectorLabels: Readonly<Record<string, string>>;
+  /** Container env entries of the connections (URLs, credentials by reference), in order. */
+  readonly connectionEnv: readonly EndpointEnvVar[];
 }
 
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
@@ -140,6 +145,8 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly healthPath: string;
   /** What this service connects to, by the variable that carries the URL. */
   public readonly connections: Readonly<Record<string, IEndpoint>>;
+  /** Where the service is reachable from outside, if anywhere. */
+  public readonly exposure: Exposure | undefined;
   /** Per-environment exceptions. */
   public readonly overrides: Readonly<Record<string, ServiceOverride>>;
   /** The base manifests (`dist/<name>/`). */
@@ -151,7 +158,7 @@ export class Microservice extends Construct implements IEndpoint {
   private readonly baseVariables: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
-    super(scope, uniqueId(scope, id));
+    super(scope, uniqueChildId(scope, id, 'service'));
     const path = this.node.path;
     checkDnsLabel(path, 'service name', id);
     if (!IMAGE_REPOSITORY.test(props.image)) {
@@ -169,6 +176,7 @@ export class Microservice extends Construct implements IEndpoint {
     this.component = props.component ?? 'backend';
     this.healthPath = props.healthPath ?? '/health';
     this.connections = props.connections ?? {};
+    this.exposure = props.exposure;
     this.overrides = props.overrides ?? {};
     const runAsUser = props.runAsUser ?? 10001;
     checkMinimum(path, 'runAsUser', runAsUser, 1);
@@ -191,10 +199,7 @@ export class Microservice extends Construct implements IEndpoint {
     };
     const metadata = { name: id, labels };
     checkVariables(path, Object.fromEntries(Object.entries(this.connections).map(([k, e]) => [k, e.url])));
-    this.baseVariables = {
-      ...Object.fromEntries(Object.entries(this.connections).map(([variable, endpoint]) => [variable, endpoint.url])),
-      ...props.variables,
-    };
+    this.baseVariables = { ...props.variables };
 
     this.base = new Chart(this, 'base', { disableResourceNameHashes: true });
     new k8s.KubeServiceAccount(this.base, 'service-account', { metadata, automountServiceAccountToken: false });
@@ -277,6 +282,26 @@ export class Microservice extends Construct implements IEndpoint {
     return `http://${this.name}:${this.port}`;
   }
 
+  /** Labels of this service's pods (the same in every environment). */
+  public podSelectorFor(_env: Environment): Record<string, string> {
+    return { ...this.selectorLabels };
+  }
+
+  /** Ports clients connect to. */
+  public portsFor(_env: Environment): number[] {
+    return [this.port];
+  }
+
+  /** A client reads this service's URL from `variable`. */
+  public connectionEnv(variable: string, _env: Environment): EndpointEnvVar[] {
+    return [{ name: variable, value: this.url }];
+  }
+
+  /** Service pods are always in the manifests. */
+  public operatorFor(_env: Environment): string | undefined {
+    return undefined;
+  }
+
   /** Checks that every override names an environment of `environments`. */
   public checkOverrides(environments: readonly Environment[]): void {
     const names = environments.map((e) => e.name);
@@ -304,6 +329,9 @@ export class Microservice extends Construct implements IEndpoint {
       resources: resolveResources(path, env.resources, override.resources),
       variables: sortKeys({ ...this.baseVariables, ...environmentVariables }),
       environmentVariables,
+      connectionEnv: Object.keys(this.connections)
+        .sort()
+        .flatMap((variable) => this.connections[variable].connectionEnv(variable, env)),
     };
   }
 
@@ -315,16 +343,6 @@ export class Microservice extends Construct implements IEndpoint {
 
 /** A synthesized Kubernetes object. */
 export type ApiObjectJson = { apiVersion: string; kind: string; metadata: { name: string } } & Record<string, unknown>;
-
-function uniqueId(scope: Construct, id: string): string {
-  if (scope.node.tryFindChild(id)) {
-    throw new StagecraftError(
-      scope.node.path,
-      `duplicate service ${JSON.stringify(id)}: every service needs its own name`,
-    );
-  }
-  return id;
-}
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

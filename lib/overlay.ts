@@ -61,7 +61,13 @@ export function serviceOverlay(options: ServiceOverlayOptions): Record<string, u
       template: {
         metadata: { annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
         spec: {
-          containers: [{ name: service.name, resources: settings.resources }],
+          containers: [
+            {
+              name: service.name,
+              ...(settings.connectionEnv.length > 0 ? { env: settings.connectionEnv } : {}),
+              resources: settings.resources,
+            },
+          ],
         },
       },
     },

@@ -1,19 +1,47 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { argoCdFiles, GitOpsProps } from './argocd';
+import { Datastore, DatastoreEngine, DatastoreTopology } from './datastore';
 import { Environment, EnvironmentTable } from './environment';
 import { renderEnvironmentsDoc } from './environments-doc';
 import { FileSet } from './file-set';
 import { ImagePin, readImagePin } from './image-pin';
 import { ApiObjectJson, Microservice } from './microservice';
+import { ClusterComponents } from './network-policies';
 import { environmentOverlay, serviceOverlay } from './overlay';
+import {
+  RequiredSecret,
+  requiredSecrets,
+  sharedDocSections,
+  sharedObjects,
+  SharedObjectsOptions,
+} from './shared-overlay';
 import { checkDnsLabel, StagecraftError } from './validation';
-import { GENERATED_HEADER, toYaml } from './yaml';
+import { GENERATED_HEADER, toYaml, toYamlAll } from './yaml';
 
 /** Props of a `Platform`. */
 export interface PlatformProps {
   /** The environment table: every environment and how it differs from the others. */
   readonly environments: EnvironmentTable;
+  /**
+   * Where Argo CD finds this repository; synth then writes `argocd/`.
+   * @default - no Argo CD objects
+   */
+  readonly gitops?: GitOpsProps;
+  /**
+   * Ingress class of the platform's Ingress objects.
+   * @default 'nginx'
+   */
+  readonly ingressClassName?: string;
+  /**
+   * Namespaces of the ingress controller and the datastore operators (for network policies).
+   * @default - ingress-nginx; mongodb, cnpg-system, redis-operator
+   */
+  readonly cluster?: Partial<ClusterComponents>;
 }
+
+/** Directory names inside `overlays/<env>/` that the platform uses itself. */
+export const RESERVED_NAMES: readonly string[] = ['shared'];
 
 /** Options of `Platform.synth()`. */
 export interface SynthOptions {
@@ -61,12 +89,56 @@ export class Platform extends Construct {
   public readonly name: string;
   /** The environment table. */
   public readonly environments: EnvironmentTable;
+  /** Argo CD settings, if any. */
+  public readonly gitops: GitOpsProps | undefined;
+  /** Ingress class. */
+  public readonly ingressClassName: string;
+  /** Cluster component namespaces. */
+  public readonly cluster: ClusterComponents;
 
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id);
     checkDnsLabel(this.node.path || id, 'platform name', id);
     this.name = id;
     this.environments = props.environments;
+    this.gitops = props.gitops;
+    this.ingressClassName = props.ingressClassName ?? 'nginx';
+    this.cluster = {
+      ingressControllerNamespace: props.cluster?.ingressControllerNamespace ?? 'ingress-nginx',
+      operatorNamespaces: {
+        [DatastoreEngine.MONGODB]: 'mongodb',
+        [DatastoreEngine.POSTGRESQL]: 'cnpg-system',
+        [DatastoreEngine.REDIS]: 'redis-operator',
+        ...props.cluster?.operatorNamespaces,
+      },
+    };
+  }
+
+  /** Every datastore, in definition order. */
+  public get datastores(): Datastore[] {
+    return this.node.children.filter((c): c is Datastore => c instanceof Datastore);
+  }
+
+  /** Secrets `env` references that must exist before the first sync (none are ever generated with data). */
+  public requiredSecrets(envName: string): RequiredSecret[] {
+    return requiredSecrets(this.sharedOptions(this.environments.get(envName)));
+  }
+
+  /** Secrets of `env` created out of band (the environment's secret source is manual). */
+  public manualSecrets(envName: string): string[] {
+    const env = this.environments.get(envName);
+    return env.secrets.external ? [] : this.requiredSecrets(envName).map((s) => s.name);
+  }
+
+  private sharedOptions(env: Environment): SharedObjectsOptions {
+    return {
+      platform: this.name,
+      env,
+      services: this.services,
+      datastores: this.datastores,
+      ingressClassName: this.ingressClassName,
+      cluster: this.cluster,
+    };
   }
 
   /** Every service, in definition order. */
@@ -80,6 +152,14 @@ export class Platform extends Construct {
     if (services.length === 0)
       throw new StagecraftError(this.node.path, 'a platform needs at least one service, got none');
     const names = services.map((s) => s.name);
+    for (const child of [...services, ...this.datastores]) {
+      if (RESERVED_NAMES.includes(child.name)) {
+        throw new StagecraftError(
+          child.node.path,
+          `name ${JSON.stringify(child.name)} is reserved for the platform's own overlay; choose another`,
+        );
+      }
+    }
     for (const service of services) service.checkOverrides(this.environments.environments);
     for (const env of this.environments.environments) {
       for (const service of Object.keys(env.serviceVariables)) {
@@ -115,6 +195,17 @@ export class Platform extends Construct {
         'Component',
       );
     }
+    for (const datastore of this.datastores) {
+      if (this.environments.environments.some((e) => e.datastores.topology === DatastoreTopology.SINGLE)) {
+        addManifests(
+          files,
+          path.posix.join(outdir, datastore.name),
+          datastore.baseManifests(),
+          'Kustomization',
+          datastore.name,
+        );
+      }
+    }
     const pins = new Map<string, ImagePin>();
     const pinOf = (env: Environment, service: Microservice): ImagePin => {
       const kustomization = path.posix.join(overlaysDir, env.name, service.name, 'kustomization.yaml');
@@ -142,15 +233,23 @@ export class Platform extends Construct {
           );
         }
       }
+      this.renderShared(files, env, envDir, outdir);
       files.add(
         path.posix.join(envDir, 'kustomization.yaml'),
-        toYaml(
-          environmentOverlay(
-            env,
-            this.services.map((s) => s.name),
-          ),
-        ),
+        toYaml(environmentOverlay(env, ['shared', ...this.services.map((s) => s.name)])),
       );
+    }
+    if (this.gitops) {
+      const argocdDir = 'argocd';
+      const argo = argoCdFiles({
+        platform: this.name,
+        gitops: this.gitops,
+        environments: this.environments.environments,
+        services: this.services.map((s) => s.name),
+        overlaysDir,
+        argocdDir,
+      });
+      for (const [name, content] of Object.entries(argo)) files.add(path.posix.join(argocdDir, name), toYaml(content));
     }
     const doc = options.environmentsDoc ?? 'ENVIRONMENTS.md';
     if (doc !== false) {
@@ -161,10 +260,57 @@ export class Platform extends Construct {
           environments: this.environments.environments,
           services: this.services,
           pinOf,
+          sections: sharedDocSections(this.name, this.environments.environments, this.services, this.datastores),
         }),
       );
     }
     return files;
+  }
+
+  private renderShared(files: FileSet, env: Environment, envDir: string, outdir: string): void {
+    const sharedDir = path.posix.join(envDir, 'shared');
+    const objects = sharedObjects(this.sharedOptions(env));
+    for (const [name, docs] of Object.entries(objects)) files.add(path.posix.join(sharedDir, name), toYamlAll(docs));
+    const datastoreDirs: string[] = [];
+    for (const datastore of this.datastores) {
+      const dir = path.posix.join(envDir, datastore.name);
+      datastoreDirs.push(`../${datastore.name}`);
+      const { patches, resources } = datastore.overlayObjects(env);
+      for (const [name, content] of [...Object.entries(patches), ...Object.entries(resources)]) {
+        files.add(path.posix.join(dir, name), toYaml(content));
+      }
+      const single = env.datastores.topology === DatastoreTopology.SINGLE;
+      files.add(
+        path.posix.join(dir, 'kustomization.yaml'),
+        toYaml({
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          namespace: env.namespace,
+          resources: [
+            ...(single ? [path.posix.relative(dir, path.posix.join(outdir, datastore.name))] : []),
+            ...Object.keys(resources).sort(),
+          ],
+          labels: [{ pairs: { environment: env.name }, includeTemplates: true }],
+          ...(Object.keys(patches).length > 0
+            ? {
+                patches: Object.keys(patches)
+                  .sort()
+                  .map((p) => ({ path: p })),
+              }
+            : {}),
+        }),
+      );
+    }
+    files.add(
+      path.posix.join(sharedDir, 'kustomization.yaml'),
+      toYaml({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        namespace: env.namespace,
+        resources: [...Object.keys(objects).sort(), ...datastoreDirs],
+        labels: [{ pairs: { environment: env.name }, includeTemplates: true }],
+      }),
+    );
   }
 
   /** Renders and writes every file, keeping the image pins the overlays already hold. */
@@ -172,13 +318,14 @@ export class Platform extends Construct {
     const rootDir = options.rootDir ?? process.cwd();
     const files = this.render(options, (file, image) => readImagePin(path.join(rootDir, file), image));
     const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
-    files.commit(rootDir, [outdir, options.overlaysDir ?? 'overlays']);
+    files.commit(rootDir, [outdir, options.overlaysDir ?? 'overlays', ...(this.gitops ? ['argocd'] : [])]);
     return files;
   }
 }
 
 const FILE_NAMES: Record<string, string> = {
   Deployment: 'deployment.yaml',
+  StatefulSet: 'statefulset.yaml',
   Service: 'service.yaml',
   ConfigMap: 'configmap.yaml',
   ServiceAccount: 'serviceaccount.yaml',
@@ -190,8 +337,13 @@ function addManifests(
   dir: string,
   manifests: ApiObjectJson[],
   kind: 'Kustomization' | 'Component',
+  owner?: string,
 ): void {
-  const names = manifests.map((m) => FILE_NAMES[m.kind] ?? `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`);
+  const names = manifests.map((m) =>
+    FILE_NAMES[m.kind] && (owner === undefined || m.metadata.name === owner)
+      ? FILE_NAMES[m.kind]
+      : `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`,
+  );
   manifests.forEach((m, i) => files.add(path.posix.join(dir, names[i]), toYaml(m)));
   files.add(
     path.posix.join(dir, 'kustomization.yaml'),

@@ -3,6 +3,8 @@
  * `StagecraftError` naming the construct path, the bad value and what is allowed.
  */
 
+import { Construct } from 'constructs';
+
 /** An error in the platform model: one line, `[path] what is wrong, got value`. */
 export class StagecraftError extends Error {
   constructor(path: string, message: string) {
@@ -72,4 +74,15 @@ export function checkOneOf(path: string, what: string, value: string, allowed: r
   if (!allowed.includes(value)) {
     throw new StagecraftError(path, `${what} ${JSON.stringify(value)} is not one of: ${allowed.join(', ')}`);
   }
+}
+
+/** `id` when `scope` has no child of that name yet; otherwise a one-line duplicate error. */
+export function uniqueChildId(scope: Construct, id: string, what: string): string {
+  if (scope.node.tryFindChild(id)) {
+    throw new StagecraftError(
+      scope.node.path,
+      `duplicate ${what} ${JSON.stringify(id)}: every service and datastore needs its own name`,
+    );
+  }
+  return id;
 }

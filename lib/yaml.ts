@@ -11,3 +11,13 @@ export const GENERATED_HEADER =
 export function toYaml(value: unknown, header = GENERATED_HEADER): string {
   return header + stringify(value, { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
 }
+
+/** Serializes several objects as one multi-document YAML file. */
+export function toYamlAll(values: readonly unknown[], header = GENERATED_HEADER): string {
+  return (
+    header +
+    values
+      .map((v) => stringify(v, { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false }))
+      .join('---\n')
+  );
+}

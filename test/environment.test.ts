@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
-import { environments } from '../main';
+import { environmentProps, environments } from '../main';
 
 describe('environment table', () => {
   test('promotion order comes from promotedFrom links', () => {
@@ -19,7 +19,7 @@ describe('environment table', () => {
 
   test('a fourth environment is one more entry, and per-service overrides win over it', () => {
     const table = new EnvironmentTable([
-      ...environments.environments.map((e) => ({ ...e, serviceVariables: {} })),
+      ...environmentProps.map((e) => ({ ...e, serviceVariables: {} })),
       {
         name: 'preprod',
         namespace: 'craftista-preprod',

@@ -24,7 +24,7 @@ describe('ENVIRONMENTS.md', () => {
   test('carries monitoring, security practice, DR and scaling rows of the seed', () => {
     expect(doc).toContain('| Uptime SLA | None | None | 99.9% |');
     expect(doc).toContain('| Tracing | Disabled | Enabled | Enabled |');
-    expect(doc).toContain('| Secrets rotation | Manual | Manual | Automated |');
+    expect(doc).toContain('| Secrets Rotation | Manual | Manual | Automated |');
     expect(doc).toContain('| RTO | N/A | 4 hours | 1 hour |');
     expect(doc).toContain('| RPO | N/A | 24 hours | 1 hour |');
     expect(doc).toContain('| **Prod** | HPA (3-10 replicas, 70% CPU) | maxUnavailable 1 | $500-1000 |');

@@ -157,7 +157,9 @@ describe.each(Object.entries(EXPECTED))('overlays/%s rendered by kubectl kustomi
     const objects = kustomizeSync(path.join(root, 'overlays', env));
     const deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
     expect(deployments.sort()).toEqual(SERVICES);
-    expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set([want.namespace]));
+    const namespaced = objects.filter((o) => o.kind !== 'Namespace');
+    expect(new Set(namespaced.map((o) => o.metadata.namespace))).toEqual(new Set([want.namespace]));
+    expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual([want.namespace]);
   });
 });
 

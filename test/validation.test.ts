@@ -34,7 +34,7 @@ describe('bad model input fails with one line naming the path, the value and wha
     const p = platform();
     new Microservice(p, 'catalogue', SERVICE);
     expect(() => new Microservice(p, 'catalogue', SERVICE)).toThrow(
-      '[craftista] duplicate service "catalogue": every service needs its own name',
+      '[craftista] duplicate service "catalogue": every service and datastore needs its own name',
     );
   });
 

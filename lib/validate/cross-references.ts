@@ -28,6 +28,10 @@ export function checkCrossReferences(objects: readonly K8sObject[], options: Cro
       if (o.kind === 'ExternalSecret') names.add(spec?.target?.name ?? o.metadata.name);
       if (o.kind === 'Certificate' && spec?.secretName) names.add(spec.secretName);
       if (o.kind === 'SealedSecret') names.add(o.metadata.name);
+      // The MongoDB Community operator writes each user's connection string to <name>-<db>-<user>.
+      if (o.kind === 'MongoDBCommunity') {
+        for (const user of spec?.users ?? []) names.add(`${o.metadata.name}-${user.db}-${user.name}`);
+      }
     }
     for (const name of options.externalSecrets ?? []) names.add(name);
     return names;

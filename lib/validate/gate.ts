@@ -231,8 +231,13 @@ function applySettings(
     }
     const reason = annotations[`${WAIVER_PREFIX}${f.check}`];
     if (reason !== undefined && String(reason).trim() !== '') {
-      waivers.push({ overlay, object: objectId(f.object), check: f.check, reason: String(reason) });
-      waived++;
+      const waiver = { overlay, object: objectId(f.object), check: f.check, reason: String(reason) };
+      if (
+        !waivers.some((w) => w.overlay === waiver.overlay && w.object === waiver.object && w.check === waiver.check)
+      ) {
+        waivers.push(waiver);
+        waived++;
+      }
       continue;
     }
     const severity = settings.severities[f.check] ?? 'error';
@@ -246,7 +251,10 @@ function applySettings(
 
 function settingsOf(platform: Platform | undefined, env: string): ValidationSettings {
   const found: Environment | undefined = platform?.environments.environments.find((e) => e.name === env);
-  return found?.validation ?? resolveValidation();
+  if (!found || !platform) return resolveValidation();
+  // Secrets the model says are created out of band count as existing.
+  const manual = platform.manualSecrets(env);
+  return { ...found.validation, externalSecrets: [...found.validation.externalSecrets, ...manual] };
 }
 
 function listEnvironments(overlaysRoot: string): string[] {

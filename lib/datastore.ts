@@ -1,0 +1,665 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as db from '../imports/databases';
+import * as k8s from '../imports/k8s';
+import { BackupProps, checkBackup } from './backup';
+import { Environment } from './environment';
+import { EndpointEnvVar, IEndpoint } from './endpoint';
+import { ResolvedResources, ResourceRequirements, resolveResources } from './resources';
+import { checkDnsLabel, checkQuantity, StagecraftError, uniqueChildId } from './validation';
+
+/** A database engine the platform can run. */
+export enum DatastoreEngine {
+  /** MongoDB (HA: replica set of 3 through the MongoDB Community operator). */
+  MONGODB = 'mongodb',
+  /** PostgreSQL (HA: CloudNativePG cluster of 3 with continuous backup). */
+  POSTGRESQL = 'postgresql',
+  /** Redis (HA: Redis with Sentinel of 3 through the Spotahome Redis operator). */
+  REDIS = 'redis',
+}
+
+/** How a datastore runs in an environment. */
+export enum DatastoreTopology {
+  /** One StatefulSet pod with a PersistentVolumeClaim. */
+  SINGLE = 'single',
+  /** The engine's high-availability form, managed by its operator. */
+  HA = 'ha',
+}
+
+/** How an environment runs its datastores: one row of the seed's "Database Configuration". */
+export interface DatastoreEnvironmentProps {
+  /**
+   * Topology of every datastore in the environment.
+   * @default DatastoreTopology.SINGLE
+   */
+  readonly topology?: DatastoreTopology;
+  /**
+   * CPU and memory of each datastore pod.
+   * @default - the environment's service resources
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * Data volume size of each datastore pod.
+   * @default '1Gi'
+   */
+  readonly storage?: string;
+  /**
+   * Scheduled backups.
+   * @default - no backups
+   */
+  readonly backup?: BackupProps;
+}
+
+/** `DatastoreEnvironmentProps` with defaults filled. */
+export interface DatastoreSettings {
+  readonly topology: DatastoreTopology;
+  readonly resources: ResolvedResources;
+  readonly storage: string;
+  readonly backup: BackupProps | undefined;
+}
+
+/** Fills and checks the datastore settings of an environment. */
+export function resolveDatastoreSettings(
+  path: string,
+  props: DatastoreEnvironmentProps | undefined,
+  fallback: ResourceRequirements,
+): DatastoreSettings {
+  const storage = props?.storage ?? '1Gi';
+  checkQuantity(path, 'datastore storage', storage);
+  if (props?.backup) checkBackup(path, props.backup);
+  return {
+    topology: props?.topology ?? DatastoreTopology.SINGLE,
+    resources: resolveResources(path, props?.resources ?? fallback),
+    storage,
+    backup: props?.backup,
+  };
+}
+
+/** Props of a `Datastore`. */
+export interface DatastoreProps {
+  /** The engine. */
+  readonly engine: DatastoreEngine;
+  /**
+   * Database (or Redis logical database number) clients use.
+   * @default - the platform name (Redis: '0')
+   */
+  readonly database?: string;
+  /**
+   * Engine version: the image tag of the single topology and the version the operator runs.
+   * @default - MongoDB 7.0.14, PostgreSQL 16.4, Redis 7.2.5
+   */
+  readonly version?: string;
+}
+
+interface EngineSpec {
+  readonly image: string;
+  readonly version: string;
+  readonly port: number;
+  readonly portName: string;
+  readonly uid: number;
+  readonly dataPath: string;
+  readonly scratchPaths: readonly string[];
+  readonly secretKeys: readonly string[];
+  readonly operator: string;
+}
+
+const ENGINES: Record<DatastoreEngine, EngineSpec> = {
+  [DatastoreEngine.MONGODB]: {
+    image: 'mongo',
+    version: '7.0.14',
+    port: 27017,
+    portName: 'mongodb',
+    uid: 999,
+    dataPath: '/data/db',
+    scratchPaths: ['/tmp', '/data/configdb'],
+    secretKeys: ['password', 'username'],
+    operator: 'MongoDB Community operator',
+  },
+  [DatastoreEngine.POSTGRESQL]: {
+    image: 'postgres',
+    version: '16.4',
+    port: 5432,
+    portName: 'postgresql',
+    uid: 999,
+    dataPath: '/var/lib/postgresql/data',
+    scratchPaths: ['/tmp', '/var/run/postgresql'],
+    secretKeys: ['password', 'username'],
+    operator: 'CloudNativePG operator',
+  },
+  [DatastoreEngine.REDIS]: {
+    image: 'redis',
+    version: '7.2.5',
+    port: 6379,
+    portName: 'redis',
+    uid: 999,
+    dataPath: '/data',
+    scratchPaths: ['/tmp'],
+    secretKeys: ['password'],
+    operator: 'Spotahome Redis operator',
+  },
+};
+
+/** Secret keys and env var names a single-topology engine container reads. */
+const SERVER_ENV: Record<DatastoreEngine, Record<string, string>> = {
+  [DatastoreEngine.MONGODB]: { MONGO_INITDB_ROOT_USERNAME: 'username', MONGO_INITDB_ROOT_PASSWORD: 'password' },
+  [DatastoreEngine.POSTGRESQL]: { POSTGRES_USER: 'username', POSTGRES_PASSWORD: 'password' },
+  [DatastoreEngine.REDIS]: { REDIS_PASSWORD: 'password' },
+};
+
+/**
+ * A database the platform runs next to its services: a locked-down single-instance
+ * StatefulSet (base in `dist/<name>/`) or the engine's operator-managed HA form, chosen per
+ * environment by the table's `datastores.topology`, with scheduled backups where the table
+ * asks. Credentials are only ever referenced from the Secret `<name>-credentials`.
+ */
+export class Datastore extends Construct implements IEndpoint {
+  /** Name of the datastore: its Service and StatefulSet (single topology). */
+  public readonly name: string;
+  /** The engine. */
+  public readonly engine: DatastoreEngine;
+  /** Database clients use. */
+  public readonly database: string;
+  /** Engine version. */
+  public readonly version: string;
+  /** Client port. */
+  public readonly port: number;
+  /** The single-topology base (`dist/<name>/`). */
+  public readonly base: Chart;
+  /** Secret holding the credentials (never generated with data; see the secret source). */
+  public readonly credentialsSecret: string;
+  /** Labels of the single-topology pods. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  private readonly spec: EngineSpec;
+  private readonly labels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: DatastoreProps) {
+    super(scope, uniqueChildId(scope, id, 'datastore'));
+    checkDnsLabel(this.node.path, 'datastore name', id);
+    if (!Object.values(DatastoreEngine).includes(props.engine)) {
+      throw new StagecraftError(
+        this.node.path,
+        `engine ${JSON.stringify(props.engine)} is not one of: ${Object.values(DatastoreEngine).join(', ')}`,
+      );
+    }
+    this.name = id;
+    this.engine = props.engine;
+    this.spec = ENGINES[props.engine];
+    this.database = props.database ?? (props.engine === DatastoreEngine.REDIS ? '0' : scope.node.id);
+    this.version = props.version ?? this.spec.version;
+    this.port = this.spec.port;
+    this.credentialsSecret = `${id}-credentials`;
+    this.selectorLabels = { 'app.kubernetes.io/name': id, 'app.kubernetes.io/part-of': scope.node.id };
+    this.labels = {
+      ...this.selectorLabels,
+      'app.kubernetes.io/component': 'datastore',
+      'app.kubernetes.io/managed-by': 'stagecraft',
+    };
+    this.base = new Chart(this, 'base', { disableResourceNameHashes: true });
+    this.buildSingleTopology();
+  }
+
+  /** Default in-namespace URL (single topology, without credentials). */
+  public get url(): string {
+    return this.endpointFor(DatastoreTopology.SINGLE).url;
+  }
+
+  /** Human description of the topology, e.g. `Replica Set (3)`. */
+  public describe(topology: DatastoreTopology): string {
+    if (topology === DatastoreTopology.SINGLE) return 'Single instance';
+    return { mongodb: 'Replica Set (3)', postgresql: 'HA Cluster (3, CloudNativePG)', redis: 'Sentinel (3)' }[
+      this.engine
+    ];
+  }
+
+  /** Pod labels in `env` (operator-managed pods carry the operator's labels). */
+  public podSelectorFor(env: Environment): Record<string, string> {
+    if (env.datastores.topology === DatastoreTopology.SINGLE) return { ...this.selectorLabels };
+    return {
+      mongodb: { app: `${this.name}-svc` },
+      postgresql: { 'cnpg.io/cluster': this.name },
+      redis: { 'redisfailovers.databases.spotahome.com/name': this.name },
+    }[this.engine];
+  }
+
+  /** The operator that creates the pods in `env`, or undefined when the manifests define them. */
+  public operatorFor(env: Environment): string | undefined {
+    return env.datastores.topology === DatastoreTopology.HA
+      ? `${this.spec.operator} (${this.haKind()}/${this.name})`
+      : undefined;
+  }
+
+  /** Ports clients connect to in `env` (Redis HA: Sentinel first, then the master it names). */
+  public portsFor(env: Environment): number[] {
+    return this.engine === DatastoreEngine.REDIS && env.datastores.topology === DatastoreTopology.HA
+      ? [26379, this.port]
+      : [this.port];
+  }
+
+  /** Container environment for a client that reads this datastore's URL from `variable`. */
+  public connectionEnv(variable: string, env: Environment): EndpointEnvVar[] {
+    const endpoint = this.endpointFor(env.datastores.topology);
+    const prefix = this.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    if (endpoint.secretUrl) {
+      return [
+        {
+          name: variable,
+          valueFrom: { secretKeyRef: { name: endpoint.secretUrl.secret, key: endpoint.secretUrl.key } },
+        },
+      ];
+    }
+    const credentials: EndpointEnvVar[] = this.spec.secretKeys
+      .slice()
+      .reverse()
+      .map((key) => ({
+        name: `${prefix}_${key.toUpperCase()}`,
+        valueFrom: { secretKeyRef: { name: this.credentialsSecret, key } },
+      }));
+    const url = endpoint.url.replace('{user}', `$(${prefix}_USERNAME)`).replace('{password}', `$(${prefix}_PASSWORD)`);
+    return [...credentials, { name: variable, value: url }];
+  }
+
+  private endpointFor(topology: DatastoreTopology): { url: string; secretUrl?: { secret: string; key: string } } {
+    const single = topology === DatastoreTopology.SINGLE;
+    switch (this.engine) {
+      case DatastoreEngine.MONGODB:
+        return single
+          ? { url: `mongodb://{user}:{password}@${this.name}:${this.port}/${this.database}?authSource=admin` }
+          : { url: '', secretUrl: { secret: `${this.name}-admin-${this.database}`, key: 'connectionString.standard' } };
+      case DatastoreEngine.POSTGRESQL:
+        return {
+          url: `postgresql://{user}:{password}@${single ? this.name : `${this.name}-rw`}:${this.port}/${this.database}`,
+        };
+      case DatastoreEngine.REDIS:
+        return single
+          ? { url: `redis://:{password}@${this.name}:${this.port}/${this.database}` }
+          : { url: `redis+sentinel://:{password}@rfs-${this.name}:26379/mymaster/${this.database}` };
+    }
+  }
+
+  private haKind(): string {
+    return { mongodb: 'MongoDBCommunity', postgresql: 'Cluster', redis: 'RedisFailover' }[this.engine];
+  }
+
+  private securityContexts() {
+    const uid = this.spec.uid;
+    return {
+      pod: {
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: uid,
+        fsGroup: uid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      container: {
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+      },
+    };
+  }
+
+  private buildSingleTopology(): void {
+    const metadata = { name: this.name, labels: this.labels };
+    const { pod, container } = this.securityContexts();
+    const scratch = this.spec.scratchPaths.map((mountPath, i) => ({ name: `scratch-${i}`, mountPath }));
+    const port = { name: this.spec.portName, containerPort: this.port, protocol: 'TCP' };
+    const env = Object.entries(SERVER_ENV[this.engine]).map(([name, key]) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: this.credentialsSecret, key } },
+    }));
+    if (this.engine === DatastoreEngine.MONGODB)
+      env.push({ name: 'MONGO_INITDB_DATABASE', value: this.database } as never);
+    if (this.engine === DatastoreEngine.POSTGRESQL) {
+      env.push(
+        { name: 'POSTGRES_DB', value: this.database } as never,
+        { name: 'PGDATA', value: `${this.spec.dataPath}/pgdata` } as never,
+      );
+    }
+    const readiness = {
+      mongodb: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
+      postgresql: ['sh', '-c', 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
+      redis: ['sh', '-c', 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'],
+    }[this.engine];
+    new k8s.KubeServiceAccount(this.base, 'service-account', { metadata, automountServiceAccountToken: false });
+    const servicePort = {
+      name: this.spec.portName,
+      port: this.port,
+      targetPort: k8s.IntOrString.fromString(this.spec.portName),
+      protocol: 'TCP',
+    };
+    new k8s.KubeService(this.base, 'service', {
+      metadata,
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [servicePort] },
+    });
+    new k8s.KubeService(this.base, 'headless', {
+      metadata: { name: `${this.name}-headless`, labels: this.labels },
+      spec: { clusterIp: 'None', selector: this.selectorLabels, ports: [servicePort], publishNotReadyAddresses: true },
+    });
+    new k8s.KubeStatefulSet(this.base, 'statefulset', {
+      metadata,
+      spec: {
+        serviceName: `${this.name}-headless`,
+        replicas: 1,
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels: this.labels },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: pod,
+            containers: [
+              {
+                name: this.engine,
+                image: `${this.spec.image}:${this.version}`,
+                imagePullPolicy: 'IfNotPresent',
+                args:
+                  this.engine === DatastoreEngine.REDIS
+                    ? ['--requirepass', '$(REDIS_PASSWORD)', '--appendonly', 'yes', '--dir', this.spec.dataPath]
+                    : undefined,
+                ports: [port],
+                env: env as never,
+                livenessProbe: {
+                  tcpSocket: { port: k8s.IntOrString.fromString(this.spec.portName) },
+                  initialDelaySeconds: 30,
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 6,
+                },
+                readinessProbe: {
+                  exec: { command: readiness },
+                  initialDelaySeconds: 5,
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 3,
+                },
+                securityContext: container,
+                volumeMounts: [
+                  { name: 'data', mountPath: this.spec.dataPath },
+                  ...scratch.map((s) => ({ name: s.name, mountPath: s.mountPath })),
+                ],
+              },
+            ],
+            volumes: scratch.map((s) => ({ name: s.name, emptyDir: {} })),
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data' },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: k8s.Quantity.fromString('1Gi') } },
+            },
+          },
+        ],
+      },
+    });
+    new k8s.KubePodDisruptionBudget(this.base, 'budget', {
+      metadata,
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+    });
+  }
+
+  /**
+   * Files of `overlays/<env>/<name>/`: for the single topology, patches over the base; for HA,
+   * the operator's custom resource. Plus the backup CronJob where the table asks for backups.
+   */
+  public overlayObjects(env: Environment): { patches: Record<string, unknown>; resources: Record<string, unknown> } {
+    const settings = env.datastores;
+    const resources: Record<string, unknown> = {};
+    const patches: Record<string, unknown> = {};
+    if (settings.topology === DatastoreTopology.SINGLE) {
+      patches['statefulset-patch.yaml'] = {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: this.name },
+        spec: {
+          template: { spec: { containers: [{ name: this.engine, resources: settings.resources }] } },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: 'data' },
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: settings.storage } } },
+            },
+          ],
+        },
+      };
+    } else {
+      resources[`${this.haKind().toLowerCase()}.yaml`] = this.haResource(env);
+      if (this.engine === DatastoreEngine.POSTGRESQL && settings.backup) {
+        resources['scheduledbackup.yaml'] = {
+          apiVersion: 'postgresql.cnpg.io/v1',
+          kind: 'ScheduledBackup',
+          metadata: { name: `${this.name}-scheduled`, labels: this.labels },
+          spec: {
+            schedule: `0 ${settings.backup.schedule}`,
+            backupOwnerReference: 'self',
+            cluster: { name: this.name },
+          } satisfies db.CnpgScheduledBackupSpec,
+        };
+      }
+    }
+    const nativeBackup = this.engine === DatastoreEngine.POSTGRESQL && settings.topology === DatastoreTopology.HA;
+    if (settings.backup && !nativeBackup) {
+      resources['backup-pvc.yaml'] = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: `${this.name}-backups`, labels: this.labels },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: settings.backup.storage ?? '5Gi' } },
+        },
+      };
+      resources['backup-serviceaccount.yaml'] = {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: `${this.name}-backup`, labels: this.labels },
+        automountServiceAccountToken: false,
+      };
+      resources['backup-cronjob.yaml'] = this.backupCronJob(env);
+    }
+    return { patches, resources };
+  }
+
+  /** Secrets the datastore reads in `env`, with their keys (and type). */
+  public secretsFor(env: Environment): { name: string; keys: readonly string[]; type?: string }[] {
+    const secrets: { name: string; keys: readonly string[]; type?: string }[] = [
+      {
+        name: this.credentialsSecret,
+        keys: this.spec.secretKeys,
+        type:
+          this.engine === DatastoreEngine.POSTGRESQL && env.datastores.topology === DatastoreTopology.HA
+            ? 'kubernetes.io/basic-auth'
+            : undefined,
+      },
+    ];
+    if (
+      this.engine === DatastoreEngine.POSTGRESQL &&
+      env.datastores.topology === DatastoreTopology.HA &&
+      env.datastores.backup
+    ) {
+      secrets.push({ name: `${this.name}-backup-credentials`, keys: ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'] });
+    }
+    return secrets;
+  }
+
+  private haResource(env: Environment): unknown {
+    const settings = env.datastores;
+    const { pod, container } = this.securityContexts();
+    const metadata = { name: this.name, labels: this.labels };
+    switch (this.engine) {
+      case DatastoreEngine.MONGODB: {
+        const spec: db.MongoDbCommunitySpec = {
+          members: 3,
+          type: 'ReplicaSet',
+          version: this.version,
+          security: { authentication: { modes: ['SCRAM'] } },
+          users: [
+            {
+              name: this.database,
+              db: 'admin',
+              passwordSecretRef: { name: this.credentialsSecret, key: 'password' },
+              roles: [
+                { name: 'readWrite', db: this.database },
+                { name: 'clusterMonitor', db: 'admin' },
+              ],
+              scramCredentialsSecretName: `${this.name}-scram`,
+            },
+          ],
+          statefulSet: {
+            spec: {
+              template: {
+                spec: {
+                  containers: [
+                    { name: 'mongod', resources: settings.resources },
+                    { name: 'mongodb-agent', resources: settings.resources },
+                  ],
+                },
+              },
+              volumeClaimTemplates: [
+                { metadata: { name: 'data-volume' }, spec: { resources: { requests: { storage: settings.storage } } } },
+              ],
+            },
+          },
+        };
+        return { apiVersion: 'mongodbcommunity.mongodb.com/v1', kind: 'MongoDBCommunity', metadata, spec };
+      }
+      case DatastoreEngine.POSTGRESQL: {
+        const backup = settings.backup;
+        if (backup && !backup.objectStore) {
+          throw new StagecraftError(
+            `environments/${env.name}`,
+            `datastores.backup.objectStore is required for ${this.name} (PostgreSQL HA backs up to an object store), got none`,
+          );
+        }
+        const spec: db.CnpgClusterSpec = {
+          instances: 3,
+          imageName: undefined as never,
+          storage: { size: settings.storage },
+          resources: settings.resources as never,
+          bootstrap: {
+            initdb: { database: this.database, owner: this.database, secret: { name: this.credentialsSecret } },
+          },
+          ...(backup
+            ? {
+                backup: {
+                  retentionPolicy: `${backup.retentionDays}d`,
+                  barmanObjectStore: {
+                    destinationPath: backup.objectStore!,
+                    s3Credentials: {
+                      accessKeyId: { name: `${this.name}-backup-credentials`, key: 'ACCESS_KEY_ID' },
+                      secretAccessKey: { name: `${this.name}-backup-credentials`, key: 'ACCESS_SECRET_KEY' },
+                    },
+                  },
+                },
+              }
+            : {}),
+        };
+        const { imageName: _omit, ...withoutImage } = spec;
+        return { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata, spec: withoutImage };
+      }
+      case DatastoreEngine.REDIS: {
+        const spec: db.RedisFailoverSpec & Record<string, unknown> = {
+          sentinel: {
+            replicas: 3,
+            resources: settings.resources as never,
+            securityContext: pod,
+            containerSecurityContext: container,
+          } as never,
+          redis: {
+            replicas: 3,
+            resources: settings.resources as never,
+            storage: {
+              keepAfterDeletion: true,
+              persistentVolumeClaim: {
+                metadata: { name: `${this.name}-data` },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: settings.storage } } },
+              },
+            },
+            securityContext: pod,
+            containerSecurityContext: container,
+          } as never,
+          auth: { secretPath: this.credentialsSecret },
+        };
+        return { apiVersion: 'databases.spotahome.com/v1', kind: 'RedisFailover', metadata, spec };
+      }
+    }
+  }
+
+  private backupCronJob(env: Environment): unknown {
+    const backup = env.datastores.backup!;
+    const ha = env.datastores.topology === DatastoreTopology.HA;
+    const host = ha
+      ? { mongodb: `${this.name}-svc`, postgresql: `${this.name}-rw`, redis: `rfr-${this.name}` }[this.engine]
+      : this.name;
+    const stamp = '$(date -u +%Y%m%dT%H%M%SZ)';
+    const dump = {
+      mongodb: `mongodump --uri="mongodb://$DB_USERNAME:$DB_PASSWORD@${host}:${this.port}/?authSource=admin" --gzip --archive=/backups/${this.name}-${stamp}.archive.gz`,
+      postgresql: `PGPASSWORD="$DB_PASSWORD" pg_dump -h ${host} -U "$DB_USERNAME" -d ${this.database} -Fc -f /backups/${this.name}-${stamp}.dump`,
+      redis: `redis-cli -h ${host} -a "$DB_PASSWORD" --no-auth-warning --rdb /backups/${this.name}-${stamp}.rdb`,
+    }[this.engine];
+    const prune = `find /backups -type f -name '${this.name}-*' -mtime +${backup.retentionDays} -delete`;
+    const { pod, container } = this.securityContexts();
+    const env_ = this.spec.secretKeys.map((key) => ({
+      name: `DB_${key.toUpperCase()}`,
+      valueFrom: { secretKeyRef: { name: this.credentialsSecret, key } },
+    }));
+    const labels = {
+      ...this.labels,
+      'app.kubernetes.io/name': `${this.name}-backup`,
+      'app.kubernetes.io/component': 'backup',
+    };
+    return {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: `${this.name}-backup`, labels },
+      spec: {
+        schedule: backup.schedule,
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 3600,
+            template: {
+              metadata: { labels },
+              spec: {
+                restartPolicy: 'OnFailure',
+                automountServiceAccountToken: false,
+                serviceAccountName: `${this.name}-backup`,
+                securityContext: pod,
+                containers: [
+                  {
+                    name: 'backup',
+                    image: `${this.spec.image}:${this.version}`,
+                    imagePullPolicy: 'IfNotPresent',
+                    command: ['sh', '-c', `set -eu; ${dump}; ${prune}`],
+                    env: env_,
+                    resources: env.datastores.resources,
+                    securityContext: container,
+                    volumeMounts: [
+                      { name: 'backups', mountPath: '/backups' },
+                      { name: 'tmp', mountPath: '/tmp' },
+                    ],
+                  },
+                ],
+                volumes: [
+                  { name: 'backups', persistentVolumeClaim: { claimName: `${this.name}-backups` } },
+                  { name: 'tmp', emptyDir: {} },
+                ],
+              },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  /** The base manifests of the single topology. */
+  public baseManifests(): ReturnType<Chart['toJson']> {
+    return this.base.toJson();
+  }
+}

@@ -1,0 +1,29 @@
+import { Environment } from './environment';
+
+/** One container environment variable: a literal (which may reference earlier ones) or a reference. */
+export interface EndpointEnvVar {
+  /** Variable name. */
+  readonly name: string;
+  /** Literal value; `$(OTHER)` expands variables defined before it. */
+  readonly value?: string;
+  /** Reference to a Secret key. */
+  readonly valueFrom?: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
+}
+
+/** Anything services connect to: another service or a datastore. */
+export interface IEndpoint {
+  /** Stable name, also the Service's DNS name in the namespace. */
+  readonly name: string;
+  /** Port clients connect to (default topology). */
+  readonly port: number;
+  /** Default URL clients use (without credentials). */
+  readonly url: string;
+  /** Labels of the pods behind the endpoint in `env` (for network policies). */
+  podSelectorFor(env: Environment): Record<string, string>;
+  /** Ports clients connect to in `env` (e.g. Sentinel and Redis for Redis HA). */
+  portsFor(env: Environment): number[];
+  /** Container environment a client needs in `env` to read the URL from `variable` (credentials by reference). */
+  connectionEnv(variable: string, env: Environment): EndpointEnvVar[];
+  /** The operator that creates the endpoint's pods in `env`, if they are not in the manifests. */
+  operatorFor(env: Environment): string | undefined;
+}

@@ -1,0 +1,162 @@
+import { Datastore, DatastoreEngine } from './datastore';
+import { IEndpoint } from './endpoint';
+import { Environment } from './environment';
+import { Microservice } from './microservice';
+
+/** An environment's network policy posture (seed: "Network Policies"). */
+export enum NetworkPolicyMode {
+  /** Basic: pods accept traffic from their own namespace and the ingress controller. */
+  ALLOW_NAMESPACE = 'allow-namespace',
+  /** Enforced: deny all ingress, then allow each real edge; services' egress limited to DNS and their edges. */
+  DEFAULT_DENY = 'default-deny',
+}
+
+/** Where the cluster's shared components run. */
+export interface ClusterComponents {
+  /** Namespace of the ingress controller. */
+  readonly ingressControllerNamespace: string;
+  /** Namespace of each datastore engine's operator. */
+  readonly operatorNamespaces: Readonly<Record<DatastoreEngine, string>>;
+}
+
+interface Edge {
+  readonly from: { readonly name: string; readonly selector: Record<string, string> };
+  readonly to: IEndpoint;
+}
+
+const WAIVE_SELECTOR = 'stagecraft.dev/waive.network-policy-selector';
+
+/** Every NetworkPolicy of `env`, derived from exposures, connections, backups and operators. */
+export function networkPolicies(
+  env: Environment,
+  services: readonly Microservice[],
+  datastores: readonly Datastore[],
+  cluster: ClusterComponents,
+  labels: Record<string, string>,
+): object[] {
+  const policy = (name: string, spec: object, annotations?: Record<string, string>) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, labels, ...(annotations ? { annotations } : {}) },
+    spec,
+  });
+  const namespacePeer = (namespace: string) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+  });
+  const operatorWaiver = (endpoint: IEndpoint) => {
+    const operator = endpoint.operatorFor(env);
+    return operator ? { [WAIVE_SELECTOR]: `pods are created by the ${operator}` } : undefined;
+  };
+  const exposed = services.filter((s) => s.exposure !== undefined);
+  const policies: object[] = [];
+  const fromIngressController = exposed.map((s) =>
+    policy(`allow-ingress-controller-to-${s.name}`, {
+      podSelector: { matchLabels: s.podSelectorFor(env) },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [namespacePeer(cluster.ingressControllerNamespace)], ports: [{ protocol: 'TCP', port: s.port }] },
+      ],
+    }),
+  );
+  const fromOperators = datastores
+    .filter((d) => d.operatorFor(env))
+    .flatMap((d) => {
+      const selector = { matchLabels: d.podSelectorFor(env) };
+      return [
+        policy(
+          `allow-${d.name}-operator`,
+          {
+            podSelector: selector,
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [namespacePeer(cluster.operatorNamespaces[d.engine])] }],
+          },
+          operatorWaiver(d),
+        ),
+        policy(
+          `allow-${d.name}-peers`,
+          { podSelector: selector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: selector }] }] },
+          operatorWaiver(d),
+        ),
+      ];
+    });
+
+  if (env.networkPolicy === NetworkPolicyMode.ALLOW_NAMESPACE) {
+    policies.push(
+      policy('allow-same-namespace', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+      }),
+      ...fromIngressController,
+      ...fromOperators,
+    );
+    return policies;
+  }
+
+  const edges: Edge[] = [
+    ...services.flatMap((s) =>
+      Object.values(s.connections).map((to) => ({ from: { name: s.name, selector: s.podSelectorFor(env) }, to })),
+    ),
+    ...datastores
+      .filter((d) => env.datastores.backup && d.overlayObjects(env).resources['backup-cronjob.yaml'])
+      .map((d) => ({
+        from: {
+          name: `${d.name}-backup`,
+          selector: { ...d.selectorLabels, 'app.kubernetes.io/name': `${d.name}-backup` },
+        },
+        to: d,
+      })),
+  ];
+  const unique = new Map(edges.map((e) => [`${e.from.name}->${e.to.name}`, e]));
+  policies.push(
+    policy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }),
+    ...fromIngressController,
+  );
+  for (const edge of [...unique.values()]) {
+    policies.push(
+      policy(
+        `allow-${edge.from.name}-to-${edge.to.name}`,
+        {
+          podSelector: { matchLabels: edge.to.podSelectorFor(env) },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: edge.from.selector } }],
+              ports: edge.to.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
+            },
+          ],
+        },
+        operatorWaiver(edge.to),
+      ),
+    );
+  }
+  policies.push(...fromOperators);
+  for (const service of services) {
+    const targets = Object.values(service.connections);
+    const waivers = Object.assign({}, ...targets.map(operatorWaiver).filter((w) => w !== undefined));
+    policies.push(
+      policy(
+        `allow-${service.name}-egress`,
+        {
+          podSelector: { matchLabels: service.podSelectorFor(env) },
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+              ports: [
+                { protocol: 'UDP', port: 53 },
+                { protocol: 'TCP', port: 53 },
+              ],
+            },
+            ...[...new Map(targets.map((t) => [t.name, t])).values()].map((t) => ({
+              to: [{ podSelector: { matchLabels: t.podSelectorFor(env) } }],
+              ports: t.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
+            })),
+          ],
+        },
+        Object.keys(waivers).length > 0 ? waivers : undefined,
+      ),
+    );
+  }
+  return policies;
+}

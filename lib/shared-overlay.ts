@@ -1,0 +1,157 @@
+import { describeBackup } from './backup';
+import { Datastore, DatastoreTopology } from './datastore';
+import { DocSection } from './environments-doc';
+import { Environment } from './environment';
+import { accessUrls, ingressObject } from './ingress';
+import { Microservice } from './microservice';
+import { footprint, limitRangeObject, namespaceObject, resourceQuotaObject } from './namespace';
+import { ClusterComponents, NetworkPolicyMode, networkPolicies } from './network-policies';
+
+/** Argo CD sync-wave annotation. */
+const WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** Inputs of an environment's shared objects. */
+export interface SharedObjectsOptions {
+  /** Platform name. */
+  readonly platform: string;
+  /** The environment. */
+  readonly env: Environment;
+  /** Every service. */
+  readonly services: readonly Microservice[];
+  /** Every datastore. */
+  readonly datastores: readonly Datastore[];
+  /** Ingress class of the platform's Ingress objects. */
+  readonly ingressClassName: string;
+  /** Namespaces of the cluster's shared components. */
+  readonly cluster: ClusterComponents;
+}
+
+/** A Secret the environment needs, with where it comes from. */
+export interface RequiredSecret {
+  /** Secret name. */
+  readonly name: string;
+  /** Keys it must hold. */
+  readonly keys: readonly string[];
+  /** Secret type, when not Opaque. */
+  readonly type?: string;
+}
+
+/** Every Secret referenced in `env` that no rendered object produces by itself. */
+export function requiredSecrets(options: SharedObjectsOptions): RequiredSecret[] {
+  const { env, datastores, platform } = options;
+  const secrets: RequiredSecret[] = datastores.flatMap((d) => d.secretsFor(env));
+  if (env.tls?.kind === 'existing-secret') {
+    secrets.push({ name: env.tls.secretName(platform), keys: ['tls.crt', 'tls.key'], type: 'kubernetes.io/tls' });
+  }
+  return secrets;
+}
+
+/** The files of `overlays/<env>/shared/` (besides kustomization.yaml), each a list of objects. */
+export function sharedObjects(options: SharedObjectsOptions): Record<string, object[]> {
+  const { env, platform } = options;
+  const labels = { 'app.kubernetes.io/part-of': platform, 'app.kubernetes.io/managed-by': 'stagecraft' };
+  const wave = <T extends object>(o: T, value: string): T => {
+    const metadata = (o as { metadata: Record<string, unknown> }).metadata;
+    metadata.annotations = { ...(metadata.annotations as object), [WAVE]: value };
+    return o;
+  };
+  const f = footprint(env, options.services, options.datastores);
+  const files: Record<string, object[]> = {
+    'namespace.yaml': [wave(namespaceObject(env, labels), '-2')],
+    'resourcequota.yaml': [wave(resourceQuotaObject(f, labels), '-1')],
+    'limitrange.yaml': [wave(limitRangeObject(env, f, labels), '-1')],
+    'network-policies.yaml': networkPolicies(env, options.services, options.datastores, options.cluster, labels).map(
+      (p) => wave(p, '-1'),
+    ),
+  };
+  const ingress = ingressObject(platform, env, options.services, options.ingressClassName, labels);
+  if (ingress) files['ingress.yaml'] = [wave(ingress, '1')];
+  const hosts = [...new Set(accessUrls(env, options.services).map((u) => u.host))];
+  const tls = env.tls?.certManagerObjects(platform, hosts, labels) ?? [];
+  if (tls.length > 0) files['certificates.yaml'] = tls.map((o) => wave(o, '-1'));
+  const external = requiredSecrets(options)
+    .map((s) => env.secrets.externalSecret(s.name, s.keys, labels, s.type))
+    .filter((o): o is object => o !== undefined);
+  if (external.length > 0) files['external-secrets.yaml'] = external.map((o) => wave(o, '-1'));
+  return files;
+}
+
+/** ENVIRONMENTS.md sections derived from the GitOps model: databases, URLs, security, backups. */
+export function sharedDocSections(
+  platform: string,
+  envs: readonly Environment[],
+  services: readonly Microservice[],
+  datastores: readonly Datastore[],
+): DocSection[] {
+  const header = (first: string) =>
+    `| ${first} | ${envs.map((e) => cap(e.name)).join(' | ')} |\n|---|${envs.map(() => '---').join('|')}|\n`;
+  const row = (label: string, cell: (e: Environment) => string) => `| ${label} | ${envs.map(cell).join(' | ')} |\n`;
+  const sections: DocSection[] = [];
+  if (datastores.length > 0) {
+    sections.push({
+      title: 'Databases',
+      body:
+        header('Database') +
+        datastores.map((d) => row(engineName(d), (e) => d.describe(e.datastores.topology))).join('') +
+        '\n' +
+        header('Sizing') +
+        row(
+          'Resources per pod',
+          (e) => `${e.datastores.resources.requests.cpu} / ${e.datastores.resources.requests.memory}`,
+        ) +
+        row('Volume per pod', (e) => e.datastores.storage) +
+        row('Operator-managed', (e) => (e.datastores.topology === DatastoreTopology.HA ? 'Yes' : 'No')),
+    });
+  }
+  const exposed = services.filter((s) => s.exposure !== undefined);
+  if (exposed.length > 0 && envs.some((e) => e.ingress)) {
+    sections.push({
+      title: 'Access URLs',
+      body:
+        header('Service') +
+        exposed
+          .map((s) =>
+            row(cap(s.name), (e) => {
+              const url = accessUrls(e, services).find((u) => u.service === s);
+              return url ? `${url.host}${url.path === '/' ? '' : url.path}` : 'Not exposed';
+            }),
+          )
+          .join(''),
+    });
+  }
+  sections.push({
+    title: 'Security',
+    body:
+      header('Feature') +
+      row('TLS/SSL', (e) => e.tls?.describe() ?? 'None') +
+      row('Network Policies', (e) =>
+        e.networkPolicy === NetworkPolicyMode.DEFAULT_DENY
+          ? 'Enforced (default deny, one allow per edge)'
+          : 'Basic (allow within the namespace)',
+      ) +
+      row(
+        'Pod Security',
+        (e) => `enforce ${e.podSecurity.enforce}, warn ${e.podSecurity.warn ?? e.podSecurity.enforce}`,
+      ) +
+      row('Secrets', (e) => e.secrets.describe()) +
+      row('Secrets Rotation', (e) => e.operations.secretsRotation) +
+      row('Vulnerability Scanning', (e) => e.operations.vulnerabilityScanning),
+  });
+  sections.push({
+    title: 'Backup',
+    body:
+      header('Aspect') +
+      row('Database Backups', (e) => describeBackup(e.datastores.backup).frequency) +
+      row('Backup Retention', (e) => describeBackup(e.datastores.backup).retention),
+  });
+  void platform;
+  return sections;
+}
+
+function engineName(d: Datastore): string {
+  return { mongodb: 'MongoDB', postgresql: 'PostgreSQL', redis: 'Redis' }[d.engine];
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,378 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { parseAllDocuments, parse } from 'yaml';
+import { craftista, environments } from '../main';
+import {
+  checkCrossReferences,
+  EnvironmentTable,
+  K8sObject,
+  kustomizeSync,
+  Microservice,
+  Platform,
+  podTemplateOf,
+  Scaling,
+  selects,
+} from '../lib';
+import { readTree, synthCraftista, tempDir } from './support';
+
+const root = tempDir();
+synthCraftista(root);
+const rendered: Record<string, K8sObject[]> = Object.fromEntries(
+  ['dev', 'staging', 'prod'].map((env) => [env, kustomizeSync(path.join(root, 'overlays', env))]),
+);
+const find = (env: string, kind: string, name: string): any => {
+  const o = rendered[env].find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind}/${name} in ${env}`);
+  return o;
+};
+const kinds = (env: string, kind: string) => rendered[env].filter((o) => o.kind === kind) as any[];
+const envOf = (env: string, deployment: string) =>
+  find(env, 'Deployment', deployment).spec.template.spec.containers[0].env;
+
+describe('namespaces, pod security, quotas', () => {
+  test.each([
+    ['dev', 'baseline', 'restricted'],
+    ['staging', 'restricted', 'restricted'],
+    ['prod', 'restricted', 'restricted'],
+  ])('%s namespace enforces %s and warns %s', (env, enforce, warn) => {
+    expect(find(env, 'Namespace', `craftista-${env}`).metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': enforce,
+      'pod-security.kubernetes.io/warn': warn,
+      environment: env,
+    });
+  });
+
+  test('the quota covers the model at full scale with 25% headroom, and the limit range defaults to the table', () => {
+    expect(find('dev', 'ResourceQuota', 'platform-quota').spec.hard).toEqual({
+      'limits.cpu': '2',
+      'limits.memory': '2304Mi',
+      persistentvolumeclaims: '4',
+      pods: '14',
+      'requests.cpu': '2',
+      'requests.memory': '2304Mi',
+      'requests.storage': '3840Mi',
+    });
+    expect(find('prod', 'LimitRange', 'platform-limits').spec.limits[0]).toEqual({
+      type: 'Container',
+      default: { cpu: '500m', memory: '512Mi' },
+      defaultRequest: { cpu: '500m', memory: '512Mi' },
+      max: { cpu: '1', memory: '1Gi' },
+    });
+    expect(find('staging', 'LimitRange', 'platform-limits').spec.limits[0].defaultRequest).toEqual({
+      cpu: '200m',
+      memory: '256Mi',
+    });
+  });
+});
+
+describe('network policies', () => {
+  test('dev allows traffic within the namespace and from the ingress controller', () => {
+    expect(kinds('dev', 'NetworkPolicy').map((p) => p.metadata.name)).toEqual([
+      'allow-ingress-controller-to-catalogue',
+      'allow-ingress-controller-to-frontend',
+      'allow-ingress-controller-to-recommendation',
+      'allow-ingress-controller-to-voting',
+      'allow-same-namespace',
+    ]);
+  });
+
+  test.each(['staging', 'prod'])(
+    '%s denies ingress by default and allows one policy per real edge plus DNS egress',
+    (env) => {
+      const names = kinds(env, 'NetworkPolicy').map((p) => p.metadata.name);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'default-deny-ingress',
+          'allow-ingress-controller-to-frontend',
+          'allow-frontend-to-catalogue',
+          'allow-frontend-to-voting',
+          'allow-frontend-to-recommendation',
+          'allow-catalogue-to-mongodb',
+          'allow-voting-to-postgresql',
+          'allow-recommendation-to-redis',
+          'allow-mongodb-backup-to-mongodb',
+          'allow-frontend-egress',
+        ]),
+      );
+      expect(find(env, 'NetworkPolicy', 'default-deny-ingress').spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Ingress'],
+      });
+      const edge = find(env, 'NetworkPolicy', 'allow-frontend-to-catalogue').spec;
+      expect(edge.podSelector.matchLabels['app.kubernetes.io/name']).toBe('catalogue');
+      expect(edge.ingress).toEqual([
+        {
+          from: [
+            {
+              podSelector: {
+                matchLabels: { 'app.kubernetes.io/name': 'frontend', 'app.kubernetes.io/part-of': 'craftista' },
+              },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 5000 }],
+        },
+      ]);
+      const egress = find(env, 'NetworkPolicy', 'allow-frontend-egress').spec.egress;
+      expect(egress[0]).toEqual({
+        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      });
+      expect(egress.slice(1).map((e: any) => e.ports[0].port)).toEqual([5000, 8080, 8080]);
+    },
+  );
+
+  test.each(['dev', 'staging', 'prod'])(
+    'every NetworkPolicy selector in %s matches rendered pods, or names the operator that creates them',
+    (env) => {
+      const findings = checkCrossReferences(rendered[env]).filter((f) => f.check === 'network-policy-selector');
+      for (const f of findings) {
+        const reason = f.object?.metadata.annotations?.['stagecraft.dev/waive.network-policy-selector'];
+        expect([f.object?.metadata.name, reason]).toEqual([
+          f.object?.metadata.name,
+          expect.stringMatching(/^pods are created by the .+ \((MongoDBCommunity|Cluster|RedisFailover)\/\w+\)$/),
+        ]);
+        const [, kind, name] = /\((\w+)\/(\w+)\)$/.exec(reason!)!;
+        expect(find(env, kind, name)).toBeDefined();
+      }
+      if (env !== 'prod') expect(findings).toEqual([]);
+      const pods = rendered[env].map(podTemplateOf).filter((p) => p !== undefined);
+      for (const policy of kinds(env, 'NetworkPolicy').filter(
+        (p) => !p.metadata.annotations?.['stagecraft.dev/waive.network-policy-selector'],
+      )) {
+        if (Object.keys(policy.spec.podSelector).length > 0)
+          expect(pods.some((p) => selects(policy.spec.podSelector, p!.labels))).toBe(true);
+      }
+    },
+  );
+});
+
+describe('ingress and TLS', () => {
+  const rules = (env: string): string[] =>
+    find(env, 'Ingress', 'craftista')
+      .spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => `${r.host}${p.path} -> ${p.backend.service.name}`))
+      .sort();
+
+  test('dev and staging serve / and /api/<service> on one host; prod splits craftista.com and api.craftista.com', () => {
+    expect(rules('dev')).toEqual([
+      'dev.craftista.local/ -> frontend',
+      'dev.craftista.local/api/catalogue -> catalogue',
+      'dev.craftista.local/api/recommendation -> recommendation',
+      'dev.craftista.local/api/voting -> voting',
+    ]);
+    expect(rules('staging')).toEqual(rules('dev').map((r) => r.replace('dev.', 'staging.')));
+    expect(rules('prod')).toEqual([
+      'api.craftista.com/catalogue -> catalogue',
+      'api.craftista.com/recommendation -> recommendation',
+      'api.craftista.com/voting -> voting',
+      'craftista.com/ -> frontend',
+    ]);
+  });
+
+  test('dev uses a self-signed issuer, staging the ACME staging server, prod a commercial certificate secret', () => {
+    expect(find('dev', 'Issuer', 'craftista-selfsigned').spec).toEqual({ selfSigned: {} });
+    expect(find('dev', 'Certificate', 'craftista-tls').spec).toMatchObject({
+      secretName: 'craftista-tls',
+      dnsNames: ['dev.craftista.local'],
+    });
+    expect(find('staging', 'Issuer', 'craftista-acme').spec.acme.server).toBe(
+      'https://acme-staging-v02.api.letsencrypt.org/directory',
+    );
+    expect(find('staging', 'Ingress', 'craftista').spec.tls).toEqual([
+      { hosts: ['staging.craftista.local'], secretName: 'craftista-tls' },
+    ]);
+    expect(kinds('prod', 'Certificate')).toEqual([]);
+    expect(find('prod', 'Ingress', 'craftista').spec.tls).toEqual([
+      { hosts: ['api.craftista.com', 'craftista.com'], secretName: 'craftista-com-tls' },
+    ]);
+    expect(find('prod', 'ExternalSecret', 'craftista-com-tls').spec.target).toEqual({
+      name: 'craftista-com-tls',
+      creationPolicy: 'Owner',
+      template: { type: 'kubernetes.io/tls' },
+    });
+  });
+});
+
+describe('datastores', () => {
+  test.each(['dev', 'staging'])('%s runs single-instance StatefulSets with volumes', (env) => {
+    expect(kinds(env, 'StatefulSet').map((s) => [s.metadata.name, s.spec.replicas])).toEqual([
+      ['mongodb', 1],
+      ['postgresql', 1],
+      ['redis', 1],
+    ]);
+  });
+
+  test('prod runs a Mongo replica set of 3, a PostgreSQL HA cluster and a Redis Sentinel of 3', () => {
+    expect(kinds('prod', 'StatefulSet')).toEqual([]);
+    expect(find('prod', 'MongoDBCommunity', 'mongodb').spec).toMatchObject({ members: 3, type: 'ReplicaSet' });
+    expect(find('prod', 'Cluster', 'postgresql').spec).toMatchObject({ instances: 3, storage: { size: '20Gi' } });
+    expect(find('prod', 'RedisFailover', 'redis').spec).toMatchObject({
+      sentinel: { replicas: 3 },
+      redis: { replicas: 3 },
+    });
+  });
+
+  test('backups: none in dev, daily with 7 days retention in staging, hourly with 30 days in prod', () => {
+    expect(kinds('dev', 'CronJob')).toEqual([]);
+    const staging = kinds('staging', 'CronJob');
+    expect(staging.map((c) => [c.metadata.name, c.spec.schedule])).toEqual([
+      ['mongodb-backup', '0 3 * * *'],
+      ['postgresql-backup', '0 3 * * *'],
+      ['redis-backup', '0 3 * * *'],
+    ]);
+    for (const c of staging)
+      expect(c.spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain('-mtime +7 -delete');
+    const prod = kinds('prod', 'CronJob');
+    expect(prod.map((c) => [c.metadata.name, c.spec.schedule])).toEqual([
+      ['mongodb-backup', '0 * * * *'],
+      ['redis-backup', '0 * * * *'],
+    ]);
+    for (const c of prod)
+      expect(c.spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain('-mtime +30 -delete');
+    expect(find('prod', 'ScheduledBackup', 'postgresql-scheduled').spec.schedule).toBe('0 0 * * * *');
+    expect(find('prod', 'Cluster', 'postgresql').spec.backup.retentionPolicy).toBe('30d');
+  });
+
+  test('services get connection settings from the model, passwords only by Secret reference', () => {
+    expect(envOf('dev', 'catalogue')).toEqual([
+      { name: 'MONGODB_USERNAME', valueFrom: { secretKeyRef: { name: 'mongodb-credentials', key: 'username' } } },
+      { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: 'mongodb-credentials', key: 'password' } } },
+      {
+        name: 'MONGO_URI',
+        value: 'mongodb://$(MONGODB_USERNAME):$(MONGODB_PASSWORD)@mongodb:27017/craftista?authSource=admin',
+      },
+    ]);
+    expect(envOf('prod', 'catalogue')).toEqual([
+      {
+        name: 'MONGO_URI',
+        valueFrom: { secretKeyRef: { name: 'mongodb-admin-craftista', key: 'connectionString.standard' } },
+      },
+    ]);
+    expect(envOf('prod', 'voting').find((e: any) => e.name === 'DATABASE_URL').value).toBe(
+      'postgresql://$(POSTGRESQL_USERNAME):$(POSTGRESQL_PASSWORD)@postgresql-rw:5432/craftista',
+    );
+    expect(envOf('prod', 'recommendation').find((e: any) => e.name === 'REDIS_URL').value).toBe(
+      'redis+sentinel://:$(REDIS_PASSWORD)@rfs-redis:26379/mymaster/0',
+    );
+  });
+
+  test('prod secrets come from ExternalSecrets; no Secret with data is ever generated', () => {
+    expect(kinds('prod', 'ExternalSecret').map((e) => e.metadata.name)).toEqual([
+      'craftista-com-tls',
+      'mongodb-credentials',
+      'postgresql-backup-credentials',
+      'postgresql-credentials',
+      'redis-credentials',
+    ]);
+    expect(kinds('dev', 'ExternalSecret')).toEqual([]);
+    for (const [file, text] of Object.entries(readTree(root))) {
+      if (!file.endsWith('.yaml')) continue;
+      for (const doc of parseAllDocuments(text)) {
+        const o = doc.toJS();
+        if (o?.kind === 'Secret')
+          expect({ file, data: o.data, stringData: o.stringData }).toEqual({
+            file,
+            data: undefined,
+            stringData: undefined,
+          });
+      }
+    }
+  });
+});
+
+describe('Argo CD', () => {
+  const argo = (file: string) => parse(fs.readFileSync(path.join(root, 'argocd', file), 'utf8'));
+
+  test('one Application per environment and service, labelled, automated, with retry', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      for (const service of ['catalogue', 'frontend', 'recommendation', 'voting']) {
+        const app = argo(`apps/${env}/${service}.yaml`);
+        new Application(app).validate();
+        expect(app.metadata).toMatchObject({
+          name: `craftista-${env}-${service}`,
+          namespace: 'argocd',
+          labels: { environment: env, service },
+        });
+        expect(app.spec.source).toEqual({
+          repoURL: 'https://github.com/craftista/craftista-gitops.git',
+          targetRevision: 'main',
+          path: `overlays/${env}/${service}`,
+        });
+        expect(app.spec.destination.namespace).toBe(`craftista-${env}`);
+        expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+        expect(app.spec.syncPolicy.retry).toEqual({
+          limit: 5,
+          backoff: { duration: '10s', factor: 2, maxDuration: '5m' },
+        });
+        expect(fs.existsSync(path.join(root, app.spec.source.path, 'kustomization.yaml'))).toBe(true);
+      }
+    }
+  });
+
+  test('the shared Application syncs in an earlier wave than the services', () => {
+    const shared = argo('apps/prod/shared.yaml');
+    new Application(shared).validate();
+    expect(shared.spec.source.path).toBe('overlays/prod/shared');
+    expect(Number(shared.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(
+      Number(argo('apps/prod/voting.yaml').metadata.annotations['argocd.argoproj.io/sync-wave']),
+    );
+    expect(find('prod', 'Namespace', 'craftista-prod').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
+  });
+
+  test('the AppProject allows only this repo, the platform namespaces and Namespace, with a prod sync window', () => {
+    const project = argo('apps/project.yaml');
+    new AppProject(project).validate();
+    expect(project.spec.sourceRepos).toEqual(['https://github.com/craftista/craftista-gitops.git']);
+    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual([
+      'craftista-dev',
+      'craftista-staging',
+      'craftista-prod',
+    ]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    expect(project.spec.syncWindows).toEqual([
+      {
+        kind: 'allow',
+        schedule: '0 9 * * 1-5',
+        duration: '8h',
+        applications: ['craftista-prod-*'],
+        manualSync: true,
+        timeZone: 'UTC',
+      },
+    ]);
+  });
+
+  test('bootstrap.yaml is an app-of-apps over argocd/apps', () => {
+    const bootstrap = argo('bootstrap.yaml');
+    new Application(bootstrap).validate();
+    expect(bootstrap.spec.source).toMatchObject({ path: 'argocd/apps', directory: { recurse: true } });
+    expect(bootstrap.spec.destination.namespace).toBe('argocd');
+  });
+});
+
+test('fails when a service takes a reserved name', () => {
+  const platform = new Platform(new App(), 'craftista', {
+    environments: new EnvironmentTable([
+      { name: 'dev', namespace: 'x', scaling: Scaling.fixed(1), resources: { cpu: '1', memory: '1Gi' } },
+    ]),
+  });
+  new Microservice(platform, 'shared', { image: 'x/shared', port: 80, initialTag: '1.0.0' });
+  expect(() => platform.validate()).toThrow(
+    `[craftista/shared] name "shared" is reserved for the platform's own overlay; choose another`,
+  );
+});
+
+test('the model names every secret that must exist before the first sync in manual environments', () => {
+  const platform = craftista(new App());
+  expect(platform.manualSecrets('staging')).toEqual([
+    'mongodb-credentials',
+    'postgresql-credentials',
+    'redis-credentials',
+  ]);
+  expect(platform.manualSecrets('prod')).toEqual([]);
+  expect(environments.get('prod').secrets.external?.storeName).toBe('craftista-vault');
+});
