@@ -25,14 +25,21 @@ export function editImagePin(text: string, file: string, image: string, pin: Ima
   for (const field of ['newTag', 'digest'] as const) {
     const wanted = pin[field];
     const pair = entry.items.find((p) => isScalar(p.key) && p.key.value === field);
-    if (pair && wanted === undefined) edits.push(removal(text, entry, pair.key as Scalar, pair.value as Scalar));
-    else if (pair && isScalar(pair.value)) {
+    if (pair && wanted === undefined) {
+      edits.push(removal(text, entry, pair.key as Scalar, pair.value as Scalar));
+    } else if (pair && isScalar(pair.value)) {
       const [start, end] = pair.value.range!;
-      if (scalarText(pair.value) !== wanted) edits.push({ start, end, text: formatScalar(wanted!, pair.value.type) });
+      // Keep a quote style chosen by hand; a value quoted only because YAML needed it (as synth
+      // writes "1.10") gets the canonical form, so a later synth rewrites nothing.
+      const old = scalarText(pair.value);
+      const chosenStyle = pair.value.type !== 'PLAIN' && formatScalar(old) === old ? pair.value.type : undefined;
+      if (old !== wanted) edits.push({ start, end, text: formatScalar(wanted!, chosenStyle) });
     } else if (pair) {
       throw new Error(`${file}: images[${image}].${field} must be a plain value`);
     } else if (wanted !== undefined) {
-      edits.push(insertion(text, entry, field, wanted));
+      // Synth writes name, newTag, digest: a digest goes after the tag, a tag after the name.
+      const hasTag = entry.items.some((p) => isScalar(p.key) && p.key.value === 'newTag');
+      edits.push(insertion(text, entry, field, wanted, field === 'digest' && hasTag ? 'newTag' : 'name'));
     }
   }
   let out = text;
@@ -81,8 +88,8 @@ function removal(text: string, entry: YAMLMap, key: Scalar, value: Scalar): Edit
   return { start, end: lineEnd + 1 + nextIndent, text: '' };
 }
 
-function insertion(text: string, entry: YAMLMap, field: string, value: string): Edit {
-  const namePair = entry.items.find((p) => isScalar(p.key) && p.key.value === 'name')!;
+function insertion(text: string, entry: YAMLMap, field: string, value: string, after: string): Edit {
+  const namePair = entry.items.find((p) => isScalar(p.key) && p.key.value === after)!;
   const nameKey = namePair.key as Scalar;
   const nameValue = namePair.value as Scalar;
   const at = nameValue.range![1];

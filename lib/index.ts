@@ -12,6 +12,8 @@ export * from './image-pin';
 export * from './image-pin-edit';
 export * from './ingress';
 export * from './kustomize';
+export * from './line-diff';
+export * from './manifest-diff';
 export * from './microservice';
 export * from './namespace';
 export * from './network-policies';

@@ -27,16 +27,23 @@ describe('editImagePin', () => {
     expect(out).toBe(BLOCK.replace("newTag: '1.0.0'", "newTag: '2.0.0'"));
   });
 
+  test('a value quoted only because YAML needed it gets the canonical form back', () => {
+    const synthStyle = BLOCK.replace('newTag: 1.4.2', 'newTag: "1.10"');
+    expect(editImagePin(synthStyle, FILE, 'craftista/catalogue', { newTag: '1.11.0' })).toBe(
+      BLOCK.replace('1.4.2', '1.11.0'),
+    );
+  });
+
   test('quotes a tag YAML would read as a number', () => {
     const out = editImagePin(BLOCK, FILE, 'craftista/catalogue', { newTag: '1.10' });
     expect(out).toContain('    newTag: "1.10"\n');
     expect(parse(out).images[1].newTag).toBe('1.10');
   });
 
-  test('adds a digest after the name and removes it again', () => {
+  test('adds a digest after the tag, as synth writes it, and removes it again', () => {
     const digest = 'sha256:' + 'b'.repeat(64);
     const added = editImagePin(BLOCK, FILE, 'craftista/catalogue', { newTag: '1.4.2', digest });
-    expect(added).toBe(BLOCK.replace('# the one we edit\n', `# the one we edit\n    digest: ${digest}\n`));
+    expect(added).toBe(BLOCK.replace('    newTag: 1.4.2\n', `    newTag: 1.4.2\n    digest: ${digest}\n`));
     expect(editImagePin(added, FILE, 'craftista/catalogue', { newTag: '1.4.2' })).toBe(BLOCK);
   });
 
@@ -49,7 +56,7 @@ describe('editImagePin', () => {
       newTag: '1.4.2',
       digest: 'sha256:' + 'c'.repeat(64),
     });
-    expect(withDigest).toBe(flow.replace('catalogue,', `catalogue, digest: sha256:${'c'.repeat(64)},`));
+    expect(withDigest).toBe(flow.replace('"1.4.2"}', `"1.4.2", digest: sha256:${'c'.repeat(64)}}`));
     expect(editImagePin(withDigest, FILE, 'craftista/catalogue', { newTag: '1.4.2' })).toBe(flow);
   });
 
@@ -126,9 +133,11 @@ test('property: only the tag changes, in its old quote style, and reads back as 
       const i = pick % spec.names.length;
       const text = render(spec);
       const out = editImagePin(text, FILE, spec.names[i], { newTag: tag });
-      // A plain value that had to be written double-quoted stays double-quoted.
-      const style: Quote =
-        spec.quotes[i] === 'plain' && quoted(spec.tags[i], 'plain') !== spec.tags[i] ? 'double' : spec.quotes[i];
+      // A style chosen by hand is kept; a value quoted only because YAML needed it (how synth
+      // writes "1.10") is rewritten in canonical form, exactly as synth would write the new one.
+      const neededQuotes = quoted(spec.tags[i], 'plain') !== spec.tags[i];
+      const style: Quote = neededQuotes ? 'plain' : spec.quotes[i];
+      spec.quotes[i] === 'plain' && quoted(spec.tags[i], 'plain') !== spec.tags[i] ? 'double' : spec.quotes[i];
       const expected = render({
         ...spec,
         tags: spec.tags.map((t, j) => (j === i ? tag : t)),

@@ -24,6 +24,11 @@ function setup(): PromotionContext {
   return { platform: craftista(new App()), rootDir };
 }
 
+/** The overlays of a tree: what promotion writes (synth then refreshes ENVIRONMENTS.md). */
+function overlays(root: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(readTree(root)).filter(([file]) => file.startsWith('overlays/')));
+}
+
 function pin(ctx: PromotionContext, env: string, service: string) {
   return readImagePin(path.join(ctx.rootDir, 'overlays', env, service, 'kustomization.yaml'), `craftista/${service}`);
 }
@@ -55,6 +60,17 @@ describe('set-image and promote rules', () => {
     applyChanges(ctx, changes);
     expect(pin(ctx, 'staging', 'voting')).toEqual({ newTag: '2.2.0', digest: DIGEST });
     expect(pin(ctx, 'staging', 'frontend')).toEqual({ newTag: '1.8.0' });
+  });
+
+  test('promotion writes exactly what synth would write: digests, number-like tags, back to plain', () => {
+    const ctx = setup();
+    for (const reference of [`2.2.0@${DIGEST}`, '1.10', '1.11.0', DIGEST, '2.3.0']) {
+      applyChanges(ctx, planSetImage(ctx, 'dev', 'voting', reference));
+      applyChanges(ctx, planPromotion(ctx, { from: 'dev', to: 'staging' }));
+      const written = overlays(ctx.rootDir);
+      synthCraftista(ctx.rootDir);
+      expect(overlays(ctx.rootDir)).toEqual(written);
+    }
   });
 
   test('number-like tags stay strings', () => {
@@ -168,7 +184,10 @@ describe('set-image and promote rules', () => {
     applyChanges(ctx, planSetImage(ctx, 'dev', 'recommendation', '1.3.0'));
     applyChanges(ctx, planPromotion(ctx, { from: 'dev', to: 'staging' }));
     applyChanges(ctx, planPromotion(ctx, { from: 'staging', to: 'prod' }));
+    const promoted = overlays(ctx.rootDir);
     synthCraftista(ctx.rootDir);
+    // Synth keeps the promoted tags and rewrites nothing promotion wrote.
+    expect(overlays(ctx.rootDir)).toEqual(promoted);
     for (const env of ['dev', 'staging', 'prod']) {
       const objects = kustomizeSync(path.join(ctx.rootDir, 'overlays', env, 'recommendation'));
       const deployment = objects.find((o) => o.kind === 'Deployment') as any;
