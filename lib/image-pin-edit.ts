@@ -20,7 +20,8 @@ export function editImagePin(text: string, file: string, image: string, pin: Ima
   const entry = isSeq(images) ? images.items.find((i) => isMap(i) && i.get('name') === image) : undefined;
   if (!isMap(entry)) throw new Error(`${file}: no images entry named ${image}`);
 
-  // Apply edits from the end of the text backwards so earlier offsets stay valid.
+  // Apply edits from the end of the text backwards so earlier offsets stay valid; at the same
+  // offset a removal goes before an insertion, or it would cut the inserted text.
   const edits: Edit[] = [];
   for (const field of ['newTag', 'digest'] as const) {
     const wanted = pin[field];
@@ -43,7 +44,7 @@ export function editImagePin(text: string, file: string, image: string, pin: Ima
     }
   }
   let out = text;
-  for (const edit of edits.sort((a, b) => b.start - a.start))
+  for (const edit of edits.sort((a, b) => b.start - a.start || b.end - a.end))
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   return out;
 }
