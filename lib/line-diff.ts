@@ -33,10 +33,11 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
       out.push({ op: ' ', text: midA[i] });
       i++;
       j++;
-    } else if (j < midB.length && (i === midA.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push({ op: '+', text: midB[j++] });
-    } else {
+    } else if (i < midA.length && (j === midB.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      // Removed lines first, then added ones, as unified diffs are read.
       out.push({ op: '-', text: midA[i++] });
+    } else {
+      out.push({ op: '+', text: midB[j++] });
     }
   }
   for (const text of a.slice(endA)) out.push({ op: ' ', text });
