@@ -21,6 +21,7 @@ export function readTree(root: string): Record<string, string> {
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
+      if (entry.isSymbolicLink()) continue;
       if (entry.isDirectory()) walk(full);
       else out[path.relative(root, full)] = fs.readFileSync(full, 'utf8');
     }

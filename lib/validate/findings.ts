@@ -86,4 +86,5 @@ export const CHECKS: Readonly<Record<string, string>> = {
   'hpa-min-max': 'HPA minReplicas <= maxReplicas',
   'deprecated-api': 'no API version removed or deprecated in the target Kubernetes version',
   'waiver-reason': 'every waiver annotation names a check and gives a reason',
+  parity: 'every rendered difference between environments is explained by the environment table (no hand edits)',
 };

@@ -6,6 +6,7 @@ import { Environment } from '../environment';
 import { K8sObject, parseManifests } from '../kustomize';
 import { Platform } from '../platform';
 import { resolveValidation, ValidationSettings } from '../validation-settings';
+import { checkParity } from '../parity';
 import { checkCrossReferences } from './cross-references';
 import { Finding, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
 import { checkDuplicates, checkNames } from './names';
@@ -52,6 +53,11 @@ export interface ValidateOptions {
    * @default []
    */
   readonly extraChecks?: readonly EnvironmentCheck[];
+  /**
+   * Run the parity contract (every rendered difference must come from the model); needs `platform`.
+   * @default true
+   */
+  readonly parity?: boolean;
 }
 
 /** A check over one rendered environment. */
@@ -118,6 +124,15 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   );
   const byDir = new Map(rendered.map((r) => [r.dir, r]));
 
+  const parity =
+    options.platform && options.parity !== false
+      ? await checkParity({
+          rootDir,
+          platform: options.platform,
+          envs: envNames.filter((e) => options.platform!.environments.names.includes(e)),
+          cacheDir,
+        })
+      : [];
   const findings: Finding[] = [];
   const waivers: Waiver[] = [];
   const summary: EnvironmentSummary[] = [];
@@ -152,6 +167,13 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
         ];
         for (const f of envChecks) raw.push([dir, f]);
       }
+    }
+    for (const p of parity.filter((f) => f.overlay.startsWith(`${envDir}/`))) {
+      const [kind, name] = p.object.split('/');
+      raw.push([
+        p.overlay,
+        { object: { apiVersion: '', kind, metadata: { name } }, check: 'parity', message: p.message },
+      ]);
     }
     const counts = applySettings(raw, settings, findings, waivers);
     summary.push({ env, overlays: dirs.length, objects: objectCount, ...counts });
