@@ -147,6 +147,38 @@ export const environmentProps: EnvironmentProps[] = [
       recommendation: { GIN_MODE: 'release' },
     },
   },
+  {
+    name: 'kind',
+    namespace: 'craftista',
+    purpose: 'Everything in a local kind cluster',
+    local: true,
+    scaling: Scaling.fixed(1),
+    resources: { cpu: '50m', memory: '64Mi', cpuLimit: '250m', memoryLimit: '256Mi' },
+    initialImageTag: 'local',
+    allowLatestTag: true,
+    validation: { severities: { 'latest-tag': 'warning' } },
+    variables: { LOG_LEVEL: 'DEBUG' },
+    serviceVariables: {
+      catalogue: { FLASK_DEBUG: 'True' },
+      frontend: { NODE_ENV: 'development' },
+      recommendation: { GIN_MODE: 'debug' },
+    },
+    podSecurity: { enforce: 'baseline', warn: 'restricted' },
+    networkPolicy: NetworkPolicyMode.ALLOW_NAMESPACE,
+    datastores: { topology: DatastoreTopology.SINGLE, resources: { cpu: '100m', memory: '256Mi' }, storage: '1Gi' },
+  },
+  {
+    name: 'kind-headless',
+    namespace: 'craftista',
+    purpose: 'Datastores in kind; services run on the host (port-forwards)',
+    local: true,
+    runServices: false,
+    scaling: Scaling.fixed(1),
+    resources: { cpu: '50m', memory: '64Mi', cpuLimit: '250m', memoryLimit: '256Mi' },
+    podSecurity: { enforce: 'baseline', warn: 'restricted' },
+    networkPolicy: NetworkPolicyMode.ALLOW_NAMESPACE,
+    datastores: { topology: DatastoreTopology.SINGLE, resources: { cpu: '100m', memory: '256Mi' }, storage: '1Gi' },
+  },
 ];
 
 /** The environment table built from `environmentProps`. */

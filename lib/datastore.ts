@@ -146,6 +146,13 @@ const SERVER_ENV: Record<DatastoreEngine, Record<string, string>> = {
   [DatastoreEngine.REDIS]: { REDIS_PASSWORD: 'password' },
 };
 
+/** Readiness command of each engine's single instance. */
+const READINESS: Record<DatastoreEngine, string[]> = {
+  [DatastoreEngine.MONGODB]: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
+  [DatastoreEngine.POSTGRESQL]: ['sh', '-c', 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
+  [DatastoreEngine.REDIS]: ['sh', '-c', 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'],
+};
+
 /**
  * A database the platform runs next to its services: a locked-down single-instance
  * StatefulSet (base in `dist/<name>/`) or the engine's operator-managed HA form, chosen per
@@ -317,11 +324,7 @@ export class Datastore extends Construct implements IEndpoint {
         { name: 'PGDATA', value: `${this.spec.dataPath}/pgdata` } as never,
       );
     }
-    const readiness = {
-      mongodb: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
-      postgresql: ['sh', '-c', 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
-      redis: ['sh', '-c', 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'],
-    }[this.engine];
+    const readiness = READINESS[this.engine];
     new k8s.KubeServiceAccount(this.base, 'service-account', { metadata, automountServiceAccountToken: false });
     const servicePort = {
       name: this.spec.portName,
@@ -655,6 +658,36 @@ export class Datastore extends Construct implements IEndpoint {
           },
         },
       },
+    };
+  }
+
+  /**
+   * The single-instance container as a plain description (image, environment with Secret
+   * keys, arguments, data path, health command), for runtimes outside Kubernetes such as the
+   * local Docker Compose file.
+   */
+  public containerSpec(): {
+    image: string;
+    port: number;
+    dataPath: string;
+    environment: Record<string, { secretKey: string } | { value: string }>;
+    args: string[] | undefined;
+    healthcheck: string[];
+  } {
+    const environment: Record<string, { secretKey: string } | { value: string }> = {};
+    for (const [name, key] of Object.entries(SERVER_ENV[this.engine])) environment[name] = { secretKey: key };
+    if (this.engine === DatastoreEngine.MONGODB) environment.MONGO_INITDB_DATABASE = { value: this.database };
+    if (this.engine === DatastoreEngine.POSTGRESQL) environment.POSTGRES_DB = { value: this.database };
+    return {
+      image: `${this.spec.image}:${this.version}`,
+      port: this.port,
+      dataPath: this.spec.dataPath,
+      environment,
+      args:
+        this.engine === DatastoreEngine.REDIS
+          ? ['--requirepass', '$(REDIS_PASSWORD)', '--appendonly', 'yes', '--dir', this.spec.dataPath]
+          : undefined,
+      healthcheck: READINESS[this.engine],
     };
   }
 

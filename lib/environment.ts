@@ -113,6 +113,24 @@ export interface EnvironmentProps {
    * @default - at any time
    */
   readonly syncWindow?: SyncWindowProps;
+  /**
+   * A developer's local cluster (kind): applied by hand, not synced by Argo CD, not part of
+   * promotion, documented apart from the deployed environments.
+   * @default false
+   */
+  readonly local?: boolean;
+  /**
+   * Whether the services run in the cluster; `false` renders only the shared objects and
+   * datastores, for services run on the host against them (seed 000's "Local Headless").
+   * @default true
+   */
+  readonly runServices?: boolean;
+  /**
+   * Tag new overlays of this environment start at (e.g. `local` for images loaded with
+   * `kind load`); existing pins are always kept.
+   * @default - each service's initialTag
+   */
+  readonly initialImageTag?: string;
 }
 
 /** An environment table row with every default filled in and every value checked. */
@@ -159,6 +177,12 @@ export class Environment {
   public readonly secrets: SecretSource;
   /** Automated sync window, if restricted. */
   public readonly syncWindow: SyncWindowProps | undefined;
+  /** Whether this is a developer's local cluster. */
+  public readonly local: boolean;
+  /** Whether services run in the cluster. */
+  public readonly runServices: boolean;
+  /** Tag of new overlays, if the environment sets one. */
+  public readonly initialImageTag: string | undefined;
 
   constructor(props: EnvironmentProps) {
     const path = `environments/${props.name}`;
@@ -195,6 +219,15 @@ export class Environment {
     this.secrets = props.secrets ?? SecretSource.manual();
     if (props.syncWindow) checkSyncWindow(path, props.syncWindow);
     this.syncWindow = props.syncWindow;
+    this.local = props.local ?? false;
+    this.runServices = props.runServices ?? true;
+    this.initialImageTag = props.initialImageTag;
+    if (this.local && props.promotedFrom !== undefined) {
+      throw new StagecraftError(
+        path,
+        `a local environment is not part of promotion, got promotedFrom ${JSON.stringify(props.promotedFrom)}`,
+      );
+    }
   }
 }
 
@@ -233,6 +266,11 @@ export class EnvironmentTable {
     for (const env of this.environments) {
       this.upstreamOf(env.name);
     }
+  }
+
+  /** The environments Argo CD deploys (every one but the local clusters). */
+  public get deployed(): Environment[] {
+    return this.environments.filter((e) => !e.local);
   }
 
   /** Environment names in table order. */
@@ -280,7 +318,7 @@ export class EnvironmentTable {
       if (next.length === 0) chains.push(path);
       for (const env of next) walk([...path, env]);
     };
-    for (const start of this.environments.filter((e) => e.promotedFrom === undefined)) walk([start]);
+    for (const start of this.environments.filter((e) => e.promotedFrom === undefined && !e.local)) walk([start]);
     return chains;
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { createHmac, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -157,6 +157,14 @@ export function formatText(changes: readonly ObjectChange[], envs: readonly stri
 
 /** Markdown for a PR comment: summary table, then one collapsible section per environment. */
 export function formatMarkdown(changes: readonly ObjectChange[], envs: readonly string[], maxLines = 400): string {
+  const full = markdownBody(changes, envs, maxLines);
+  // GitHub rejects comments over 65,536 characters: past that, keep the summary table only.
+  if (full.length <= 60000) return full;
+  const table = full.split('\n\n<details>')[0];
+  return `${table}\n\nThe full diff is too long for a comment: run \`npm run diff\` locally.\n`;
+}
+
+function markdownBody(changes: readonly ObjectChange[], envs: readonly string[], maxLines: number): string {
   const marker = '<!-- stagecraft-diff -->';
   if (changes.length === 0) return `${marker}\n### Rendered manifests\n\nno changes\n`;
   const out = [
@@ -196,13 +204,16 @@ export function toStableYaml(o: K8sObject): string {
   return stringify(sortDeep(masked), { lineWidth: 0 });
 }
 
+/** Key of the secret markers: new every run, so a marker cannot be matched against guesses. */
+const MARKER_KEY = randomBytes(32);
+
 function maskSecret(o: K8sObject): K8sObject {
   const mask = (values: unknown) =>
     values && typeof values === 'object'
       ? Object.fromEntries(
           Object.entries(values).map(([k, v]) => [
             k,
-            `<secret sha256:${createHash('sha256').update(String(v)).digest('hex').slice(0, 12)}>`,
+            `<secret ${createHmac('sha256', MARKER_KEY).update(String(v)).digest('hex').slice(0, 12)}>`,
           ]),
         )
       : values;

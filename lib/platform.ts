@@ -8,6 +8,9 @@ import { FileSet } from './file-set';
 import { ImagePin, readImagePin } from './image-pin';
 import { ApiObjectJson, Microservice } from './microservice';
 import { ClusterComponents } from './network-policies';
+import { renderCompose } from './compose';
+import { localDocSections } from './local-doc';
+import { renderMakefile } from './makefile';
 import { environmentOverlay, serviceOverlay } from './overlay';
 import {
   RequiredSecret,
@@ -65,6 +68,21 @@ export interface SynthOptions {
    * @default 'ENVIRONMENTS.md'
    */
   readonly environmentsDoc?: string | false;
+  /**
+   * Environment whose values the local Docker Compose file uses; `false` for no compose file.
+   * @default - the first deployed environment of the table
+   */
+  readonly compose?: string | false;
+  /**
+   * Directory of the local tier (compose file and `.env.example`), relative to `rootDir`.
+   * @default 'local'
+   */
+  readonly localDir?: string;
+  /**
+   * Whether to write the Makefile (synth, validate, kind-up, kind-headless, compose-up).
+   * @default true
+   */
+  readonly makefile?: boolean;
 }
 
 const OVERLAY_HEADER =
@@ -134,7 +152,7 @@ export class Platform extends Construct {
     return {
       platform: this.name,
       env,
-      services: this.services,
+      services: env.runServices ? this.services : [],
       datastores: this.datastores,
       ingressClassName: this.ingressClassName,
       cluster: this.cluster,
@@ -210,12 +228,16 @@ export class Platform extends Construct {
     const pinOf = (env: Environment, service: Microservice): ImagePin => {
       const kustomization = path.posix.join(overlaysDir, env.name, service.name, 'kustomization.yaml');
       if (!pins.has(kustomization))
-        pins.set(kustomization, readPin(kustomization, service.image) ?? { newTag: service.initialTag });
+        pins.set(
+          kustomization,
+          readPin(kustomization, service.image) ?? { newTag: env.initialImageTag ?? service.initialTag },
+        );
       return pins.get(kustomization)!;
     };
     for (const env of this.environments.environments) {
       const envDir = path.posix.join(overlaysDir, env.name);
-      for (const service of this.services) {
+      const services = env.runServices ? this.services : [];
+      for (const service of services) {
         const dir = path.posix.join(envDir, service.name);
         const pin = pinOf(env, service);
         const overlay = serviceOverlay({
@@ -236,7 +258,7 @@ export class Platform extends Construct {
       this.renderShared(files, env, envDir, outdir);
       files.add(
         path.posix.join(envDir, 'kustomization.yaml'),
-        toYaml(environmentOverlay(env, ['shared', ...this.services.map((s) => s.name)])),
+        toYaml(environmentOverlay(env, ['shared', ...services.map((s) => s.name)])),
       );
     }
     if (this.gitops) {
@@ -244,12 +266,39 @@ export class Platform extends Construct {
       const argo = argoCdFiles({
         platform: this.name,
         gitops: this.gitops,
-        environments: this.environments.environments,
+        environments: this.environments.deployed,
         services: this.services.map((s) => s.name),
         overlaysDir,
         argocdDir,
       });
       for (const [name, content] of Object.entries(argo)) files.add(path.posix.join(argocdDir, name), toYaml(content));
+    }
+    const composeEnv =
+      options.compose === false
+        ? undefined
+        : this.environments.get(options.compose ?? this.environments.deployed[0].name);
+    const compose = composeEnv ? path.posix.join(options.localDir ?? 'local', 'docker-compose.yaml') : undefined;
+    if (composeEnv) {
+      const local = options.localDir ?? 'local';
+      const rendered = renderCompose(this.name, composeEnv, this.services, this.datastores, (s) =>
+        pinOf(composeEnv, s),
+      );
+      files.add(path.posix.join(local, 'docker-compose.yaml'), rendered.compose);
+      files.add(path.posix.join(local, '.env.example'), rendered.envExample);
+    }
+    if (options.makefile !== false) {
+      const locals = this.environments.environments.filter((e) => e.local);
+      files.add(
+        'Makefile',
+        renderMakefile({
+          platform: this.name,
+          kind: locals.find((e) => e.runServices),
+          kindHeadless: locals.find((e) => !e.runServices),
+          services: this.services,
+          datastores: this.datastores,
+          composeFile: compose,
+        }),
+      );
     }
     const doc = options.environmentsDoc ?? 'ENVIRONMENTS.md';
     if (doc !== false) {
@@ -257,10 +306,18 @@ export class Platform extends Construct {
         doc,
         renderEnvironmentsDoc({
           platform: this.name,
-          environments: this.environments.environments,
+          environments: this.environments.deployed,
           services: this.services,
           pinOf,
-          sections: sharedDocSections(this.name, this.environments.environments, this.services, this.datastores),
+          sections: [
+            ...sharedDocSections(this.name, this.environments.deployed, this.services, this.datastores),
+            ...localDocSections(
+              this.environments.environments.filter((e) => e.local),
+              this.services,
+              this.datastores,
+              compose,
+            ),
+          ],
         }),
       );
     }
@@ -318,7 +375,8 @@ export class Platform extends Construct {
     const rootDir = options.rootDir ?? process.cwd();
     const files = this.render(options, (file, image) => readImagePin(path.join(rootDir, file), image));
     const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
-    files.commit(rootDir, [outdir, options.overlaysDir ?? 'overlays', ...(this.gitops ? ['argocd'] : [])]);
+    const owned = [outdir, options.overlaysDir ?? 'overlays', ...(this.gitops ? ['argocd'] : [])];
+    files.commit(rootDir, owned);
     return files;
   }
 }

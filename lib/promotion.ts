@@ -193,7 +193,7 @@ export function formatChanges(changes: readonly PinChange[]): string {
 
 /** The env x service table of pinned tags; rows where environments differ are marked. */
 export function tagTable(ctx: PromotionContext): string {
-  const envs = ctx.platform.environments.environments;
+  const envs = ctx.platform.environments.environments.filter((e) => e.runServices);
   const rows = ctx.platform.services.map((service) => {
     const pins = envs.map((env) => describePin(readPin(ctx, overlayFile(ctx, env.name, service.name), service)));
     return [service.name, ...pins, new Set(pins).size > 1 ? 'differs' : ''];

@@ -56,6 +56,8 @@ describe('environment table', () => {
       ['dev', false],
       ['staging', true],
       ['prod', true],
+      ['kind', false],
+      ['kind-headless', false],
     ]);
   });
 });

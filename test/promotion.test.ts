@@ -108,7 +108,7 @@ describe('set-image and promote rules', () => {
     const ctx = setup();
     expect(planSetImage(ctx, 'dev', 'catalogue', 'latest')).toHaveLength(1);
     expect(() => planSetImage(ctx, 'staging', 'catalogue', 'latest')).toThrow(
-      'catalogue: tag "latest" is not allowed in staging: pin an immutable version (latest is allowed only in dev)',
+      'catalogue: tag "latest" is not allowed in staging: pin an immutable version (latest is allowed only in dev, kind)',
     );
     applyChanges(ctx, planSetImage(ctx, 'dev', 'catalogue', 'latest'));
     expect(() => planPromotion(ctx, { from: 'dev', to: 'staging' })).toThrow(
@@ -169,11 +169,11 @@ describe('set-image and promote rules', () => {
     applyChanges(ctx, planSetImage(ctx, 'dev', 'frontend', '1.9.0'));
     expect(tagTable(ctx)).toBe(
       [
-        'SERVICE         DEV    STAGING  PROD',
-        'catalogue       1.4.2  1.4.2    1.4.2',
-        'voting          2.1.0  2.1.0    2.1.0',
-        'recommendation  1.2.5  1.2.5    1.2.5',
-        'frontend        1.9.0  1.8.0    1.8.0  differs',
+        'SERVICE         DEV    STAGING  PROD   KIND',
+        'catalogue       1.4.2  1.4.2    1.4.2  local  differs',
+        'voting          2.1.0  2.1.0    2.1.0  local  differs',
+        'recommendation  1.2.5  1.2.5    1.2.5  local  differs',
+        'frontend        1.9.0  1.8.0    1.8.0  local  differs',
         '',
       ].join('\n'),
     );

@@ -519,7 +519,7 @@ describe('the gate', () => {
       /^overlays\/staging\/voting  -  render  kubectl kustomize overlays\/staging\/voting failed: /,
     );
     expect(result.stdout).toContain(
-      'ENV      OVERLAYS  OBJECTS  ERRORS  WARNINGS  WAIVED\ndev      9         42       0       0         0\n',
+      'ENV            OVERLAYS  OBJECTS  ERRORS  WARNINGS  WAIVED\ndev            9         42       0       0         0\n',
     );
   });
 });
