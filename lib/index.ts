@@ -34,6 +34,7 @@ export * from './scaling';
 export * from './secret-source';
 export * from './shared-overlay';
 export * from './sync-window';
+export * from './table';
 export * from './tls';
 export * from './validate';
 export * from './validation';

@@ -108,3 +108,13 @@ function stderrOf(error: unknown): string {
   const text = stderr ? stderr.toString().trim() : '';
   return text.split('\n')[0] || (error as Error).message;
 }
+
+/** Every .yaml/.yml file below `dir`, sorted. */
+export function findYamlFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? findYamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : [],
+    )
+    .sort();
+}

@@ -4,8 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { git } from './git';
-import { K8sObject, kustomizeAll, parseManifests } from './kustomize';
+import { findYamlFiles, K8sObject, kustomizeAll, parseManifests } from './kustomize';
 import { unifiedDiff } from './line-diff';
+import { formatTable } from './table';
 
 /** The rendered objects of one tree, by environment and object identity. */
 export type RenderedTree = Map<string, Map<string, K8sObject>>;
@@ -64,7 +65,7 @@ export async function renderTree(
   }
   const argocd = path.join(rootDir, 'argocd');
   if (!options.envs && fs.existsSync(argocd)) {
-    const objects = yamlFiles(argocd).flatMap((f) =>
+    const objects = findYamlFiles(argocd).flatMap((f) =>
       parseManifests(fs.readFileSync(f, 'utf8'), path.relative(rootDir, f)),
     );
     tree.set('argocd', new Map(objects.map((o) => [objectKey(o), o])));
@@ -143,14 +144,7 @@ export function summarize(changes: readonly ObjectChange[], envs: readonly strin
 export function formatText(changes: readonly ObjectChange[], envs: readonly string[]): string {
   if (changes.length === 0) return 'no changes\n';
   const rows = summarize(changes, envs).map((s) => [s.env, `${s.added}`, `${s.removed}`, `${s.changed}`]);
-  const header = ['ENV', 'ADDED', 'REMOVED', 'CHANGED'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const table = [header, ...rows].map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd(),
-  );
+  const table = formatTable(['ENV', 'ADDED', 'REMOVED', 'CHANGED'], rows).trimEnd().split('\n');
   const details = changes.map((c) => `== ${c.env}: ${c.change} ${c.id}\n${c.diff}`);
   return [...table, '', ...details].join('\n');
 }
@@ -235,13 +229,4 @@ function sortDeep(value: unknown): unknown {
     );
   }
   return value;
-}
-
-function yamlFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : [],
-    )
-    .sort();
 }

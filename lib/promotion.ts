@@ -6,6 +6,7 @@ import { ImagePin, readImagePin } from './image-pin';
 import { editImagePin } from './image-pin-edit';
 import { Microservice } from './microservice';
 import { Platform } from './platform';
+import { formatTable } from './table';
 
 /** Valid OCI tag: what registries accept after the colon. */
 export const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -199,15 +200,4 @@ export function tagTable(ctx: PromotionContext): string {
     return [service.name, ...pins, new Set(pins).size > 1 ? 'differs' : ''];
   });
   return formatTable(['SERVICE', ...envs.map((e) => e.name.toUpperCase()), ''], rows);
-}
-
-/** Left-aligned columns separated by two spaces, trailing blanks trimmed. */
-export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
 }

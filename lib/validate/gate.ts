@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { CrdSchema } from '../../imports/crd-schema';
 import { Environment } from '../environment';
-import { K8sObject, parseManifests } from '../kustomize';
+import { findYamlFiles, K8sObject, parseManifests } from '../kustomize';
 import { Platform } from '../platform';
 import { resolveValidation, ValidationSettings } from '../validation-settings';
 import { checkParity } from '../parity';
+import { formatTable } from '../table';
 import { checkCrossReferences } from './cross-references';
 import { Finding, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
 import { checkDuplicates, checkNames } from './names';
@@ -183,7 +184,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   if (!options.envs && fs.existsSync(argocd)) {
     const raw: [string, RawFinding][] = [];
     let objectCount = 0;
-    for (const file of yamlFiles(argocd)) {
+    for (const file of findYamlFiles(argocd)) {
       const relative = path.relative(rootDir, file).split(path.sep).join('/');
       let objects: K8sObject[] = [];
       try {
@@ -301,15 +302,6 @@ function kustomizationDirs(rootDir: string, envDir: string): string[] {
   return dirs.sort();
 }
 
-function yamlFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : [],
-    )
-    .sort();
-}
-
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -319,7 +311,6 @@ export function formatReport(result: ValidateResult): string {
   const lines = result.findings.map(
     (f) => `${f.overlay}  ${f.object}  ${f.check}  ${f.severity === 'warning' ? '(warning) ' : ''}${f.message}`,
   );
-  const header = ['ENV', 'OVERLAYS', 'OBJECTS', 'ERRORS', 'WARNINGS', 'WAIVED'];
   const rows = result.summary.map((s) => [
     s.env,
     `${s.overlays}`,
@@ -328,13 +319,7 @@ export function formatReport(result: ValidateResult): string {
     `${s.warnings}`,
     `${s.waived}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const table = [header, ...rows].map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd(),
-  );
+  const table = formatTable(['ENV', 'OVERLAYS', 'OBJECTS', 'ERRORS', 'WARNINGS', 'WAIVED'], rows).trimEnd().split('\n');
   const out = [...lines, ...(lines.length > 0 ? [''] : []), ...table];
   if (result.waivers.length > 0) {
     out.push('', 'Waivers:', ...result.waivers.map((w) => `  ${w.overlay}  ${w.object}  ${w.check}  ${w.reason}`));
