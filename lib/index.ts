@@ -6,6 +6,7 @@ export * from './kustomize';
 export * from './microservice';
 export * from './overlay';
 export * from './platform';
+export * from './required-variables';
 export * from './resources';
 export * from './scaling';
 export * from './validation';
