@@ -10,4 +10,5 @@ export * from './required-variables';
 export * from './resources';
 export * from './scaling';
 export * from './validation';
+export * from './worker';
 export * from './yaml';
