@@ -2,6 +2,8 @@ export * from './cli';
 export * from './environment';
 export * from './file-set';
 export * from './image-pin';
+export * from './job-grant';
+export * from './job-template';
 export * from './kustomize';
 export * from './microservice';
 export * from './overlay';
