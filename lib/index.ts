@@ -6,6 +6,7 @@ export * from './job-grant';
 export * from './job-template';
 export * from './kustomize';
 export * from './microservice';
+export * from './namespace-bundle';
 export * from './overlay';
 export * from './platform';
 export * from './required-variables';

@@ -1,16 +1,21 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { JobTemplate } from './job-template';
+import { Microservice } from './microservice';
 import { checkDnsLabel } from './validation';
 
 /** Props of a `JobGrant`. */
 export interface JobGrantProps {
   /** The template whose namespace the Jobs run in; its CronJob is the only one readable. */
   readonly template: JobTemplate;
-  /** Name of the ServiceAccount that may create Jobs (e.g. the backend's). */
-  readonly serviceAccount: string;
-  /** Namespace of that ServiceAccount (e.g. `platform`). */
-  readonly serviceAccountNamespace: string;
+  /**
+   * The service whose ServiceAccount may create Jobs (e.g. the backend). Its pods get an API
+   * token mounted, which every other service keeps off.
+   */
+  readonly service: Microservice;
+  /** Namespace the service runs in (e.g. `platform`): the RoleBinding subject's namespace. */
+  readonly serviceNamespace: string;
 }
 
 /**
@@ -20,15 +25,17 @@ export interface JobGrantProps {
  * No delete, no pods, no secrets, no other namespace.
  */
 export class JobGrant extends Construct {
-  /** Name of the Role and RoleBinding: `<serviceAccount>-runs-<template>`. */
+  /** Name of the Role and RoleBinding: `<service>-runs-<template>`. */
   public readonly name: string;
+  /** Namespace of the granted service. */
+  public readonly serviceNamespace: string;
 
   constructor(scope: Construct, id: string, props: JobGrantProps) {
     super(scope, id);
-    checkDnsLabel(this.node.path, 'serviceAccount', props.serviceAccount);
-    checkDnsLabel(this.node.path, 'serviceAccountNamespace', props.serviceAccountNamespace);
+    checkDnsLabel(this.node.path, 'serviceNamespace', props.serviceNamespace);
     const namespace = props.template.namespace;
-    this.name = `${props.serviceAccount}-runs-${props.template.name}`;
+    this.serviceNamespace = props.serviceNamespace;
+    this.name = `${props.service.name}-runs-${props.template.name}`;
     checkDnsLabel(this.node.path, 'role name', this.name);
     const metadata = { name: this.name, namespace, labels: { 'app.kubernetes.io/managed-by': 'stagecraft' } };
     new k8s.KubeRole(this, 'role', {
@@ -41,7 +48,10 @@ export class JobGrant extends Construct {
     new k8s.KubeRoleBinding(this, 'binding', {
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-      subjects: [{ kind: 'ServiceAccount', name: props.serviceAccount, namespace: props.serviceAccountNamespace }],
+      subjects: [{ kind: 'ServiceAccount', name: props.service.name, namespace: props.serviceNamespace }],
     });
+    (props.service.base.node.findChild('deployment') as ApiObject).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/automountServiceAccountToken', true),
+    );
   }
 }

@@ -56,6 +56,8 @@ export class JobTemplate extends Construct {
   public readonly name: string;
   /** Namespace of the template and its Jobs. */
   public readonly namespace: string;
+  /** Image repository, without tag. */
+  public readonly image: string;
   /** Resolved requests and limits. */
   public readonly resources: ResolvedResources;
 
@@ -73,6 +75,7 @@ export class JobTemplate extends Construct {
     checkMinimum(path, 'runAsUser', runAsUser, 1);
     this.name = id;
     this.namespace = props.namespace;
+    this.image = props.image;
     this.resources = resolveResources(path, props.resources);
     const labels = {
       'app.kubernetes.io/name': id,

@@ -4,6 +4,7 @@ import { EnvironmentTable } from './environment';
 import { FileSet } from './file-set';
 import { ImagePin, readImagePin } from './image-pin';
 import { ApiObjectJson, Microservice } from './microservice';
+import { NamespaceBundle } from './namespace-bundle';
 import { environmentOverlay, serviceOverlay } from './overlay';
 import { checkDnsLabel, StagecraftError } from './validation';
 import { GENERATED_HEADER, toYaml } from './yaml';
@@ -139,6 +140,9 @@ export class Platform extends Construct {
           ),
         ),
       );
+    }
+    for (const bundle of this.node.children.filter((c): c is NamespaceBundle => c instanceof NamespaceBundle)) {
+      bundle.render(files, { outdir, overlaysDir, environments: this.environments.environments, readPin });
     }
     return files;
   }

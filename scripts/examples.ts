@@ -2,10 +2,12 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Platform, runMain } from '../lib';
 import { celeryPlatform } from '../examples/celery-platform/platform';
+import { visionPlatform } from '../examples/vision-platform/platform';
 
 /** Every example platform, by its directory under `examples/`. */
 export const EXAMPLES: Record<string, (app: App) => Platform> = {
   'celery-platform': celeryPlatform,
+  'vision-platform': visionPlatform,
 };
 
 if (require.main === module) {
