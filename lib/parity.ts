@@ -70,7 +70,6 @@ export async function checkParity(options: ParityOptions): Promise<ParityFinding
       fs.mkdirSync(path.dirname(path.join(modelDir, file)), { recursive: true });
       fs.writeFileSync(path.join(modelDir, file), content);
     }
-    fs.symlinkSync(path.join(rootDir, '.tools'), path.join(modelDir, '.tools'));
     const dirs = envs
       .flatMap((env) => overlayDirs(modelDir, rootDir, `overlays/${env}`))
       .filter((d) => d.split('/').length === 3);

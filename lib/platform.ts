@@ -11,6 +11,7 @@ import { ClusterComponents } from './network-policies';
 import { renderCompose } from './compose';
 import { localDocSections } from './local-doc';
 import { renderMakefile } from './makefile';
+import { NamespaceBundle } from './namespace-bundle';
 import { environmentOverlay, serviceOverlay } from './overlay';
 import {
   RequiredSecret,
@@ -320,6 +321,9 @@ export class Platform extends Construct {
           ],
         }),
       );
+    }
+    for (const bundle of this.node.children.filter((c): c is NamespaceBundle => c instanceof NamespaceBundle)) {
+      bundle.render(files, { outdir, overlaysDir, environments: this.environments.environments, readPin });
     }
     return files;
   }

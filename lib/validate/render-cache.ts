@@ -30,7 +30,7 @@ export async function renderOverlays(
   cacheDir: string | undefined,
   concurrency: number,
 ): Promise<RenderedOverlay[]> {
-  const kubectl = kubectlPath(rootDir);
+  const kubectl = kubectlPath();
   const stat = fs.statSync(kubectl);
   const toolId = `${CACHE_VERSION}:${stat.size}:${stat.mtimeMs}`;
   const results: RenderedOverlay[] = new Array(dirs.length);

@@ -1,0 +1,66 @@
+import { App } from 'cdk8s';
+import { EnvironmentTable, JobGrant, JobTemplate, Microservice, NamespaceBundle, Platform, Scaling } from '../../lib';
+
+/**
+ * The vision platform's cluster tiers (seed 002). Tier 1 runs on the host (subprocess/local)
+ * and has no manifests. Both clusters use the namespaces `platform` and `training`; the only
+ * differences are variables, as the seed insists.
+ */
+export const environments = new EnvironmentTable([
+  {
+    name: 'kind',
+    namespace: 'platform',
+    purpose: 'Tier 2: local Kubernetes (Kind) with MinIO',
+    scaling: Scaling.fixed(1),
+    resources: { cpu: '250m', memory: '512Mi' },
+    allowLatestTag: true,
+    serviceVariables: {
+      backend: {
+        EXECUTION_MODE: 'kubernetes',
+        S3_ENDPOINT: 'http://minio.platform.svc.cluster.local:9000',
+        STORAGE_TYPE: 'minio',
+      },
+    },
+  },
+  {
+    name: 'prod',
+    namespace: 'platform',
+    purpose: 'Tier 3: production cluster with Cloudflare R2',
+    scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6 }),
+    resources: { cpu: '500m', memory: '1Gi' },
+    promotedFrom: 'kind',
+    requiresApproval: true,
+    serviceVariables: { backend: { EXECUTION_MODE: 'kubernetes', STORAGE_TYPE: 'r2' } },
+  },
+]);
+
+/** Builds the vision platform into `app`. */
+export function visionPlatform(app: App): Platform {
+  const platform = new Platform(app, 'vision-platform', { environments });
+  new Microservice(platform, 'frontend', {
+    image: 'vision-platform/frontend',
+    initialTag: '0.1.0',
+    port: 3000,
+    component: 'frontend',
+    healthPath: '/',
+  });
+  const backend = new Microservice(platform, 'backend', {
+    image: 'vision-platform/backend',
+    initialTag: '0.1.0',
+    port: 8000,
+    healthPath: '/health',
+  });
+  const training = new NamespaceBundle(platform, 'training', {
+    namespace: 'training',
+    initialTags: { 'vision-platform/trainer': '0.1.0' },
+  });
+  const trainer = new JobTemplate(training.chart, 'trainer', {
+    namespace: 'training',
+    image: 'vision-platform/trainer',
+    resources: { cpu: '2', memory: '4Gi', cpuLimit: '4', memoryLimit: '8Gi' },
+    command: ['python', 'train.py'],
+    variables: { BACKEND_BASE_URL: 'http://backend.platform.svc.cluster.local:8000' },
+  });
+  new JobGrant(training.chart, 'backend-grant', { template: trainer, service: backend, serviceNamespace: 'platform' });
+  return platform;
+}
