@@ -283,6 +283,33 @@ export class Datastore extends Construct implements IEndpoint {
     }
   }
 
+  /**
+   * The MongoDB Community operator runs the replica set pods as ServiceAccount
+   * `mongodb-database`, which must exist in the namespace with these permissions.
+   */
+  private mongoDatabaseRbac(): Record<string, unknown> {
+    const metadata = { name: 'mongodb-database', labels: this.labels };
+    return {
+      'serviceaccount-mongodb-database.yaml': { apiVersion: 'v1', kind: 'ServiceAccount', metadata },
+      'role-mongodb-database.yaml': {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata,
+        rules: [
+          { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+          { apiGroups: [''], resources: ['pods'], verbs: ['patch', 'delete', 'get'] },
+        ],
+      },
+      'rolebinding-mongodb-database.yaml': {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'mongodb-database' },
+        subjects: [{ kind: 'ServiceAccount', name: 'mongodb-database' }],
+      },
+    };
+  }
+
   private haKind(): string {
     return { mongodb: 'MongoDBCommunity', postgresql: 'Cluster', redis: 'RedisFailover' }[this.engine];
   }
@@ -430,6 +457,7 @@ export class Datastore extends Construct implements IEndpoint {
       };
     } else {
       resources[`${this.haKind().toLowerCase()}.yaml`] = this.haResource(env);
+      if (this.engine === DatastoreEngine.MONGODB) Object.assign(resources, this.mongoDatabaseRbac());
       if (this.engine === DatastoreEngine.POSTGRESQL && settings.backup) {
         resources['scheduledbackup.yaml'] = {
           apiVersion: 'postgresql.cnpg.io/v1',

@@ -49,37 +49,58 @@ export function accessUrls(env: Environment, services: readonly Microservice[]):
     );
 }
 
-/** The environment's Ingress, routing every access URL to its Service, with TLS when set. */
-export function ingressObject(
+/**
+ * The environment's Ingress objects: `<platform>` serves the frontend at `/`; `<platform>-api`
+ * serves each API under its prefix and strips it (ingress-nginx `rewrite-target`), so
+ * `/api/catalogue/products` reaches catalogue as `/products`. Both carry the TLS settings.
+ */
+export function ingressObjects(
   platform: string,
   env: Environment,
   services: readonly Microservice[],
   className: string,
   labels: Record<string, string>,
-): object | undefined {
+): object[] {
   const urls = accessUrls(env, services);
-  if (urls.length === 0) return undefined;
   const hosts = [...new Set(urls.map((u) => u.host))];
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { name: platform, labels },
-    spec: {
-      ingressClassName: className,
-      ...(env.tls ? { tls: [{ hosts, secretName: env.tls.secretName(platform) }] } : {}),
-      rules: hosts.map((host) => ({
-        host,
-        http: {
-          paths: urls
-            .filter((u) => u.host === host)
-            .sort((a, b) => b.path.length - a.path.length || (a.path < b.path ? -1 : 1))
-            .map((u) => ({
-              path: u.path,
-              pathType: 'Prefix',
-              backend: { service: { name: u.service.name, port: { name: 'http' } } },
-            })),
-        },
-      })),
-    },
+  const ingress = (name: string, selected: AccessUrl[], annotations: Record<string, string>, rewrite: boolean) => {
+    const ownHosts = hosts.filter((h) => selected.some((u) => u.host === h));
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      spec: {
+        ingressClassName: className,
+        ...(env.tls ? { tls: [{ hosts: ownHosts, secretName: env.tls.secretName(platform) }] } : {}),
+        rules: ownHosts.map((host) => ({
+          host,
+          http: {
+            paths: selected
+              .filter((u) => u.host === host)
+              .sort((a, b) => (a.path < b.path ? -1 : 1))
+              .map((u) => ({
+                path: rewrite ? `${u.path}(/|$)(.*)` : u.path,
+                pathType: rewrite ? 'ImplementationSpecific' : 'Prefix',
+                backend: { service: { name: u.service.name, port: { name: 'http' } } },
+              })),
+          },
+        })),
+      },
+    };
   };
+  const frontends = urls.filter((u) => u.service.exposure === Exposure.FRONTEND);
+  const apis = urls.filter((u) => u.service.exposure === Exposure.API);
+  return [
+    ...(frontends.length > 0 ? [ingress(platform, frontends, {}, false)] : []),
+    ...(apis.length > 0
+      ? [
+          ingress(
+            `${platform}-api`,
+            apis,
+            { 'nginx.ingress.kubernetes.io/rewrite-target': '/$2', 'nginx.ingress.kubernetes.io/use-regex': 'true' },
+            true,
+          ),
+        ]
+      : []),
+  ];
 }

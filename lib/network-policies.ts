@@ -112,6 +112,22 @@ export function networkPolicies(
     policy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }),
     ...fromIngressController,
   );
+  if (env.tls?.kind === 'acme') {
+    // cert-manager answers ACME HTTP-01 challenges from a solver pod in this namespace.
+    policies.push(
+      policy(
+        'allow-ingress-controller-to-acme-solver',
+        {
+          podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+          policyTypes: ['Ingress'],
+          ingress: [
+            { from: [namespacePeer(cluster.ingressControllerNamespace)], ports: [{ protocol: 'TCP', port: 8089 }] },
+          ],
+        },
+        { [WAIVE_SELECTOR]: 'pods are created by cert-manager for ACME HTTP-01 challenges' },
+      ),
+    );
+  }
   for (const edge of [...unique.values()]) {
     policies.push(
       policy(

@@ -2,7 +2,7 @@ import { describeBackup } from './backup';
 import { Datastore, DatastoreTopology } from './datastore';
 import { DocSection } from './environments-doc';
 import { Environment } from './environment';
-import { accessUrls, ingressObject } from './ingress';
+import { accessUrls, ingressObjects } from './ingress';
 import { Microservice } from './microservice';
 import { footprint, limitRangeObject, namespaceObject, resourceQuotaObject } from './namespace';
 import { ClusterComponents, NetworkPolicyMode, networkPolicies } from './network-policies';
@@ -64,8 +64,8 @@ export function sharedObjects(options: SharedObjectsOptions): Record<string, obj
       (p) => wave(p, '-1'),
     ),
   };
-  const ingress = ingressObject(platform, env, options.services, options.ingressClassName, labels);
-  if (ingress) files['ingress.yaml'] = [wave(ingress, '1')];
+  const ingresses = ingressObjects(platform, env, options.services, options.ingressClassName, labels);
+  if (ingresses.length > 0) files['ingress.yaml'] = ingresses.map((i) => wave(i, '1'));
   const hosts = [...new Set(accessUrls(env, options.services).map((u) => u.host))];
   const tls = env.tls?.certManagerObjects(platform, hosts, labels) ?? [];
   if (tls.length > 0) files['certificates.yaml'] = tls.map((o) => wave(o, '-1'));
