@@ -1,0 +1,15 @@
+// The floor: node startup, the YAML library, and serializing the very objects synth writes
+// (read from a JSON dump), with no cdk8s, no constructs and no TypeScript transform.
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
+import { stringify } from 'yaml';
+
+const [dump, outDir] = process.argv.slice(2);
+for (const { file, header, value } of JSON.parse(readFileSync(dump, 'utf8'))) {
+  const target = join(outDir, file);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(
+    target,
+    header + stringify(value, { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false }),
+  );
+}
