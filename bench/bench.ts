@@ -142,16 +142,36 @@ async function bench(argv: string[]): Promise<void> {
     fs.mkdirSync(synthDir);
     fs.writeFileSync(path.join(synthDir, 'main.ts'), ENTRY(size));
 
-    // (a) synth as a user runs it (`node --import tsx main.ts`), every run into an empty tree.
+    // (a) synth as `npm run synth` runs it (scripts/synth.mjs: cached esbuild bundle, plain
+    // node), every run into an empty tree; the first run builds the bundle and is kept apart.
+    const launcher = [path.join(ROOT, 'scripts', 'synth.mjs'), 'main.ts'];
+    const clean = (dir: string) => {
+      for (const d of ['dist', 'overlays']) fs.rmSync(path.join(dir, d), { recursive: true, force: true });
+    };
+    const synthColdCache = await runChild(node, launcher, synthDir);
     const synthRuns: ChildRun[] = [];
     for (let i = 0; i < runs; i++) {
-      for (const d of ['dist', 'overlays']) fs.rmSync(path.join(synthDir, d), { recursive: true, force: true });
-      synthRuns.push(await runChild(node, ['--import', 'tsx', 'main.ts'], synthDir));
+      clean(synthDir);
+      synthRuns.push(await runChild(node, launcher, synthDir));
     }
     const synthBytes = treeBytes(path.join(synthDir, 'dist')) + treeBytes(path.join(synthDir, 'overlays'));
     // (a') synth again with nothing changed (every write skipped).
     const resynthRuns: ChildRun[] = [];
-    for (let i = 0; i < runs; i++) resynthRuns.push(await runChild(node, ['--import', 'tsx', 'main.ts'], synthDir));
+    for (let i = 0; i < runs; i++) resynthRuns.push(await runChild(node, launcher, synthDir));
+    // (a'') the same synth through tsx (`node --import tsx main.ts`, the foundation's command).
+    const tsxRuns: ChildRun[] = [];
+    for (let i = 0; i < runs; i++) {
+      clean(synthDir);
+      tsxRuns.push(await runChild(node, ['--import', 'tsx', 'main.ts'], synthDir));
+    }
+    // (a''') the reference platform (Craftista's main.ts, 4 x 3) into an empty tree.
+    const referenceDir = path.join(work, 'reference');
+    fs.mkdirSync(referenceDir);
+    const referenceRuns: ChildRun[] = [];
+    for (let i = 0; i < runs; i++) {
+      clean(referenceDir);
+      referenceRuns.push(await runChild(node, [launcher[0], path.join(ROOT, 'main.ts')], referenceDir));
+    }
 
     // (b) overlay generation in-process: build + render in memory, then write.
     const renderMs: number[] = [];
@@ -236,6 +256,9 @@ async function bench(argv: string[]): Promise<void> {
       files: dump.length,
       perServiceOverlays: serviceOverlays.length,
       synth,
+      synthColdCacheMs: round(synthColdCache.ms),
+      synthViaTsx: summarize(tsxRuns.map((r) => r.ms)),
+      referenceCraftistaSynth: summarize(referenceRuns.map((r) => r.ms)),
       resynthUnchanged: summarize(resynthRuns.map((r) => r.ms)),
       render: summarize(renderMs),
       write: summarize(writeMs),
@@ -245,6 +268,7 @@ async function bench(argv: string[]): Promise<void> {
       helmTemplateAllEnvs: helmTotal,
       floor,
       synthOverHelm: round(synth.medianMs / helmTotal.medianMs, 2),
+      referenceOverHelm: round(summarize(referenceRuns.map((r) => r.ms)).medianMs / helmTotal.medianMs, 2),
       synthOverFloor: round(synth.medianMs / floor.medianMs, 2),
       synthPerServiceEnvMs: round(synth.medianMs / cells, 2),
       helmPerServiceEnvMs: round(helmTotal.medianMs / cells, 2),
@@ -257,6 +281,7 @@ async function bench(argv: string[]): Promise<void> {
       },
       peakRssKb: {
         synth: Math.max(...synthRuns.map((r) => r.peakRssKb)),
+        synthViaTsx: Math.max(...tsxRuns.map((r) => r.peakRssKb)),
         helm: Math.max(...helmRuns.flat().map((r) => r.peakRssKb)),
         floor: Math.max(...floorRuns.map((r) => r.peakRssKb)),
         benchProcess: process.resourceUsage().maxRSS,
@@ -279,6 +304,12 @@ function printTable(r: Record<string, unknown>): void {
     `${'phase'.padEnd(34)}${'min ms'.padStart(10)}${'median ms'.padStart(10)}`,
     row('synth (whole process)', t('synth'), `${r.synthOverHelm}x helm, ${r.synthOverFloor}x floor`),
     row('synth again, nothing changed', t('resynthUnchanged')),
+    row('synth through tsx (before)', t('synthViaTsx'), `first run with a cold bundle cache: ${r.synthColdCacheMs} ms`),
+    row(
+      'Craftista main.ts synth (4 x 3)',
+      t('referenceCraftistaSynth'),
+      `reference platform, ${r.referenceOverHelm}x helm`,
+    ),
     row('overlay generation (render)', t('render'), 'in-process'),
     row('write (fresh tree)', t('write'), 'in-process'),
     row(`kustomize all ${r.perServiceOverlays} overlays`, t('kustomizeAll'), `${r.kustomizePerOverlayMs} ms/overlay`),
