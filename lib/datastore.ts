@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as db from '../imports/databases';
+import * as strimzi from '../imports/strimzi';
 import * as k8s from '../imports/k8s';
 import { BackupProps, checkBackup } from './backup';
 import { Environment } from './environment';
@@ -16,6 +17,8 @@ export enum DatastoreEngine {
   POSTGRESQL = 'postgresql',
   /** Redis (HA: Redis with Sentinel of 3 through the Spotahome Redis operator). */
   REDIS = 'redis',
+  /** Kafka in KRaft mode (HA: a Strimzi `Kafka` cluster of 3 combined controller/broker nodes). */
+  KAFKA = 'kafka',
 }
 
 /** How a datastore runs in an environment. */
@@ -24,6 +27,19 @@ export enum DatastoreTopology {
   SINGLE = 'single',
   /** The engine's high-availability form, managed by its operator. */
   HA = 'ha',
+  /** A managed service outside the cluster (host and port from the environment table). */
+  EXTERNAL = 'external',
+}
+
+/** Where a managed (external) datastore is reached. */
+export interface ExternalEndpointProps {
+  /** Host name, e.g. `orders.abc123.eu-west-1.rds.amazonaws.com`. */
+  readonly host: string;
+  /**
+   * Port.
+   * @default - the engine's port
+   */
+  readonly port?: number;
 }
 
 /** How an environment runs its datastores: one row of the seed's "Database Configuration". */
@@ -48,11 +64,23 @@ export interface DatastoreEnvironmentProps {
    * @default - no backups
    */
   readonly backup?: BackupProps;
+  /**
+   * Topology of individual datastores, by name, over `topology`.
+   * @default {}
+   */
+  readonly topologies?: Record<string, DatastoreTopology>;
+  /**
+   * Endpoints of the datastores whose topology is `EXTERNAL`, by name.
+   * @default {}
+   */
+  readonly external?: Record<string, ExternalEndpointProps>;
 }
 
 /** `DatastoreEnvironmentProps` with defaults filled. */
 export interface DatastoreSettings {
   readonly topology: DatastoreTopology;
+  readonly topologies: Readonly<Record<string, DatastoreTopology>>;
+  readonly external: Readonly<Record<string, ExternalEndpointProps>>;
   readonly resources: ResolvedResources;
   readonly storage: string;
   readonly backup: BackupProps | undefined;
@@ -67,8 +95,18 @@ export function resolveDatastoreSettings(
   const storage = props?.storage ?? '1Gi';
   checkQuantity(path, 'datastore storage', storage);
   if (props?.backup) checkBackup(path, props.backup);
+  for (const [name, topology] of Object.entries(props?.topologies ?? {})) {
+    if (topology === DatastoreTopology.EXTERNAL && !props?.external?.[name]) {
+      throw new StagecraftError(
+        path,
+        `datastores.external.${name} is required: ${name} is EXTERNAL here, got no endpoint`,
+      );
+    }
+  }
   return {
     topology: props?.topology ?? DatastoreTopology.SINGLE,
+    topologies: props?.topologies ?? {},
+    external: props?.external ?? {},
     resources: resolveResources(path, props?.resources ?? fallback),
     storage,
     backup: props?.backup,
@@ -137,6 +175,17 @@ const ENGINES: Record<DatastoreEngine, EngineSpec> = {
     secretKeys: ['password'],
     operator: 'Spotahome Redis operator',
   },
+  [DatastoreEngine.KAFKA]: {
+    image: 'apache/kafka',
+    version: '3.8.0',
+    port: 9092,
+    portName: 'kafka',
+    uid: 1000,
+    dataPath: '/var/lib/kafka/data',
+    scratchPaths: ['/tmp', '/opt/kafka/config', '/mnt/shared/config'],
+    secretKeys: [],
+    operator: 'Strimzi operator',
+  },
 };
 
 /** Secret keys and env var names a single-topology engine container reads. */
@@ -144,13 +193,37 @@ const SERVER_ENV: Record<DatastoreEngine, Record<string, string>> = {
   [DatastoreEngine.MONGODB]: { MONGO_INITDB_ROOT_USERNAME: 'username', MONGO_INITDB_ROOT_PASSWORD: 'password' },
   [DatastoreEngine.POSTGRESQL]: { POSTGRES_USER: 'username', POSTGRES_PASSWORD: 'password' },
   [DatastoreEngine.REDIS]: { REDIS_PASSWORD: 'password' },
+  [DatastoreEngine.KAFKA]: {},
 };
+
+/** Literal settings of a single-instance engine (Kafka: one combined KRaft controller and broker). */
+function serverSettings(engine: DatastoreEngine, name: string, dataPath: string): Record<string, string> {
+  if (engine !== DatastoreEngine.KAFKA) return {};
+  return {
+    KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${name}:9092`,
+    KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+    KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+    KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
+    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    KAFKA_LOG_DIRS: dataPath,
+    KAFKA_NODE_ID: '1',
+    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+    KAFKA_PROCESS_ROLES: 'broker,controller',
+    KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+    KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+  };
+}
 
 /** Readiness command of each engine's single instance. */
 const READINESS: Record<DatastoreEngine, string[]> = {
   [DatastoreEngine.MONGODB]: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
   [DatastoreEngine.POSTGRESQL]: ['sh', '-c', 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
   [DatastoreEngine.REDIS]: ['sh', '-c', 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'],
+  [DatastoreEngine.KAFKA]: [
+    'sh',
+    '-c',
+    '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 >/dev/null',
+  ],
 };
 
 /**
@@ -205,6 +278,11 @@ export class Datastore extends Construct implements IEndpoint {
     this.buildSingleTopology();
   }
 
+  /** How this datastore runs in `env` (its own override, else the environment's topology). */
+  public topologyIn(env: Environment): DatastoreTopology {
+    return env.datastores.topologies[this.name] ?? env.datastores.topology;
+  }
+
   /** Default in-namespace URL (single topology, without credentials). */
   public get url(): string {
     return this.endpointFor(DatastoreTopology.SINGLE).url;
@@ -213,38 +291,46 @@ export class Datastore extends Construct implements IEndpoint {
   /** Human description of the topology, e.g. `Replica Set (3)`. */
   public describe(topology: DatastoreTopology): string {
     if (topology === DatastoreTopology.SINGLE) return 'Single instance';
-    return { mongodb: 'Replica Set (3)', postgresql: 'HA Cluster (3, CloudNativePG)', redis: 'Sentinel (3)' }[
-      this.engine
-    ];
+    if (topology === DatastoreTopology.EXTERNAL) return 'Managed (external)';
+    return {
+      mongodb: 'Replica Set (3)',
+      postgresql: 'HA Cluster (3, CloudNativePG)',
+      redis: 'Sentinel (3)',
+      kafka: 'Cluster (3, Strimzi)',
+    }[this.engine];
   }
 
-  /** Pod labels in `env` (operator-managed pods carry the operator's labels). */
-  public podSelectorFor(env: Environment): Record<string, string> {
-    if (env.datastores.topology === DatastoreTopology.SINGLE) return { ...this.selectorLabels };
+  /** Pod labels in `env` (operator-managed pods carry the operator's labels; none when external). */
+  public podSelectorFor(env: Environment): Record<string, string> | undefined {
+    const topology = this.topologyIn(env);
+    if (topology === DatastoreTopology.EXTERNAL) return undefined;
+    if (topology === DatastoreTopology.SINGLE) return { ...this.selectorLabels };
     return {
       mongodb: { app: `${this.name}-svc` },
       postgresql: { 'cnpg.io/cluster': this.name },
       redis: { 'redisfailovers.databases.spotahome.com/name': this.name },
+      kafka: { 'strimzi.io/cluster': this.name },
     }[this.engine];
   }
 
   /** The operator that creates the pods in `env`, or undefined when the manifests define them. */
   public operatorFor(env: Environment): string | undefined {
-    return env.datastores.topology === DatastoreTopology.HA
+    return this.topologyIn(env) === DatastoreTopology.HA
       ? `${this.spec.operator} (${this.haKind()}/${this.name})`
       : undefined;
   }
 
   /** Ports clients connect to in `env` (Redis HA: Sentinel first, then the master it names). */
   public portsFor(env: Environment): number[] {
-    return this.engine === DatastoreEngine.REDIS && env.datastores.topology === DatastoreTopology.HA
+    if (this.topologyIn(env) === DatastoreTopology.EXTERNAL) return [this.externalOf(env).port ?? this.port];
+    return this.engine === DatastoreEngine.REDIS && this.topologyIn(env) === DatastoreTopology.HA
       ? [26379, this.port]
       : [this.port];
   }
 
   /** Container environment for a client that reads this datastore's URL from `variable`. */
   public connectionEnv(variable: string, env: Environment): EndpointEnvVar[] {
-    const endpoint = this.endpointFor(env.datastores.topology);
+    const endpoint = this.endpointFor(this.topologyIn(env), env);
     const prefix = this.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
     if (endpoint.secretUrl) {
       return [
@@ -265,21 +351,40 @@ export class Datastore extends Construct implements IEndpoint {
     return [...credentials, { name: variable, value: url }];
   }
 
-  private endpointFor(topology: DatastoreTopology): { url: string; secretUrl?: { secret: string; key: string } } {
+  private externalOf(env: Environment): ExternalEndpointProps {
+    const external = env.datastores.external[this.name];
+    if (!external) {
+      throw new StagecraftError(
+        `environments/${env.name}`,
+        `datastores.external.${this.name} is required: ${this.name} is EXTERNAL here, got no endpoint`,
+      );
+    }
+    return external;
+  }
+
+  private endpointFor(
+    topology: DatastoreTopology,
+    env?: Environment,
+  ): { url: string; secretUrl?: { secret: string; key: string } } {
     const single = topology === DatastoreTopology.SINGLE;
+    const external = topology === DatastoreTopology.EXTERNAL && env ? this.externalOf(env) : undefined;
+    const host = external?.host ?? this.name;
+    const port = external?.port ?? this.port;
     switch (this.engine) {
       case DatastoreEngine.MONGODB:
-        return single
-          ? { url: `mongodb://{user}:{password}@${this.name}:${this.port}/${this.database}?authSource=admin` }
+        return single || external
+          ? { url: `mongodb://{user}:{password}@${host}:${port}/${this.database}?authSource=admin` }
           : { url: '', secretUrl: { secret: `${this.name}-admin-${this.database}`, key: 'connectionString.standard' } };
       case DatastoreEngine.POSTGRESQL:
         return {
-          url: `postgresql://{user}:{password}@${single ? this.name : `${this.name}-rw`}:${this.port}/${this.database}`,
+          url: `postgresql://{user}:{password}@${single || external ? host : `${this.name}-rw`}:${port}/${this.database}`,
         };
       case DatastoreEngine.REDIS:
-        return single
-          ? { url: `redis://:{password}@${this.name}:${this.port}/${this.database}` }
+        return single || external
+          ? { url: `redis://:{password}@${host}:${port}/${this.database}` }
           : { url: `redis+sentinel://:{password}@rfs-${this.name}:26379/mymaster/${this.database}` };
+      case DatastoreEngine.KAFKA:
+        return { url: single || external ? `${host}:${port}` : `${this.name}-kafka-bootstrap:${this.port}` };
     }
   }
 
@@ -311,7 +416,7 @@ export class Datastore extends Construct implements IEndpoint {
   }
 
   private haKind(): string {
-    return { mongodb: 'MongoDBCommunity', postgresql: 'Cluster', redis: 'RedisFailover' }[this.engine];
+    return { mongodb: 'MongoDBCommunity', postgresql: 'Cluster', redis: 'RedisFailover', kafka: 'Kafka' }[this.engine];
   }
 
   private securityContexts() {
@@ -343,6 +448,9 @@ export class Datastore extends Construct implements IEndpoint {
       name,
       valueFrom: { secretKeyRef: { name: this.credentialsSecret, key } },
     }));
+    for (const [name, value] of Object.entries(serverSettings(this.engine, this.name, this.spec.dataPath))) {
+      env.push({ name, value } as never);
+    }
     if (this.engine === DatastoreEngine.MONGODB)
       env.push({ name: 'MONGO_INITDB_DATABASE', value: this.database } as never);
     if (this.engine === DatastoreEngine.POSTGRESQL) {
@@ -440,7 +548,7 @@ export class Datastore extends Construct implements IEndpoint {
     const settings = env.datastores;
     const resources: Record<string, unknown> = {};
     const patches: Record<string, unknown> = {};
-    if (settings.topology === DatastoreTopology.SINGLE) {
+    if (this.topologyIn(env) === DatastoreTopology.SINGLE) {
       patches['statefulset-patch.yaml'] = {
         apiVersion: 'apps/v1',
         kind: 'StatefulSet',
@@ -456,7 +564,9 @@ export class Datastore extends Construct implements IEndpoint {
         },
       };
     } else {
+      if (this.topologyIn(env) === DatastoreTopology.EXTERNAL) return { patches, resources };
       resources[`${this.haKind().toLowerCase()}.yaml`] = this.haResource(env);
+      if (this.engine === DatastoreEngine.KAFKA) resources['kafkanodepool.yaml'] = this.kafkaNodePool(env);
       if (this.engine === DatastoreEngine.MONGODB) Object.assign(resources, this.mongoDatabaseRbac());
       if (this.engine === DatastoreEngine.POSTGRESQL && settings.backup) {
         resources['scheduledbackup.yaml'] = {
@@ -472,7 +582,8 @@ export class Datastore extends Construct implements IEndpoint {
       }
     }
     const nativeBackup = this.engine === DatastoreEngine.POSTGRESQL && settings.topology === DatastoreTopology.HA;
-    if (settings.backup && !nativeBackup) {
+    // Kafka keeps its data replicated, not dumped; managed services back up themselves.
+    if (settings.backup && !nativeBackup && this.engine !== DatastoreEngine.KAFKA) {
       resources['backup-pvc.yaml'] = {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
@@ -500,14 +611,15 @@ export class Datastore extends Construct implements IEndpoint {
         name: this.credentialsSecret,
         keys: this.spec.secretKeys,
         type:
-          this.engine === DatastoreEngine.POSTGRESQL && env.datastores.topology === DatastoreTopology.HA
+          this.engine === DatastoreEngine.POSTGRESQL && this.topologyIn(env) === DatastoreTopology.HA
             ? 'kubernetes.io/basic-auth'
             : undefined,
       },
     ];
+    if (this.spec.secretKeys.length === 0) secrets.shift();
     if (
       this.engine === DatastoreEngine.POSTGRESQL &&
-      env.datastores.topology === DatastoreTopology.HA &&
+      this.topologyIn(env) === DatastoreTopology.HA &&
       env.datastores.backup
     ) {
       secrets.push({ name: `${this.name}-backup-credentials`, keys: ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'] });
@@ -615,20 +727,61 @@ export class Datastore extends Construct implements IEndpoint {
         };
         return { apiVersion: 'databases.spotahome.com/v1', kind: 'RedisFailover', metadata, spec };
       }
+      case DatastoreEngine.KAFKA: {
+        const spec: strimzi.KafkaSpec = {
+          kafka: {
+            version: this.version,
+            listeners: [{ name: 'plain', port: this.port, type: 'internal', tls: false }],
+            config: {
+              'default.replication.factor': 3,
+              'min.insync.replicas': 2,
+              'offsets.topic.replication.factor': 3,
+              'transaction.state.log.min.isr': 2,
+              'transaction.state.log.replication.factor': 3,
+            },
+          },
+          entityOperator: { topicOperator: {}, userOperator: {} },
+        };
+        return {
+          apiVersion: 'kafka.strimzi.io/v1beta2',
+          kind: 'Kafka',
+          metadata: { ...metadata, annotations: { 'strimzi.io/kraft': 'enabled', 'strimzi.io/node-pools': 'enabled' } },
+          spec,
+        };
+      }
     }
+  }
+
+  /** Strimzi's KafkaNodePool: three combined controller/broker nodes with volumes. */
+  private kafkaNodePool(env: Environment): unknown {
+    const spec: strimzi.KafkaNodePoolSpec = {
+      replicas: 3,
+      roles: ['controller', 'broker'],
+      storage: { type: 'persistent-claim', size: env.datastores.storage, deleteClaim: false },
+      resources: env.datastores.resources as never,
+    };
+    return {
+      apiVersion: 'kafka.strimzi.io/v1beta2',
+      kind: 'KafkaNodePool',
+      metadata: { name: `${this.name}-nodes`, labels: { ...this.labels, 'strimzi.io/cluster': this.name } },
+      spec,
+    };
   }
 
   private backupCronJob(env: Environment): unknown {
     const backup = env.datastores.backup!;
-    const ha = env.datastores.topology === DatastoreTopology.HA;
+    const ha = this.topologyIn(env) === DatastoreTopology.HA;
     const host = ha
-      ? { mongodb: `${this.name}-svc`, postgresql: `${this.name}-rw`, redis: `rfr-${this.name}` }[this.engine]
+      ? { mongodb: `${this.name}-svc`, postgresql: `${this.name}-rw`, redis: `rfr-${this.name}`, kafka: this.name }[
+          this.engine
+        ]
       : this.name;
     const stamp = '$(date -u +%Y%m%dT%H%M%SZ)';
     const dump = {
       mongodb: `mongodump --uri="mongodb://$DB_USERNAME:$DB_PASSWORD@${host}:${this.port}/?authSource=admin" --gzip --archive=/backups/${this.name}-${stamp}.archive.gz`,
       postgresql: `PGPASSWORD="$DB_PASSWORD" pg_dump -h ${host} -U "$DB_USERNAME" -d ${this.database} -Fc -f /backups/${this.name}-${stamp}.dump`,
       redis: `redis-cli -h ${host} -a "$DB_PASSWORD" --no-auth-warning --rdb /backups/${this.name}-${stamp}.rdb`,
+      kafka: '',
     }[this.engine];
     const prune = `find /backups -type f -name '${this.name}-*' -mtime +${backup.retentionDays} -delete`;
     const { pod, container } = this.securityContexts();
@@ -704,6 +857,9 @@ export class Datastore extends Construct implements IEndpoint {
   } {
     const environment: Record<string, { secretKey: string } | { value: string }> = {};
     for (const [name, key] of Object.entries(SERVER_ENV[this.engine])) environment[name] = { secretKey: key };
+    for (const [name, value] of Object.entries(serverSettings(this.engine, this.name, this.spec.dataPath))) {
+      environment[name] = { value };
+    }
     if (this.engine === DatastoreEngine.MONGODB) environment.MONGO_INITDB_DATABASE = { value: this.database };
     if (this.engine === DatastoreEngine.POSTGRESQL) environment.POSTGRES_DB = { value: this.database };
     return {

@@ -18,8 +18,8 @@ export interface IEndpoint {
   readonly port: number;
   /** Default URL clients use (without credentials). */
   readonly url: string;
-  /** Labels of the pods behind the endpoint in `env` (for network policies). */
-  podSelectorFor(env: Environment): Record<string, string>;
+  /** Labels of the pods behind the endpoint in `env` (for network policies); undefined outside the cluster. */
+  podSelectorFor(env: Environment): Record<string, string> | undefined;
   /** Ports clients connect to in `env` (e.g. Sentinel and Redis for Redis HA). */
   portsFor(env: Environment): number[];
   /** Container environment a client needs in `env` to read the URL from `variable` (credentials by reference). */

@@ -37,6 +37,7 @@ export * from './rollback';
 export * from './scaling';
 export * from './secret-source';
 export * from './shared-overlay';
+export * from './skaffold';
 export * from './sync-window';
 export * from './table';
 export * from './tls';

@@ -51,16 +51,17 @@ export function renderMakefile(o: MakefileOptions): string {
     '',
   ];
   const secrets = (env: Environment) =>
-    o.datastores.flatMap((d) => {
-      const keys = d.secretsFor(env)[0].keys;
-      const literals = keys.map((k) =>
-        k === 'username' ? `--from-literal=username=${o.platform}` : `--from-literal=${k}=$$(openssl rand -hex 16)`,
-      );
-      return [
-        `\t$(KUBECTL) -n ${env.namespace} get secret ${d.credentialsSecret} >/dev/null 2>&1 || \\`,
-        `\t  $(KUBECTL) -n ${env.namespace} create secret generic ${d.credentialsSecret} ${literals.join(' ')}`,
-      ];
-    });
+    o.datastores.flatMap((d) =>
+      d.secretsFor(env).flatMap((secret) => {
+        const literals = secret.keys.map((k) =>
+          k === 'username' ? `--from-literal=username=${o.platform}` : `--from-literal=${k}=$$(openssl rand -hex 16)`,
+        );
+        return [
+          `\t$(KUBECTL) -n ${env.namespace} get secret ${secret.name} >/dev/null 2>&1 || \\`,
+          `\t  $(KUBECTL) -n ${env.namespace} create secret generic ${secret.name} ${literals.join(' ')}`,
+        ];
+      }),
+    );
   const cluster = ['\tkind get clusters | grep -qx $(KIND_CLUSTER) || kind create cluster --name $(KIND_CLUSTER)'];
   if (o.kind) {
     lines.push(

@@ -71,18 +71,24 @@ export function footprint(
   }
   const ds = env.datastores;
   for (const datastore of datastores) {
-    if (ds.topology === DatastoreTopology.SINGLE) {
+    const topology = datastore.topologyIn(env);
+    if (topology === DatastoreTopology.EXTERNAL) continue;
+    if (topology === DatastoreTopology.SINGLE) {
       add(1, ds.resources);
       claim(1, ds.storage);
     } else {
-      const [pods, containers, claims] = { mongodb: [3, 2, 3], postgresql: [3, 1, 3], redis: [6, 1, 3] }[
-        datastore.engine
-      ];
+      // Pods, containers per pod and volumes of each engine's HA form (Kafka: 3 nodes plus the entity operator).
+      const [pods, containers, claims] = {
+        mongodb: [3, 2, 3],
+        postgresql: [3, 1, 3],
+        redis: [6, 1, 3],
+        kafka: [4, 1, 3],
+      }[datastore.engine];
       add(pods, ds.resources, containers);
       claim(claims, ds.storage);
     }
-    const nativeBackup = datastore.engine === DatastoreEngine.POSTGRESQL && ds.topology === DatastoreTopology.HA;
-    if (ds.backup && !nativeBackup) {
+    const nativeBackup = datastore.engine === DatastoreEngine.POSTGRESQL && topology === DatastoreTopology.HA;
+    if (ds.backup && !nativeBackup && datastore.engine !== DatastoreEngine.KAFKA) {
       add(1, ds.resources);
       claim(1, ds.backup.storage ?? '5Gi');
     }

@@ -128,7 +128,7 @@ export function networkPolicies(
       ),
     );
   }
-  for (const edge of [...unique.values()]) {
+  for (const edge of [...unique.values()].filter((e) => e.to.podSelectorFor(env) !== undefined)) {
     policies.push(
       policy(
         `allow-${edge.from.name}-to-${edge.to.name}`,
@@ -165,7 +165,12 @@ export function networkPolicies(
               ],
             },
             ...[...new Map(targets.map((t) => [t.name, t])).values()].map((t) => ({
-              to: [{ podSelector: { matchLabels: t.podSelectorFor(env) } }],
+              // A managed service outside the cluster has no pods to select: allow its port anywhere.
+              to: [
+                t.podSelectorFor(env)
+                  ? { podSelector: { matchLabels: t.podSelectorFor(env) } }
+                  : { ipBlock: { cidr: '0.0.0.0/0' } },
+              ],
               ports: t.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
             })),
           ],

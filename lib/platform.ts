@@ -84,6 +84,11 @@ export interface SynthOptions {
    * @default true
    */
   readonly makefile?: boolean;
+  /**
+   * More files to write with the rest (path relative to `rootDir` -> content), atomically.
+   * @default {}
+   */
+  readonly extraFiles?: Readonly<Record<string, string>>;
 }
 
 const OVERLAY_HEADER =
@@ -128,6 +133,7 @@ export class Platform extends Construct {
         [DatastoreEngine.MONGODB]: 'mongodb',
         [DatastoreEngine.POSTGRESQL]: 'cnpg-system',
         [DatastoreEngine.REDIS]: 'redis-operator',
+        [DatastoreEngine.KAFKA]: 'strimzi',
         ...props.cluster?.operatorNamespaces,
       },
     };
@@ -215,7 +221,7 @@ export class Platform extends Construct {
       );
     }
     for (const datastore of this.datastores) {
-      if (this.environments.environments.some((e) => e.datastores.topology === DatastoreTopology.SINGLE)) {
+      if (this.environments.environments.some((e) => datastore.topologyIn(e) === DatastoreTopology.SINGLE)) {
         addManifests(
           files,
           path.posix.join(outdir, datastore.name),
@@ -322,6 +328,7 @@ export class Platform extends Construct {
         }),
       );
     }
+    for (const [file, content] of Object.entries(options.extraFiles ?? {})) files.add(file, content);
     for (const bundle of this.node.children.filter((c): c is NamespaceBundle => c instanceof NamespaceBundle)) {
       bundle.render(files, { outdir, overlaysDir, environments: this.environments.environments, readPin });
     }
@@ -340,7 +347,7 @@ export class Platform extends Construct {
       for (const [name, content] of [...Object.entries(patches), ...Object.entries(resources)]) {
         files.add(path.posix.join(dir, name), toYaml(content));
       }
-      const single = env.datastores.topology === DatastoreTopology.SINGLE;
+      const single = datastore.topologyIn(env) === DatastoreTopology.SINGLE;
       files.add(
         path.posix.join(dir, 'kustomization.yaml'),
         toYaml({

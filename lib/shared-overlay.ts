@@ -92,7 +92,7 @@ export function sharedDocSections(
       title: 'Databases',
       body:
         header('Database') +
-        datastores.map((d) => row(engineName(d), (e) => d.describe(e.datastores.topology))).join('') +
+        datastores.map((d) => row(engineName(d), (e) => d.describe(d.topologyIn(e)))).join('') +
         '\n' +
         header('Sizing') +
         row(
@@ -100,7 +100,9 @@ export function sharedDocSections(
           (e) => `${e.datastores.resources.requests.cpu} / ${e.datastores.resources.requests.memory}`,
         ) +
         row('Volume per pod', (e) => e.datastores.storage) +
-        row('Operator-managed', (e) => (e.datastores.topology === DatastoreTopology.HA ? 'Yes' : 'No')),
+        row('Operator-managed', (e) =>
+          datastores.some((d) => d.topologyIn(e) === DatastoreTopology.HA) ? 'Yes' : 'No',
+        ),
     });
   }
   const exposed = services.filter((s) => s.exposure !== undefined);
@@ -149,7 +151,7 @@ export function sharedDocSections(
 }
 
 function engineName(d: Datastore): string {
-  return { mongodb: 'MongoDB', postgresql: 'PostgreSQL', redis: 'Redis' }[d.engine];
+  return { mongodb: 'MongoDB', postgresql: 'PostgreSQL', redis: 'Redis', kafka: 'Kafka' }[d.engine];
 }
 
 function cap(s: string): string {

@@ -1,0 +1,87 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { K8sObject, kustomizeSync, renderSkaffold } from '../../lib';
+import { readTree, tempDir } from '../../test/support';
+import { she2pookie, SKAFFOLD_IMAGES, SKAFFOLD_PROFILES } from './platform';
+
+const root = tempDir('she2pookie-');
+she2pookie(new App()).synth({
+  rootDir: root,
+  outdir: 'dist',
+  extraFiles: { 'skaffold.yaml': renderSkaffold('she2pookie', SKAFFOLD_PROFILES, SKAFFOLD_IMAGES, 'overlays') },
+});
+const render = (env: string) => kustomizeSync(path.join(root, 'overlays', env));
+const names = (objects: K8sObject[], kind: string) =>
+  objects
+    .filter((o) => o.kind === kind)
+    .map((o) => o.metadata.name)
+    .sort();
+const envOf = (objects: K8sObject[], name: string): Record<string, string> => {
+  const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as any;
+  return Object.fromEntries(
+    d.spec.template.spec.containers[0].env.map((e: any) => [
+      e.name,
+      e.value ?? `secret:${e.valueFrom.secretKeyRef.name}`,
+    ]),
+  );
+};
+
+describe('she2pookie example (seed 000)', () => {
+  test('the synthesized tree matches the snapshot', () => {
+    expect(readTree(root)).toMatchSnapshot();
+  });
+
+  test('Local Headless runs only Redis and Kafka in kind; the app runs on the host', () => {
+    const objects = render('kind-headless');
+    expect(names(objects, 'Deployment')).toEqual([]);
+    expect(names(objects, 'StatefulSet')).toEqual(['kafka', 'redis']);
+    const makefile = fs.readFileSync(path.join(root, 'Makefile'), 'utf8');
+    expect(makefile).toContain('port-forward svc/redis 6379:6379');
+    expect(makefile).toContain('port-forward svc/kafka 9092:9092');
+  });
+
+  test('kind and test run the FastAPI service and the orchestrator against in-cluster Redis and Kafka', () => {
+    for (const env of ['kind', 'test']) {
+      const objects = render(env);
+      expect(names(objects, 'Deployment')).toEqual(['api', 'orchestrator']);
+      expect(envOf(objects, 'api')).toMatchObject({
+        KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092',
+        REDIS_URL: 'redis://:$(REDIS_PASSWORD)@redis:6379/0',
+      });
+    }
+    const kafka = render('kind').find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'kafka') as any;
+    const env = Object.fromEntries(kafka.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://kafka:9092',
+    });
+  });
+
+  test('prod runs Kafka through Strimzi (3 KRaft nodes) and Redis Sentinel, behind default-deny policies', () => {
+    const objects = render('prod');
+    const kafka = objects.find((o) => o.kind === 'Kafka') as any;
+    expect(kafka.metadata.annotations).toMatchObject({
+      'strimzi.io/kraft': 'enabled',
+      'strimzi.io/node-pools': 'enabled',
+    });
+    expect((objects.find((o) => o.kind === 'KafkaNodePool') as any).spec).toMatchObject({
+      replicas: 3,
+      roles: ['controller', 'broker'],
+    });
+    expect(envOf(objects, 'orchestrator').KAFKA_BOOTSTRAP_SERVERS).toBe('kafka-kafka-bootstrap:9092');
+    expect(names(objects, 'HorizontalPodAutoscaler')).toEqual(['api', 'orchestrator']);
+    expect(names(objects, 'NetworkPolicy')).toContain('default-deny-ingress');
+  });
+
+  test('skaffold.yaml has dev, test and prod profiles pointing at those overlays', () => {
+    const skaffold = parse(fs.readFileSync(path.join(root, 'skaffold.yaml'), 'utf8'));
+    expect(skaffold.profiles.map((p: any) => [p.name, p.manifests.kustomize.paths[0]])).toEqual([
+      ['dev', 'overlays/kind'],
+      ['test', 'overlays/test'],
+      ['prod', 'overlays/prod'],
+    ]);
+    expect(skaffold.profiles[2].build.local.push).toBe(true);
+  });
+});
