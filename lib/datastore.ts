@@ -31,6 +31,40 @@ export enum DatastoreTopology {
   EXTERNAL = 'external',
 }
 
+/** Variable names a client reads a datastore's connection from, field by field. */
+export interface ConnectionFields {
+  /**
+   * Variable holding the host.
+   * @default - not set
+   */
+  readonly host?: string;
+  /**
+   * Variable holding the port.
+   * @default - not set
+   */
+  readonly port?: string;
+  /**
+   * Variable holding `host:port` (e.g. `REDIS_ADDR`, `KAFKA_BROKERS`).
+   * @default - not set
+   */
+  readonly address?: string;
+  /**
+   * Variable holding the database name.
+   * @default - not set
+   */
+  readonly database?: string;
+  /**
+   * Variable holding the user name (from the credentials Secret).
+   * @default - not set
+   */
+  readonly user?: string;
+  /**
+   * Variable holding the password (from the credentials Secret).
+   * @default - not set
+   */
+  readonly password?: string;
+}
+
 /** Where a managed (external) datastore is reached. */
 export interface ExternalEndpointProps {
   /** Host name, e.g. `orders.abc123.eu-west-1.rds.amazonaws.com`. */
@@ -349,6 +383,49 @@ export class Datastore extends Construct implements IEndpoint {
       }));
     const url = endpoint.url.replace('{user}', `$(${prefix}_USERNAME)`).replace('{password}', `$(${prefix}_PASSWORD)`);
     return [...credentials, { name: variable, value: url }];
+  }
+
+  /** Host clients reach in `env` (the Service of the topology, or the managed host). */
+  public hostFor(env: Environment): string {
+    const topology = this.topologyIn(env);
+    if (topology === DatastoreTopology.EXTERNAL) return this.externalOf(env).host;
+    if (topology === DatastoreTopology.SINGLE) return this.name;
+    return {
+      mongodb: `${this.name}-svc`,
+      postgresql: `${this.name}-rw`,
+      redis: `rfs-${this.name}`,
+      kafka: `${this.name}-kafka-bootstrap`,
+    }[this.engine];
+  }
+
+  /**
+   * This datastore as an endpoint that hands its connection to a client as separate variables
+   * (e.g. `{ host: 'POSTGRES_HOST', port: 'POSTGRES_PORT', user: 'POSTGRES_USER', password:
+   * 'POSTGRES_PASSWORD' }` or `{ address: 'KAFKA_BROKERS' }`) instead of one URL. Credentials
+   * stay Secret key references.
+   */
+  public fields(names: ConnectionFields): IEndpoint {
+    const datastore = this;
+    return {
+      name: this.name,
+      port: this.port,
+      url: this.url,
+      podSelectorFor: (env) => datastore.podSelectorFor(env),
+      portsFor: (env) => datastore.portsFor(env),
+      operatorFor: (env) => datastore.operatorFor(env),
+      connectionEnv: (_variable, env) => {
+        const secret = (key: string) => ({ secretKeyRef: { name: datastore.credentialsSecret, key } });
+        const port = `${datastore.portsFor(env)[0]}`;
+        const out: EndpointEnvVar[] = [];
+        if (names.host) out.push({ name: names.host, value: datastore.hostFor(env) });
+        if (names.port) out.push({ name: names.port, value: port });
+        if (names.address) out.push({ name: names.address, value: `${datastore.hostFor(env)}:${port}` });
+        if (names.database) out.push({ name: names.database, value: datastore.database });
+        if (names.user) out.push({ name: names.user, valueFrom: secret('username') });
+        if (names.password) out.push({ name: names.password, valueFrom: secret('password') });
+        return out;
+      },
+    };
   }
 
   private externalOf(env: Environment): ExternalEndpointProps {

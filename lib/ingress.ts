@@ -81,7 +81,7 @@ export function ingressObjects(
               .map((u) => ({
                 path: rewrite ? `${u.path}(/|$)(.*)` : u.path,
                 pathType: rewrite ? 'ImplementationSpecific' : 'Prefix',
-                backend: { service: { name: u.service.name, port: { name: 'http' } } },
+                backend: { service: { name: u.service.name, port: { number: u.service.port } } },
               })),
           },
         })),

@@ -82,6 +82,12 @@ export interface MicroserviceProps {
    */
   readonly overrides?: Record<string, ServiceOverride>;
   /**
+   * Protocol of the port: HTTP services get `httpGet` probes on `healthPath`; gRPC services get
+   * Kubernetes' native gRPC probes (the standard grpc.health.v1 service).
+   * @default 'http'
+   */
+  readonly protocol?: 'http' | 'grpc';
+  /**
    * Where the service is reachable from outside the cluster (through the environment's Ingress).
    * @default - not exposed
    */
@@ -147,6 +153,8 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly connections: Readonly<Record<string, IEndpoint>>;
   /** Where the service is reachable from outside, if anywhere. */
   public readonly exposure: Exposure | undefined;
+  /** Protocol of the port. */
+  public readonly protocol: 'http' | 'grpc';
   /** Per-environment exceptions. */
   public readonly overrides: Readonly<Record<string, ServiceOverride>>;
   /** The base manifests (`dist/<name>/`). */
@@ -177,6 +185,7 @@ export class Microservice extends Construct implements IEndpoint {
     this.healthPath = props.healthPath ?? '/health';
     this.connections = props.connections ?? {};
     this.exposure = props.exposure;
+    this.protocol = props.protocol ?? 'http';
     this.overrides = props.overrides ?? {};
     const runAsUser = props.runAsUser ?? 10001;
     checkMinimum(path, 'runAsUser', runAsUser, 1);
@@ -204,18 +213,22 @@ export class Microservice extends Construct implements IEndpoint {
     this.base = new Chart(this, 'base', { disableResourceNameHashes: true });
     new k8s.KubeServiceAccount(this.base, 'service-account', { metadata, automountServiceAccountToken: false });
     new k8s.KubeConfigMap(this.base, 'config', { metadata, data: sortKeys(this.baseVariables) });
+    const grpc = this.protocol === 'grpc';
+    const portName = grpc ? 'grpc' : 'http';
     new k8s.KubeService(this.base, 'service', {
       metadata,
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: portName, port: this.port, targetPort: k8s.IntOrString.fromString(portName), protocol: 'TCP' }],
       },
     });
     const writablePaths = props.writablePaths ?? ['/tmp'];
     const volumes = writablePaths.map((mountPath, i) => ({ name: `writable-${i}`, mountPath }));
     const probe = (initialDelaySeconds: number) => ({
-      httpGet: { path: this.healthPath, port: k8s.IntOrString.fromString('http') },
+      ...(grpc
+        ? { grpc: { port: this.port } }
+        : { httpGet: { path: this.healthPath, port: k8s.IntOrString.fromString(portName) } }),
       initialDelaySeconds,
       periodSeconds: 10,
       timeoutSeconds: 2,
@@ -250,7 +263,7 @@ export class Microservice extends Construct implements IEndpoint {
                 imagePullPolicy: 'IfNotPresent',
                 command: props.command,
                 args: props.args,
-                ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+                ports: [{ name: portName, containerPort: this.port, protocol: 'TCP' }],
                 envFrom: [{ configMapRef: { name: id } }],
                 livenessProbe: probe(livenessDelay),
                 readinessProbe: probe(0),
@@ -279,7 +292,7 @@ export class Microservice extends Construct implements IEndpoint {
 
   /** In-namespace URL of this service, e.g. `http://catalogue:5000`. */
   public get url(): string {
-    return `http://${this.name}:${this.port}`;
+    return this.protocol === 'grpc' ? `${this.name}:${this.port}` : `http://${this.name}:${this.port}`;
   }
 
   /** Labels of this service's pods (the same in every environment). */

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Platform, renderSkaffold, runMain, SynthOptions } from '../lib';
 import { celeryPlatform } from '../examples/celery-platform/platform';
+import { haSoranu } from '../examples/ha-soranu/platform';
 import { she2pookie, SKAFFOLD_IMAGES, SKAFFOLD_PROFILES } from '../examples/she2pookie/platform';
 import { visionPlatform } from '../examples/vision-platform/platform';
 
@@ -10,6 +11,7 @@ export const EXAMPLES: Record<string, (app: App) => Platform> = {
   'celery-platform': celeryPlatform,
   'vision-platform': visionPlatform,
   she2pookie,
+  'ha-soranu': haSoranu,
 };
 
 /** Extra synth options per example (files beside the manifests). */

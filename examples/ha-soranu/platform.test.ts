@@ -1,0 +1,71 @@
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { K8sObject, kustomizeSync } from '../../lib';
+import { readTree, tempDir } from '../../test/support';
+import { haSoranu } from './platform';
+
+const root = tempDir('ha-soranu-');
+haSoranu(new App()).synth({ rootDir: root, outdir: 'dist' });
+const render = (env: string) => kustomizeSync(path.join(root, 'overlays', env));
+const container = (objects: K8sObject[], name: string): any =>
+  (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as any).spec.template.spec.containers[0];
+const envOf = (objects: K8sObject[], name: string) =>
+  Object.fromEntries(
+    container(objects, name).env.map((e: any) => [
+      e.name,
+      e.value ?? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`,
+    ]),
+  );
+
+describe('ha-soranu example (seed 001)', () => {
+  test('the synthesized tree matches the snapshot', () => {
+    expect(readTree(root)).toMatchSnapshot();
+  });
+
+  test('services are configured only through the seed variables, the password by Secret reference', () => {
+    const dev = render('dev');
+    expect(envOf(dev, 'restaurant-service')).toEqual({
+      KAFKA_BROKERS: 'kafka:9092',
+      POSTGRES_HOST: 'postgres',
+      POSTGRES_PASSWORD: 'secret:postgres-credentials/password',
+      POSTGRES_PORT: '5432',
+      POSTGRES_USER: 'secret:postgres-credentials/username',
+      REDIS_ADDR: 'redis:6379',
+    });
+    const config = dev.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'restaurant-service') as any;
+    expect(config.data).toEqual({ PORT: '50052', SRV_ENV: 'development' });
+    expect(container(dev, 'auth-service').readinessProbe.grpc).toEqual({ port: 50051 });
+    expect(envOf(dev, 'api-gateway')).toMatchObject({ AUTH_SRV_ADDR: 'auth-service:50051' });
+  });
+
+  test('dev runs Postgres, Redis and Kafka in the cluster; prod uses managed Postgres and Redis and Strimzi Kafka', () => {
+    expect(
+      render('dev')
+        .filter((o) => o.kind === 'StatefulSet')
+        .map((o) => o.metadata.name),
+    ).toEqual(['kafka', 'postgres', 'redis']);
+    const prod = render('prod');
+    expect(prod.filter((o) => o.kind === 'StatefulSet')).toEqual([]);
+    expect(
+      prod
+        .filter((o) => ['Kafka', 'KafkaNodePool'].includes(o.kind))
+        .map((o) => o.kind)
+        .sort(),
+    ).toEqual(['Kafka', 'KafkaNodePool']);
+    expect(envOf(prod, 'restaurant-service')).toMatchObject({
+      POSTGRES_HOST: 'ha-soranu-prod.cluster-c1a2b3.eu-central-1.rds.amazonaws.com',
+      REDIS_ADDR: 'ha-soranu-prod.x7k2pq.ng.0001.euc1.cache.amazonaws.com:6379',
+      KAFKA_BROKERS: 'kafka-kafka-bootstrap:9092',
+    });
+    expect(prod.filter((o) => o.kind === 'ExternalSecret').map((o) => o.metadata.name)).toEqual([
+      'postgres-credentials',
+      'redis-credentials',
+    ]);
+    // Managed services have no pods to select: egress to their port is allowed by address.
+    const egress = (prod.find((o) => o.metadata.name === 'allow-auth-service-egress') as any).spec.egress;
+    expect(egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+      ports: [{ protocol: 'TCP', port: 5432 }],
+    });
+  });
+});

@@ -1,0 +1,90 @@
+import { App } from 'cdk8s';
+import {
+  Datastore,
+  DatastoreEngine,
+  DatastoreTopology,
+  EnvironmentTable,
+  Exposure,
+  Microservice,
+  Platform,
+  Scaling,
+  SecretSource,
+} from '../../lib';
+
+/**
+ * ha-soranu's environments (seed 001): in dev every datastore runs in the cluster; in prod
+ * Postgres and Redis are managed services (endpoints from this table) and Kafka runs through
+ * the Strimzi operator.
+ */
+export const environments = new EnvironmentTable([
+  {
+    name: 'dev',
+    namespace: 'ha-soranu',
+    purpose: 'Development cluster (Tilt)',
+    scaling: Scaling.fixed(1),
+    resources: { cpu: '250m', memory: '128Mi' },
+    variables: { SRV_ENV: 'development' },
+    datastores: { resources: { cpu: '250m', memory: '512Mi' }, storage: '2Gi' },
+  },
+  {
+    name: 'prod',
+    namespace: 'ha-soranu',
+    purpose: 'Production (EKS/GKE/DigitalOcean), GitOps with Argo CD',
+    promotedFrom: 'dev',
+    requiresApproval: true,
+    scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 8 }),
+    resources: { cpu: '500m', memory: '256Mi' },
+    variables: { SRV_ENV: 'production' },
+    datastores: {
+      topology: DatastoreTopology.HA,
+      topologies: { postgres: DatastoreTopology.EXTERNAL, redis: DatastoreTopology.EXTERNAL },
+      external: {
+        postgres: { host: 'ha-soranu-prod.cluster-c1a2b3.eu-central-1.rds.amazonaws.com', port: 5432 },
+        redis: { host: 'ha-soranu-prod.x7k2pq.ng.0001.euc1.cache.amazonaws.com', port: 6379 },
+      },
+      resources: { cpu: '1', memory: '2Gi' },
+      storage: '50Gi',
+    },
+    secrets: SecretSource.externalSecrets({ storeName: 'aws-secrets-manager', keyPrefix: 'ha-soranu/prod' }),
+    validation: { requireNetworkPolicy: true },
+  },
+]);
+
+/** Builds ha-soranu: Go gRPC microservices behind an API gateway, on Postgres, Redis and Kafka. */
+export function haSoranu(app: App): Platform {
+  const platform = new Platform(app, 'ha-soranu', { environments });
+  const postgres = new Datastore(platform, 'postgres', { engine: DatastoreEngine.POSTGRESQL, database: 'hasoranu' });
+  const redis = new Datastore(platform, 'redis', { engine: DatastoreEngine.REDIS });
+  const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA });
+  // Configured only through the seed's variables: PORT, POSTGRES_*, REDIS_ADDR, KAFKA_BROKERS.
+  const db = postgres.fields({
+    host: 'POSTGRES_HOST',
+    port: 'POSTGRES_PORT',
+    user: 'POSTGRES_USER',
+    password: 'POSTGRES_PASSWORD',
+  });
+  const cache = redis.fields({ address: 'REDIS_ADDR' });
+  const brokers = kafka.fields({ address: 'KAFKA_BROKERS' });
+  const grpc = (name: string, port: number, connections: Record<string, ReturnType<Datastore['fields']>>) =>
+    new Microservice(platform, name, {
+      image: `ha-soranu/${name}`,
+      initialTag: '0.4.0',
+      port,
+      protocol: 'grpc',
+      variables: { PORT: `${port}` },
+      connections,
+    });
+  const auth = grpc('auth-service', 50051, { postgres: db, redis: cache });
+  const restaurant = grpc('restaurant-service', 50052, { postgres: db, redis: cache, kafka: brokers });
+  const notification = grpc('notification-service', 50053, { postgres: db, kafka: brokers });
+  new Microservice(platform, 'api-gateway', {
+    image: 'ha-soranu/api-gateway',
+    initialTag: '0.4.0',
+    port: 8080,
+    healthPath: '/healthz',
+    exposure: Exposure.FRONTEND,
+    variables: { PORT: '8080' },
+    connections: { AUTH_SRV_ADDR: auth, RESTAURANT_SRV_ADDR: restaurant, NOTIFICATION_SRV_ADDR: notification },
+  });
+  return platform;
+}
