@@ -82,6 +82,14 @@ export interface MicroserviceProps {
    */
   readonly overrides?: Record<string, ServiceOverride>;
   /**
+   * Variables read from Secret keys, e.g. `{ AZURE_CLIENT_SECRET: { secret: 'app-secrets', key:
+   * 'AZURE_CLIENT_SECRET' } }`. The Secret comes from the environment's secret source (an
+   * ExternalSecret in the cloud, created out of band or from `.env` locally); no value is ever
+   * in the manifests.
+   * @default {}
+   */
+  readonly secretVariables?: Record<string, SecretKeyRef>;
+  /**
    * Protocol of the port: HTTP services get `httpGet` probes on `healthPath`; gRPC services get
    * Kubernetes' native gRPC probes (the standard grpc.health.v1 service).
    * @default 'http'
@@ -112,6 +120,14 @@ export interface MicroserviceProps {
    * @default ['/tmp']
    */
   readonly writablePaths?: string[];
+}
+
+/** A reference to one key of a Secret. */
+export interface SecretKeyRef {
+  /** Secret name. */
+  readonly secret: string;
+  /** Key inside the Secret. */
+  readonly key: string;
 }
 
 /** The settings a service resolves to in one environment. */
@@ -155,6 +171,8 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly exposure: Exposure | undefined;
   /** Protocol of the port. */
   public readonly protocol: 'http' | 'grpc';
+  /** Variables read from Secret keys. */
+  public readonly secretVariables: Readonly<Record<string, SecretKeyRef>>;
   /** Per-environment exceptions. */
   public readonly overrides: Readonly<Record<string, ServiceOverride>>;
   /** The base manifests (`dist/<name>/`). */
@@ -186,6 +204,8 @@ export class Microservice extends Construct implements IEndpoint {
     this.connections = props.connections ?? {};
     this.exposure = props.exposure;
     this.protocol = props.protocol ?? 'http';
+    this.secretVariables = props.secretVariables ?? {};
+    checkVariables(path, Object.fromEntries(Object.keys(this.secretVariables).map((k) => [k, k])));
     this.overrides = props.overrides ?? {};
     const runAsUser = props.runAsUser ?? 10001;
     checkMinimum(path, 'runAsUser', runAsUser, 1);
@@ -342,9 +362,19 @@ export class Microservice extends Construct implements IEndpoint {
       resources: resolveResources(path, env.resources, override.resources),
       variables: sortKeys({ ...this.baseVariables, ...environmentVariables }),
       environmentVariables,
-      connectionEnv: Object.keys(this.connections)
-        .sort()
-        .flatMap((variable) => this.connections[variable].connectionEnv(variable, env)),
+      connectionEnv: [
+        ...Object.keys(this.connections)
+          .sort()
+          .flatMap((variable) => this.connections[variable].connectionEnv(variable, env)),
+        ...Object.keys(this.secretVariables)
+          .sort()
+          .map((name) => ({
+            name,
+            valueFrom: {
+              secretKeyRef: { name: this.secretVariables[name].secret, key: this.secretVariables[name].key },
+            },
+          })),
+      ],
     };
   }
 

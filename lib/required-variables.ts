@@ -38,7 +38,12 @@ export function checkRequiredVariables(
     }
     checkVariables(`${service.node.path}/required-variables`, Object.fromEntries(variables.map((v) => [v, ''])));
     for (const env of platform.environments.environments) {
-      const available = new Set([...Object.keys(service.settingsFor(env).variables), ...providedBy(service, env)]);
+      const settings = service.settingsFor(env);
+      const available = new Set([
+        ...Object.keys(settings.variables),
+        ...settings.connectionEnv.map((e) => e.name),
+        ...providedBy(service, env),
+      ]);
       const missing = variables.filter((v) => !available.has(v));
       if (missing.length > 0) {
         throw new StagecraftError(

@@ -40,6 +40,14 @@ export interface RequiredSecret {
 export function requiredSecrets(options: SharedObjectsOptions): RequiredSecret[] {
   const { env, datastores, platform } = options;
   const secrets: RequiredSecret[] = datastores.flatMap((d) => d.secretsFor(env));
+  // Secrets the services read keys from, one entry per Secret with every key any service reads.
+  const keys = new Map<string, Set<string>>();
+  for (const service of options.services) {
+    for (const ref of Object.values(service.secretVariables))
+      keys.set(ref.secret, (keys.get(ref.secret) ?? new Set()).add(ref.key));
+  }
+  for (const [name, k] of [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+    secrets.push({ name, keys: [...k].sort() });
   if (env.tls?.kind === 'existing-secret') {
     secrets.push({ name: env.tls.secretName(platform), keys: ['tls.crt', 'tls.key'], type: 'kubernetes.io/tls' });
   }

@@ -52,10 +52,31 @@ describe('celery-platform example (seed 004)', () => {
     }
   });
 
-  test('no secret key is in any ConfigMap: Azure credentials and PGPASSWORD stay in the Secret', () => {
-    const text = JSON.stringify(['local', 'development', 'staging', 'preprod', 'production'].map(render));
-    for (const key of ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'PGPASSWORD']) {
-      expect(text).not.toContain(key);
+  test('secrets reach the pods only by reference: Infisical ExternalSecrets in the cloud, .env locally', () => {
+    for (const env of ['local', 'development', 'staging', 'preprod', 'production']) {
+      const objects = render(env);
+      // No secret key in any ConfigMap.
+      const configMaps = JSON.stringify(objects.filter((o) => o.kind === 'ConfigMap'));
+      for (const key of ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'PGPASSWORD'])
+        expect(configMaps).not.toContain(key);
+      // Every workload reads them from celery-secrets.
+      for (const d of objects.filter((o) => o.kind === 'Deployment') as any[]) {
+        const refs = d.spec.template.spec.containers[0].env
+          .filter((e: any) => e.valueFrom)
+          .map((e: any) => `${e.valueFrom.secretKeyRef.name}/${e.name}`);
+        expect(refs).toEqual(
+          ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_STORAGE_ACCOUNT', 'AZURE_TENANT_ID', 'PGPASSWORD'].map(
+            (k) => `celery-secrets/${k}`,
+          ),
+        );
+      }
+      const external = objects.filter((o) => o.kind === 'ExternalSecret') as any[];
+      if (env === 'local') expect(external).toEqual([]);
+      else {
+        expect(external.map((e) => [e.metadata.name, e.spec.secretStoreRef.name])).toEqual([
+          ['celery-secrets', env === 'production' ? 'infisical-azure-key-vault' : 'infisical'],
+        ]);
+      }
     }
   });
 });

@@ -1,5 +1,13 @@
 import { App } from 'cdk8s';
-import { checkRequiredVariables, EnvironmentTable, Microservice, Platform, Scaling, Worker } from '../../lib';
+import {
+  checkRequiredVariables,
+  EnvironmentTable,
+  Microservice,
+  Platform,
+  Scaling,
+  SecretSource,
+  Worker,
+} from '../../lib';
 
 /**
  * The celery platform's environment table (seed 004). Preprod is "production-like" in the seed
@@ -26,6 +34,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'development',
     namespace: 'celery-development',
+    secrets: SecretSource.externalSecrets({ storeName: 'infisical', keyPrefix: 'celery-platform/development' }),
     purpose: 'Team collaboration (Infisical + Kubernetes secrets)',
     scaling: Scaling.fixed(1),
     resources: { cpu: '250m', memory: '512Mi' },
@@ -40,6 +49,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'staging',
     namespace: 'celery-staging',
+    secrets: SecretSource.externalSecrets({ storeName: 'infisical', keyPrefix: 'celery-platform/staging' }),
     purpose: 'Pre-release testing (Infisical + Kubernetes secrets)',
     scaling: Scaling.fixed(2),
     resources: { cpu: '500m', memory: '512Mi' },
@@ -55,6 +65,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'preprod',
     namespace: 'celery-preprod',
+    secrets: SecretSource.externalSecrets({ storeName: 'infisical', keyPrefix: 'celery-platform/preprod' }),
     purpose: 'Final validation, production-like (Infisical + Kubernetes secrets)',
     scaling: Scaling.fixed(2),
     resources: { cpu: '500m', memory: '1Gi' },
@@ -71,6 +82,10 @@ export const environments = new EnvironmentTable([
   {
     name: 'production',
     namespace: 'celery-production',
+    secrets: SecretSource.externalSecrets({
+      storeName: 'infisical-azure-key-vault',
+      keyPrefix: 'celery-platform/production',
+    }),
     purpose: 'Live user traffic (Infisical + Azure Key Vault)',
     scaling: Scaling.autoscale({ minReplicas: 3, maxReplicas: 10 }),
     resources: { cpu: '1', memory: '1Gi' },
@@ -109,17 +124,20 @@ export const REQUIRED = [
 /** Builds the celery platform into `app` and checks its required variables. */
 export function celeryPlatform(app: App): Platform {
   const platform = new Platform(app, 'celery-platform', { environments });
+  const secretVariables = Object.fromEntries(SECRET_KEYS.map((key) => [key, { secret: 'celery-secrets', key }]));
   new Microservice(platform, 'web', {
     image: 'celery-platform/backend',
     initialTag: '1.0.0',
     port: 8000,
     command: ['gunicorn', '--bind', '0.0.0.0:8000', 'app.wsgi'],
+    secretVariables,
   });
   new Worker(platform, 'worker', {
     image: 'celery-platform/backend',
     initialTag: '1.0.0',
     command: ['celery', '-A', 'app', 'worker', '--loglevel', 'INFO'],
     probeCommand: ['sh', '-c', 'celery -A app inspect ping -d celery@$HOSTNAME'],
+    secretVariables,
     overrides: {
       local: { scaling: Scaling.fixed(1) },
       development: { scaling: Scaling.fixed(2) },
@@ -128,6 +146,6 @@ export function celeryPlatform(app: App): Platform {
       production: { scaling: Scaling.autoscale({ minReplicas: 5, maxReplicas: 20 }) },
     },
   });
-  checkRequiredVariables(platform, { web: REQUIRED, worker: REQUIRED }, { providedBy: () => SECRET_KEYS });
+  checkRequiredVariables(platform, { web: REQUIRED, worker: REQUIRED });
   return platform;
 }
