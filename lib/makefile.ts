@@ -16,6 +16,12 @@ export interface MakefileOptions {
   readonly datastores: readonly Datastore[];
   /** Compose file, if generated. */
   readonly composeFile?: string;
+  /**
+   * Whether to include the repository targets (synth, test, validate, diff, tags), which run
+   * this repository's npm scripts; a platform synthesized elsewhere (an example) leaves them out.
+   * @default true
+   */
+  readonly repoTargets?: boolean;
 }
 
 /**
@@ -34,22 +40,26 @@ export function renderMakefile(o: MakefileOptions): string {
     '',
     '.PHONY: synth test validate diff tags kind-up kind-headless kind-forward kind-down compose-up compose-down',
     '',
-    'synth:',
-    '\tnpm run synth',
-    '',
-    'test:',
-    '\tnpm test',
-    '',
-    'validate:',
-    '\tnpm run validate',
-    '',
-    'diff:',
-    '\tnpm run diff',
-    '',
-    'tags:',
-    '\tnpm run tags',
-    '',
   ];
+  if (o.repoTargets ?? true) {
+    lines.push(
+      'synth:',
+      '\tnpm run synth',
+      '',
+      'test:',
+      '\tnpm test',
+      '',
+      'validate:',
+      '\tnpm run validate',
+      '',
+      'diff:',
+      '\tnpm run diff',
+      '',
+      'tags:',
+      '\tnpm run tags',
+      '',
+    );
+  }
   const secrets = (env: Environment) =>
     o.datastores.flatMap((d) =>
       d.secretsFor(env).flatMap((secret) => {

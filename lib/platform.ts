@@ -85,6 +85,11 @@ export interface SynthOptions {
    */
   readonly makefile?: boolean;
   /**
+   * Whether the Makefile has the repository targets (synth, test, validate, diff, tags).
+   * @default true
+   */
+  readonly makefileRepoTargets?: boolean;
+  /**
    * More files to write with the rest (path relative to `rootDir` -> content), atomically.
    * @default {}
    */
@@ -304,6 +309,7 @@ export class Platform extends Construct {
           services: this.services,
           datastores: this.datastores,
           composeFile: compose,
+          repoTargets: options.makefileRepoTargets,
         }),
       );
     }

@@ -27,6 +27,7 @@ if (require.main === module) {
       build(new App()).synth({
         rootDir: path.resolve(__dirname, '..', 'examples', name),
         outdir: 'dist',
+        makefileRepoTargets: false,
         ...EXAMPLE_OPTIONS[name],
       });
     }
