@@ -19,6 +19,8 @@ export enum DatastoreEngine {
   REDIS = 'redis',
   /** Kafka in KRaft mode (HA: a Strimzi `Kafka` cluster of 3 combined controller/broker nodes). */
   KAFKA = 'kafka',
+  /** MinIO, an S3-compatible object store (single node; use EXTERNAL for S3 or R2 in production). */
+  MINIO = 'minio',
 }
 
 /** How a datastore runs in an environment. */
@@ -48,6 +50,11 @@ export interface ConnectionFields {
    * @default - not set
    */
   readonly address?: string;
+  /**
+   * Variable holding the endpoint URL without credentials (e.g. `S3_ENDPOINT`).
+   * @default - not set
+   */
+  readonly url?: string;
   /**
    * Variable holding the database name.
    * @default - not set
@@ -220,6 +227,17 @@ const ENGINES: Record<DatastoreEngine, EngineSpec> = {
     secretKeys: [],
     operator: 'Strimzi operator',
   },
+  [DatastoreEngine.MINIO]: {
+    image: 'minio/minio',
+    version: 'RELEASE.2024-10-13T13-34-11Z',
+    port: 9000,
+    portName: 's3',
+    uid: 1000,
+    dataPath: '/data',
+    scratchPaths: ['/tmp', '/.minio'],
+    secretKeys: ['password', 'username'],
+    operator: 'none',
+  },
 };
 
 /** Secret keys and env var names a single-topology engine container reads. */
@@ -228,6 +246,7 @@ const SERVER_ENV: Record<DatastoreEngine, Record<string, string>> = {
   [DatastoreEngine.POSTGRESQL]: { POSTGRES_USER: 'username', POSTGRES_PASSWORD: 'password' },
   [DatastoreEngine.REDIS]: { REDIS_PASSWORD: 'password' },
   [DatastoreEngine.KAFKA]: {},
+  [DatastoreEngine.MINIO]: { MINIO_ROOT_USER: 'username', MINIO_ROOT_PASSWORD: 'password' },
 };
 
 /** Literal settings of a single-instance engine (Kafka: one combined KRaft controller and broker). */
@@ -258,6 +277,7 @@ const READINESS: Record<DatastoreEngine, string[]> = {
     '-c',
     '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 >/dev/null',
   ],
+  [DatastoreEngine.MINIO]: ['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9000'],
 };
 
 /**
@@ -314,7 +334,14 @@ export class Datastore extends Construct implements IEndpoint {
 
   /** How this datastore runs in `env` (its own override, else the environment's topology). */
   public topologyIn(env: Environment): DatastoreTopology {
-    return env.datastores.topologies[this.name] ?? env.datastores.topology;
+    const topology = env.datastores.topologies[this.name] ?? env.datastores.topology;
+    if (topology === DatastoreTopology.HA && this.engine === DatastoreEngine.MINIO) {
+      throw new StagecraftError(
+        this.node.path,
+        `MinIO has no HA topology here (environment ${env.name}); allowed: SINGLE, or EXTERNAL for S3/R2`,
+      );
+    }
+    return topology;
   }
 
   /** Default in-namespace URL (single topology, without credentials). */
@@ -331,6 +358,7 @@ export class Datastore extends Construct implements IEndpoint {
       postgresql: 'HA Cluster (3, CloudNativePG)',
       redis: 'Sentinel (3)',
       kafka: 'Cluster (3, Strimzi)',
+      minio: 'Single node',
     }[this.engine];
   }
 
@@ -344,6 +372,7 @@ export class Datastore extends Construct implements IEndpoint {
       postgresql: { 'cnpg.io/cluster': this.name },
       redis: { 'redisfailovers.databases.spotahome.com/name': this.name },
       kafka: { 'strimzi.io/cluster': this.name },
+      minio: { ...this.selectorLabels },
     }[this.engine];
   }
 
@@ -395,6 +424,7 @@ export class Datastore extends Construct implements IEndpoint {
       postgresql: `${this.name}-rw`,
       redis: `rfs-${this.name}`,
       kafka: `${this.name}-kafka-bootstrap`,
+      minio: this.name,
     }[this.engine];
   }
 
@@ -421,6 +451,7 @@ export class Datastore extends Construct implements IEndpoint {
         if (names.port) out.push({ name: names.port, value: port });
         if (names.address) out.push({ name: names.address, value: `${datastore.hostFor(env)}:${port}` });
         if (names.database) out.push({ name: names.database, value: datastore.database });
+        if (names.url) out.push({ name: names.url, value: datastore.endpointFor(datastore.topologyIn(env), env).url });
         if (names.user) out.push({ name: names.user, valueFrom: secret('username') });
         if (names.password) out.push({ name: names.password, valueFrom: secret('password') });
         return out;
@@ -439,7 +470,7 @@ export class Datastore extends Construct implements IEndpoint {
     return external;
   }
 
-  private endpointFor(
+  public endpointFor(
     topology: DatastoreTopology,
     env?: Environment,
   ): { url: string; secretUrl?: { secret: string; key: string } } {
@@ -462,6 +493,12 @@ export class Datastore extends Construct implements IEndpoint {
           : { url: `redis+sentinel://:{password}@rfs-${this.name}:26379/mymaster/${this.database}` };
       case DatastoreEngine.KAFKA:
         return { url: single || external ? `${host}:${port}` : `${this.name}-kafka-bootstrap:${this.port}` };
+      case DatastoreEngine.MINIO:
+        return {
+          url: external
+            ? `https://${host}${external.port && external.port !== 443 ? `:${external.port}` : ''}`
+            : `http://${host}:${port}`,
+        };
     }
   }
 
@@ -493,7 +530,13 @@ export class Datastore extends Construct implements IEndpoint {
   }
 
   private haKind(): string {
-    return { mongodb: 'MongoDBCommunity', postgresql: 'Cluster', redis: 'RedisFailover', kafka: 'Kafka' }[this.engine];
+    return {
+      mongodb: 'MongoDBCommunity',
+      postgresql: 'Cluster',
+      redis: 'RedisFailover',
+      kafka: 'Kafka',
+      minio: 'MinIO',
+    }[this.engine];
   }
 
   private securityContexts() {
@@ -660,7 +703,12 @@ export class Datastore extends Construct implements IEndpoint {
     }
     const nativeBackup = this.engine === DatastoreEngine.POSTGRESQL && settings.topology === DatastoreTopology.HA;
     // Kafka keeps its data replicated, not dumped; managed services back up themselves.
-    if (settings.backup && !nativeBackup && this.engine !== DatastoreEngine.KAFKA) {
+    if (
+      settings.backup &&
+      !nativeBackup &&
+      this.engine !== DatastoreEngine.KAFKA &&
+      this.engine !== DatastoreEngine.MINIO
+    ) {
       resources['backup-pvc.yaml'] = {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
@@ -708,6 +756,8 @@ export class Datastore extends Construct implements IEndpoint {
     const settings = env.datastores;
     const { pod, container } = this.securityContexts();
     const metadata = { name: this.name, labels: this.labels };
+    if (this.engine === DatastoreEngine.MINIO)
+      throw new StagecraftError(this.node.path, 'MinIO has no HA topology here');
     switch (this.engine) {
       case DatastoreEngine.MONGODB: {
         const spec: db.MongoDbCommunitySpec = {
@@ -849,9 +899,13 @@ export class Datastore extends Construct implements IEndpoint {
     const backup = env.datastores.backup!;
     const ha = this.topologyIn(env) === DatastoreTopology.HA;
     const host = ha
-      ? { mongodb: `${this.name}-svc`, postgresql: `${this.name}-rw`, redis: `rfr-${this.name}`, kafka: this.name }[
-          this.engine
-        ]
+      ? {
+          mongodb: `${this.name}-svc`,
+          postgresql: `${this.name}-rw`,
+          redis: `rfr-${this.name}`,
+          kafka: this.name,
+          minio: this.name,
+        }[this.engine]
       : this.name;
     const stamp = '$(date -u +%Y%m%dT%H%M%SZ)';
     const dump = {
@@ -859,6 +913,7 @@ export class Datastore extends Construct implements IEndpoint {
       postgresql: `PGPASSWORD="$DB_PASSWORD" pg_dump -h ${host} -U "$DB_USERNAME" -d ${this.database} -Fc -f /backups/${this.name}-${stamp}.dump`,
       redis: `redis-cli -h ${host} -a "$DB_PASSWORD" --no-auth-warning --rdb /backups/${this.name}-${stamp}.rdb`,
       kafka: '',
+      minio: '',
     }[this.engine];
     const prune = `find /backups -type f -name '${this.name}-*' -mtime +${backup.retentionDays} -delete`;
     const { pod, container } = this.securityContexts();

@@ -82,13 +82,19 @@ export function footprint(
         mongodb: [3, 2, 3],
         postgresql: [3, 1, 3],
         redis: [6, 1, 3],
+        minio: [1, 1, 1],
         kafka: [4, 1, 3],
       }[datastore.engine];
       add(pods, ds.resources, containers);
       claim(claims, ds.storage);
     }
     const nativeBackup = datastore.engine === DatastoreEngine.POSTGRESQL && topology === DatastoreTopology.HA;
-    if (ds.backup && !nativeBackup && datastore.engine !== DatastoreEngine.KAFKA) {
+    if (
+      ds.backup &&
+      !nativeBackup &&
+      datastore.engine !== DatastoreEngine.KAFKA &&
+      datastore.engine !== DatastoreEngine.MINIO
+    ) {
       add(1, ds.resources);
       claim(1, ds.backup.storage ?? '5Gi');
     }

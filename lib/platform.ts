@@ -139,6 +139,7 @@ export class Platform extends Construct {
         [DatastoreEngine.POSTGRESQL]: 'cnpg-system',
         [DatastoreEngine.REDIS]: 'redis-operator',
         [DatastoreEngine.KAFKA]: 'strimzi',
+        [DatastoreEngine.MINIO]: 'minio-operator',
         ...props.cluster?.operatorNamespaces,
       },
     };

@@ -159,7 +159,7 @@ export function sharedDocSections(
 }
 
 function engineName(d: Datastore): string {
-  return { mongodb: 'MongoDB', postgresql: 'PostgreSQL', redis: 'Redis', kafka: 'Kafka' }[d.engine];
+  return { mongodb: 'MongoDB', postgresql: 'PostgreSQL', redis: 'Redis', kafka: 'Kafka', minio: 'MinIO' }[d.engine];
 }
 
 function cap(s: string): string {

@@ -35,10 +35,25 @@ describe('vision-platform example (seed 002)', () => {
     expect(objects.some((o) => (o.metadata as { namespace?: string }).namespace === 'training')).toBe(false);
   });
 
-  test('kind points the backend at the in-cluster MinIO', () => {
-    const objects = kustomizeSync(path.join(root, 'overlays', 'kind'));
-    expect(find(objects, 'ConfigMap', 'backend').data.S3_ENDPOINT).toBe('http://minio.platform.svc.cluster.local:9000');
-  });
+  test.each([
+    ['kind', 'http://minio:9000'],
+    ['prod', 'https://7c1f2e9a4b3d5e6f.r2.cloudflarestorage.com'],
+  ])(
+    '%s points the backend at its object store (MinIO in kind, R2 in prod), keys by Secret reference',
+    (env, endpoint) => {
+      const objects = kustomizeSync(path.join(root, 'overlays', env));
+      const backendEnv = find(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env;
+      expect(backendEnv).toEqual([
+        { name: 'S3_ENDPOINT', value: endpoint },
+        { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'minio-credentials', key: 'username' } } },
+        { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'minio-credentials', key: 'password' } } },
+      ]);
+      // MinIO runs in kind only; prod has no object-store pods of its own.
+      expect(objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name)).toEqual(
+        env === 'kind' ? ['minio'] : [],
+      );
+    },
+  );
 
   test.each(['kind', 'prod'])(
     '%s/training holds the trainer template (2 CPU / 4Gi, limits 4 / 8Gi) and the backend grant',

@@ -1,5 +1,16 @@
 import { App } from 'cdk8s';
-import { EnvironmentTable, JobGrant, JobTemplate, Microservice, NamespaceBundle, Platform, Scaling } from '../../lib';
+import {
+  Datastore,
+  DatastoreEngine,
+  DatastoreTopology,
+  EnvironmentTable,
+  JobGrant,
+  JobTemplate,
+  Microservice,
+  NamespaceBundle,
+  Platform,
+  Scaling,
+} from '../../lib';
 
 /**
  * The vision platform's cluster tiers (seed 002). Tier 1 runs on the host (subprocess/local)
@@ -17,7 +28,6 @@ export const environments = new EnvironmentTable([
     serviceVariables: {
       backend: {
         EXECUTION_MODE: 'kubernetes',
-        S3_ENDPOINT: 'http://minio.platform.svc.cluster.local:9000',
         STORAGE_TYPE: 'minio',
       },
     },
@@ -31,6 +41,11 @@ export const environments = new EnvironmentTable([
     promotedFrom: 'kind',
     requiresApproval: true,
     serviceVariables: { backend: { EXECUTION_MODE: 'kubernetes', STORAGE_TYPE: 'r2' } },
+    // Cloudflare R2 replaces MinIO: same S3 API, a managed endpoint.
+    datastores: {
+      topologies: { minio: DatastoreTopology.EXTERNAL },
+      external: { minio: { host: '7c1f2e9a4b3d5e6f.r2.cloudflarestorage.com', port: 443 } },
+    },
   },
 ]);
 
@@ -44,11 +59,16 @@ export function visionPlatform(app: App): Platform {
     component: 'frontend',
     healthPath: '/',
   });
+  const minio = new Datastore(platform, 'minio', { engine: DatastoreEngine.MINIO });
   const backend = new Microservice(platform, 'backend', {
     image: 'vision-platform/backend',
     initialTag: '0.1.0',
     port: 8000,
     healthPath: '/health',
+    // The same boto3 code in every tier: only the endpoint and the keys differ (seed 002).
+    connections: {
+      storage: minio.fields({ url: 'S3_ENDPOINT', user: 'AWS_ACCESS_KEY_ID', password: 'AWS_SECRET_ACCESS_KEY' }),
+    },
   });
   const training = new NamespaceBundle(platform, 'training', {
     namespace: 'training',
