@@ -8,6 +8,7 @@ import { Environment } from './environment';
 import { EndpointEnvVar, IEndpoint } from './endpoint';
 import { ResolvedResources, ResourceRequirements, resolveResources } from './resources';
 import { checkDnsLabel, checkQuantity, StagecraftError, uniqueChildId } from './validation';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** A database engine the platform can run. */
 export enum DatastoreEngine {
@@ -540,23 +541,7 @@ export class Datastore extends Construct implements IEndpoint {
   }
 
   private securityContexts() {
-    const uid = this.spec.uid;
-    return {
-      pod: {
-        runAsNonRoot: true,
-        runAsUser: uid,
-        runAsGroup: uid,
-        fsGroup: uid,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      container: {
-        runAsNonRoot: true,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: ['ALL'] },
-      },
-    };
+    return { pod: restrictedPodSecurityContext(this.spec.uid), container: restrictedContainerSecurityContext() };
   }
 
   private buildSingleTopology(): void {

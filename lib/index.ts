@@ -36,6 +36,7 @@ export * from './resources';
 export * from './rollback';
 export * from './scaling';
 export * from './secret-source';
+export * from './security-context';
 export * from './shared-overlay';
 export * from './skaffold';
 export * from './sync-window';

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ResolvedResources, ResourceRequirements, resolveResources } from './resources';
 import { checkDnsLabel, checkMinimum, checkVariables } from './validation';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** Props of a `JobTemplate`. */
 export interface JobTemplateProps {
@@ -100,13 +101,7 @@ export class JobTemplate extends Construct {
                 restartPolicy: 'Never',
                 automountServiceAccountToken: false,
                 enableServiceLinks: false,
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser,
-                  runAsGroup: runAsUser,
-                  fsGroup: runAsUser,
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: restrictedPodSecurityContext(runAsUser),
                 containers: [
                   {
                     name: id,
@@ -124,13 +119,7 @@ export class JobTemplate extends Construct {
                         memory: k8s.Quantity.fromString(this.resources.limits.memory),
                       },
                     },
-                    securityContext: {
-                      runAsNonRoot: true,
-                      readOnlyRootFilesystem: true,
-                      allowPrivilegeEscalation: false,
-                      privileged: false,
-                      capabilities: { drop: ['ALL'] },
-                    },
+                    securityContext: restrictedContainerSecurityContext(),
                     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                   },
                 ],

@@ -15,6 +15,7 @@ import {
   StagecraftError,
   uniqueChildId,
 } from './validation';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -269,13 +270,7 @@ export class Microservice extends Construct implements IEndpoint {
             serviceAccountName: id,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser,
-              runAsGroup: runAsUser,
-              fsGroup: runAsUser,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(runAsUser),
             containers: [
               {
                 name: id,
@@ -287,13 +282,7 @@ export class Microservice extends Construct implements IEndpoint {
                 envFrom: [{ configMapRef: { name: id } }],
                 livenessProbe: probe(livenessDelay),
                 readinessProbe: probe(0),
-                securityContext: {
-                  runAsNonRoot: true,
-                  readOnlyRootFilesystem: true,
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
               },
             ],
