@@ -95,12 +95,16 @@ export function serviceOverlay(options: ServiceOverlayOptions): Record<string, u
   return files;
 }
 
-/** `overlays/<env>/kustomization.yaml`: every service of the environment. */
-export function environmentOverlay(env: Environment, resources: readonly string[]): Record<string, unknown> {
+/**
+ * `overlays/<env>/kustomization.yaml`: every service of the environment, composed and nothing
+ * more. Each sub-overlay already sets the namespace, so this level sets none: a kustomization
+ * that only lists directories renders to their concatenation, which lets the validation gate
+ * reuse their renders instead of rendering every object twice (see lib/validate/render-cache.ts).
+ */
+export function environmentOverlay(resources: readonly string[]): Record<string, unknown> {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    namespace: env.namespace,
     resources: [...resources].sort(),
   };
 }

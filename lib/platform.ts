@@ -271,7 +271,7 @@ export class Platform extends Construct {
       this.renderShared(files, env, envDir, outdir);
       files.add(
         path.posix.join(envDir, 'kustomization.yaml'),
-        toYaml(environmentOverlay(env, ['shared', ...services.map((s) => s.name)])),
+        toYaml(environmentOverlay(['shared', ...services.map((s) => s.name)])),
       );
     }
     if (this.gitops) {
