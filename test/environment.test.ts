@@ -48,7 +48,8 @@ describe('environment table', () => {
     ]);
     const files = Object.fromEntries(platform.render().entries());
     expect(files['overlays/preprod/catalogue/deployment-patch.yaml']).toContain('memory: 1Gi');
-    expect(files['overlays/preprod/kustomization.yaml']).toContain('namespace: craftista-preprod');
+    expect(files['overlays/preprod/catalogue/kustomization.yaml']).toContain('namespace: craftista-preprod');
+    expect(files['overlays/preprod/kustomization.yaml']).toContain('  - catalogue\n');
   });
 
   test('disruption budgets default on where more than one pod can run', () => {
