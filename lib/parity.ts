@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readImagePin } from './image-pin';
-import { K8sObject, parseManifests } from './kustomize';
+import { K8sObject } from './kustomize';
 import { Platform } from './platform';
 import { describePin, overlayFile } from './promotion';
 import { renderOverlays } from './validate/render-cache';
@@ -74,16 +74,16 @@ export async function checkParity(options: ParityOptions): Promise<ParityFinding
       .flatMap((env) => overlayDirs(modelDir, rootDir, `overlays/${env}`))
       .filter((d) => d.split('/').length === 3);
     const [model, actual] = await Promise.all([
-      renderOverlays(modelDir, dirs, options.cacheDir, os.availableParallelism() * 2),
-      renderOverlays(rootDir, dirs, options.cacheDir, os.availableParallelism() * 2),
+      renderOverlays(modelDir, dirs, { cacheDir: options.cacheDir }),
+      renderOverlays(rootDir, dirs, { cacheDir: options.cacheDir }),
     ]);
     const findings: ParityFinding[] = [];
     dirs.forEach((dir, i) => {
       const files = [...changed].filter((f) => f.startsWith(`${dir}/`) || dependsOn(dir, f)).sort();
       const note = files.length > 0 ? ` (files differing from the model: ${files.join(', ')})` : '';
       if (actual[i].error || model[i].error) return; // reported by the render check
-      const want = byId(parseManifests(model[i].yaml!, dir));
-      const got = byId(parseManifests(actual[i].yaml!, dir));
+      const want = byId(model[i].objects!);
+      const got = byId(actual[i].objects!);
       for (const [id, o] of got) {
         if (!want.has(id))
           findings.push({
