@@ -3,6 +3,7 @@ import { EndpointEnvVar } from './endpoint';
 import { Environment } from './environment';
 import { ImagePin } from './image-pin';
 import { Microservice } from './microservice';
+import { SharedConfig } from './shared-config';
 import { stringify } from 'yaml';
 import { GENERATED_HEADER } from './yaml';
 
@@ -20,7 +21,8 @@ const LOCAL_ONLY = 'local-only-change-me';
  * Renders the platform for Docker Compose with `env`'s values (seeds 000, 002 and 004: the
  * local tier): every service and datastore, health checks on the datastores, named volumes,
  * services starting once their datastores are healthy, and credentials read from `local/.env`
- * (never committed; `.env.example` lists every variable with a local-only value).
+ * (never committed; `.env.example` lists every variable with a local-only value). Consumers of
+ * `shared` get its data and read its Secret's keys from `local/.env` too.
  */
 export function renderCompose(
   platform: string,
@@ -28,6 +30,7 @@ export function renderCompose(
   services: readonly Microservice[],
   datastores: readonly Datastore[],
   pinOf: (service: Microservice) => ImagePin,
+  shared?: SharedConfig,
 ): ComposeFiles {
   const variables = new Map<string, { value: string; comment: string }>();
   const secretVariable = (name: string, key: string, owner: string) => {
@@ -70,7 +73,12 @@ export function renderCompose(
     const tagVariable = `${s.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_TAG`;
     const pin = pinOf(s);
     variables.set(tagVariable, { value: pin.newTag ?? 'latest', comment: `${s.image} tag (what ${env.name} pins)` });
-    const environment: Record<string, string> = { ...settings.variables };
+    const environment: Record<string, string> = {};
+    if (shared?.consumedBy(s)) {
+      Object.assign(environment, shared.dataFor(env));
+      for (const key of shared.secret?.keys ?? []) environment[key] = secretVariable(key, key, shared.secret!.name);
+    }
+    Object.assign(environment, settings.variables);
     for (const e of settings.connectionEnv) environment[e.name] = composeValue(e, secretVariable);
     const dependsOn = Object.fromEntries(
       Object.values(s.connections).map((endpoint) => [

@@ -41,6 +41,13 @@ export interface EnvironmentProps {
    */
   readonly serviceVariables?: Record<string, Record<string, string>>;
   /**
+   * Data of the platform's shared ConfigMap in this environment (see `SharedConfig`), e.g.
+   * `{ EXECUTION_MODE: 'kubernetes' }`: one object in the namespace that every consumer reads
+   * by name, where `variables` are copied into each service's own ConfigMap.
+   * @default {}
+   */
+  readonly sharedVariables?: Record<string, string>;
+  /**
    * The environment whose image tags are promoted into this one. Together these links form
    * the promotion order (`dev` → `staging` → `prod`); an environment without one receives
    * tags from CI through `set-image`.
@@ -149,6 +156,8 @@ export class Environment {
   public readonly variables: Readonly<Record<string, string>>;
   /** Variables per service name. */
   public readonly serviceVariables: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Data of the shared ConfigMap. */
+  public readonly sharedVariables: Readonly<Record<string, string>>;
   /** Environment promoted into this one, if any. */
   public readonly promotedFrom: string | undefined;
   /** Whether promotion into this environment needs approval. */
@@ -194,6 +203,7 @@ export class Environment {
     for (const [service, variables] of Object.entries(props.serviceVariables ?? {})) {
       checkVariables(`${path}/${service}`, variables);
     }
+    checkVariables(`${path}/sharedVariables`, props.sharedVariables ?? {});
     this.name = props.name;
     this.namespace = props.namespace;
     this.purpose = props.purpose;
@@ -201,6 +211,7 @@ export class Environment {
     this.resources = props.resources;
     this.variables = props.variables ?? {};
     this.serviceVariables = props.serviceVariables ?? {};
+    this.sharedVariables = props.sharedVariables ?? {};
     this.promotedFrom = props.promotedFrom;
     this.requiresApproval = props.requiresApproval ?? false;
     this.allowLatestTag = props.allowLatestTag ?? false;

@@ -102,6 +102,10 @@ export function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
     const scope = users.length === services.length ? 'all services' : users.join(', ');
     return [`${name} (${scope})`, ...envs.map((e) => valueOf(services, e, users, name))];
   });
+  const shared = [...new Set(envs.flatMap((e) => Object.keys(e.sharedVariables)))].sort();
+  for (const name of shared) {
+    rows.push([`${name} (shared ConfigMap)`, ...envs.map((e) => e.sharedVariables[name] ?? '(unset)')]);
+  }
   out.push(table(['Variable', ...columns], rows));
 
   out.push('## Scaling and cost', '');

@@ -37,6 +37,7 @@ export * from './rollback';
 export * from './scaling';
 export * from './secret-source';
 export * from './security-context';
+export * from './shared-config';
 export * from './shared-overlay';
 export * from './skaffold';
 export * from './sync-window';

@@ -1,6 +1,7 @@
 import { Datastore } from './datastore';
 import { Environment } from './environment';
 import { Microservice } from './microservice';
+import { SharedSecretProps } from './shared-config';
 
 /** Inputs of the generated Makefile. */
 export interface MakefileOptions {
@@ -14,6 +15,12 @@ export interface MakefileOptions {
   readonly services: readonly Microservice[];
   /** Datastores (secrets to create, ports to forward). */
   readonly datastores: readonly Datastore[];
+  /**
+   * The platform's shared Secret, created in kind with random local-only values when missing
+   * (replace them with `kubectl create secret ... --dry-run=client -o yaml | kubectl apply -f -`).
+   * @default - none
+   */
+  readonly sharedSecret?: SharedSecretProps;
   /** Compose file, if generated. */
   readonly composeFile?: string;
   /**
@@ -61,17 +68,18 @@ export function renderMakefile(o: MakefileOptions): string {
     );
   }
   const secrets = (env: Environment) =>
-    o.datastores.flatMap((d) =>
-      d.secretsFor(env).flatMap((secret) => {
-        const literals = secret.keys.map((k) =>
-          k === 'username' ? `--from-literal=username=${o.platform}` : `--from-literal=${k}=$$(openssl rand -hex 16)`,
-        );
-        return [
-          `\t$(KUBECTL) -n ${env.namespace} get secret ${secret.name} >/dev/null 2>&1 || \\`,
-          `\t  $(KUBECTL) -n ${env.namespace} create secret generic ${secret.name} ${literals.join(' ')}`,
-        ];
-      }),
-    );
+    [
+      ...o.datastores.flatMap((d) => d.secretsFor(env)),
+      ...(o.sharedSecret && env.runServices ? [o.sharedSecret] : []),
+    ].flatMap((secret) => {
+      const literals = secret.keys.map((k) =>
+        k === 'username' ? `--from-literal=username=${o.platform}` : `--from-literal=${k}=$$(openssl rand -hex 16)`,
+      );
+      return [
+        `\t$(KUBECTL) -n ${env.namespace} get secret ${secret.name} >/dev/null 2>&1 || \\`,
+        `\t  $(KUBECTL) -n ${env.namespace} create secret generic ${secret.name} ${literals.join(' ')}`,
+      ];
+    });
   const cluster = ['\tkind get clusters | grep -qx $(KIND_CLUSTER) || kind create cluster --name $(KIND_CLUSTER)'];
   if (o.kind) {
     lines.push(

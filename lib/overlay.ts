@@ -14,6 +14,12 @@ export interface ServiceOverlayOptions {
   readonly env: Environment;
   /** The service's settings in that environment. */
   readonly settings: ServiceSettings;
+  /**
+   * What the service reads from the platform's `SharedConfig` in that environment; part of
+   * the config hash, so a change there rolls the service's pods too.
+   * @default - the service reads no shared configuration
+   */
+  readonly shared?: Readonly<Record<string, unknown>>;
   /** The image pin the overlay holds (kept from the existing file, or the initial tag). */
   readonly pin: ImagePin;
   /** Path of the service's base, relative to the overlay directory. */
@@ -51,7 +57,9 @@ export function serviceOverlay(options: ServiceOverlayOptions): Record<string, u
       },
     };
   }
-  const configHash = createHash('sha256').update(JSON.stringify(settings.variables)).digest('hex').slice(0, 16);
+  // The shared part is appended only when present, so services without it keep their hash.
+  const hashInput = JSON.stringify(settings.variables) + (options.shared ? JSON.stringify(options.shared) : '');
+  const configHash = createHash('sha256').update(hashInput).digest('hex').slice(0, 16);
   files['deployment-patch.yaml'] = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

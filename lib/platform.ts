@@ -20,6 +20,7 @@ import {
   sharedObjects,
   SharedObjectsOptions,
 } from './shared-overlay';
+import { SharedConfig } from './shared-config';
 import { checkDnsLabel, StagecraftError } from './validation';
 import { GENERATED_HEADER, toYaml, toYamlAll } from './yaml';
 
@@ -169,7 +170,13 @@ export class Platform extends Construct {
       datastores: this.datastores,
       ingressClassName: this.ingressClassName,
       cluster: this.cluster,
+      sharedConfig: this.sharedConfig,
     };
+  }
+
+  /** The platform's shared ConfigMap and Secret reference, if it has one. */
+  public get sharedConfig(): SharedConfig | undefined {
+    return this.node.children.find((c): c is SharedConfig => c instanceof SharedConfig);
   }
 
   /** Every service, in definition order. */
@@ -192,6 +199,7 @@ export class Platform extends Construct {
       }
     }
     for (const service of services) service.checkOverrides(this.environments.environments);
+    this.validateSharedConfig(names);
     for (const env of this.environments.environments) {
       for (const service of Object.keys(env.serviceVariables)) {
         if (!names.includes(service)) {
@@ -202,6 +210,35 @@ export class Platform extends Construct {
         }
       }
     }
+  }
+
+  private validateSharedConfig(serviceNames: readonly string[]): void {
+    const all = this.node.children.filter((c): c is SharedConfig => c instanceof SharedConfig);
+    if (all.length > 1) {
+      throw new StagecraftError(
+        this.node.path,
+        `a platform has at most one SharedConfig, got ${all.length}: ${all.map((c) => c.name).join(', ')}`,
+      );
+    }
+    const shared = all[0];
+    if (!shared) {
+      const env = this.environments.environments.find((e) => Object.keys(e.sharedVariables).length > 0);
+      if (env) {
+        throw new StagecraftError(
+          `environments/${env.name}`,
+          'sharedVariables need a SharedConfig in the platform, got none; add one or move them to variables',
+        );
+      }
+      return;
+    }
+    const stranger = shared.consumers.find((s) => s.node.scope !== this);
+    if (stranger) {
+      throw new StagecraftError(
+        shared.node.path,
+        `consumer ${stranger.node.path} is not a service of this platform; allowed: ${serviceNames.join(', ')}`,
+      );
+    }
+    shared.check(this.environments.environments);
   }
 
   /**
@@ -257,6 +294,7 @@ export class Platform extends Construct {
           service,
           env,
           settings: service.settingsFor(env),
+          shared: this.sharedConfig?.consumedBy(service) ? this.sharedConfig.fingerprint(env) : undefined,
           pin,
           basePath: path.posix.relative(dir, path.posix.join(outdir, service.name)),
           disruptionBudgetPath: path.posix.relative(dir, path.posix.join(outdir, service.name, 'components', 'pdb')),
@@ -293,8 +331,13 @@ export class Platform extends Construct {
     const compose = composeEnv ? path.posix.join(options.localDir ?? 'local', 'docker-compose.yaml') : undefined;
     if (composeEnv) {
       const local = options.localDir ?? 'local';
-      const rendered = renderCompose(this.name, composeEnv, this.services, this.datastores, (s) =>
-        pinOf(composeEnv, s),
+      const rendered = renderCompose(
+        this.name,
+        composeEnv,
+        this.services,
+        this.datastores,
+        (s) => pinOf(composeEnv, s),
+        this.sharedConfig,
       );
       files.add(path.posix.join(local, 'docker-compose.yaml'), rendered.compose);
       files.add(path.posix.join(local, '.env.example'), rendered.envExample);
@@ -309,6 +352,7 @@ export class Platform extends Construct {
           kindHeadless: locals.find((e) => !e.runServices),
           services: this.services,
           datastores: this.datastores,
+          sharedSecret: this.sharedConfig?.secret,
           composeFile: compose,
           repoTargets: options.makefileRepoTargets,
         }),
@@ -324,7 +368,13 @@ export class Platform extends Construct {
           services: this.services,
           pinOf,
           sections: [
-            ...sharedDocSections(this.name, this.environments.deployed, this.services, this.datastores),
+            ...sharedDocSections(
+              this.name,
+              this.environments.deployed,
+              this.services,
+              this.datastores,
+              this.sharedConfig,
+            ),
             ...localDocSections(
               this.environments.environments.filter((e) => e.local),
               this.services,

@@ -6,6 +6,7 @@ import { accessUrls, ingressObjects } from './ingress';
 import { Microservice } from './microservice';
 import { footprint, limitRangeObject, namespaceObject, resourceQuotaObject } from './namespace';
 import { ClusterComponents, NetworkPolicyMode, networkPolicies } from './network-policies';
+import { SharedConfig } from './shared-config';
 
 /** Argo CD sync-wave annotation. */
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -24,6 +25,11 @@ export interface SharedObjectsOptions {
   readonly ingressClassName: string;
   /** Namespaces of the cluster's shared components. */
   readonly cluster: ClusterComponents;
+  /**
+   * The platform's shared ConfigMap and Secret reference.
+   * @default - none
+   */
+  readonly sharedConfig?: SharedConfig;
 }
 
 /** A Secret the environment needs, with where it comes from. */
@@ -45,6 +51,11 @@ export function requiredSecrets(options: SharedObjectsOptions): RequiredSecret[]
   for (const service of options.services) {
     for (const ref of Object.values(service.secretVariables))
       keys.set(ref.secret, (keys.get(ref.secret) ?? new Set()).add(ref.key));
+  }
+  const shared = sharedConfigIn(options);
+  if (shared?.secret) {
+    for (const key of shared.secret.keys)
+      keys.set(shared.secret.name, (keys.get(shared.secret.name) ?? new Set()).add(key));
   }
   for (const [name, k] of [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
     secrets.push({ name, keys: [...k].sort() });
@@ -72,6 +83,8 @@ export function sharedObjects(options: SharedObjectsOptions): Record<string, obj
       (p) => wave(p, '-1'),
     ),
   };
+  const shared = sharedConfigIn(options);
+  if (shared) files[`configmap-${shared.name}.yaml`] = [wave(shared.configMap(env, labels), '-1')];
   const ingresses = ingressObjects(platform, env, options.services, options.ingressClassName, labels);
   if (ingresses.length > 0) files['ingress.yaml'] = ingresses.map((i) => wave(i, '1'));
   const hosts = [...new Set(accessUrls(env, options.services).map((u) => u.host))];
@@ -84,12 +97,19 @@ export function sharedObjects(options: SharedObjectsOptions): Record<string, obj
   return files;
 }
 
+/** The shared configuration, when a service that reads it runs in the environment. */
+function sharedConfigIn(options: SharedObjectsOptions): SharedConfig | undefined {
+  const shared = options.sharedConfig;
+  return shared && options.services.some((s) => shared.consumedBy(s)) ? shared : undefined;
+}
+
 /** ENVIRONMENTS.md sections derived from the GitOps model: databases, URLs, security, backups. */
 export function sharedDocSections(
   platform: string,
   envs: readonly Environment[],
   services: readonly Microservice[],
   datastores: readonly Datastore[],
+  sharedConfig?: SharedConfig,
 ): DocSection[] {
   const header = (first: string) =>
     `| ${first} | ${envs.map((e) => cap(e.name)).join(' | ')} |\n|---|${envs.map(() => '---').join('|')}|\n`;
@@ -111,6 +131,19 @@ export function sharedDocSections(
         row('Operator-managed', (e) =>
           datastores.some((d) => d.topologyIn(e) === DatastoreTopology.HA) ? 'Yes' : 'No',
         ),
+    });
+  }
+  if (sharedConfig) {
+    const keys = [...new Set(envs.flatMap((e) => Object.keys(sharedConfig.dataFor(e))))].sort();
+    const secret = sharedConfig.secret;
+    sections.push({
+      title: 'Shared configuration',
+      body:
+        `ConfigMap \`${sharedConfig.name}\`${secret ? ` and Secret \`${secret.name}\`` : ''}, read with \`envFrom\` by ` +
+        `${sharedConfig.consumers.map((s) => s.name).join(', ')}.\n\n` +
+        header('Key') +
+        keys.map((k) => row(`\`${k}\``, (e) => sharedConfig.dataFor(e)[k] ?? '(unset)')).join('') +
+        (secret ? row(`Secret keys (${secret.name})`, () => secret.keys.join(', ')) : ''),
     });
   }
   const exposed = services.filter((s) => s.exposure !== undefined);

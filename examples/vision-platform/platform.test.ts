@@ -26,13 +26,70 @@ describe('vision-platform example (seed 002)', () => {
     for (const service of ['frontend', 'backend']) {
       expect(find(objects, 'Deployment', service).metadata.namespace).toBe('platform');
     }
-    expect(find(objects, 'ConfigMap', 'backend').data).toMatchObject({
+    expect(find(objects, 'ConfigMap', 'platform-config').data).toMatchObject({
       EXECUTION_MODE: 'kubernetes',
       STORAGE_TYPE: storage,
     });
     expect(find(objects, 'Deployment', 'backend').spec.template.spec.automountServiceAccountToken).toBe(true);
     expect(find(objects, 'Deployment', 'frontend').spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(objects.some((o) => (o.metadata as { namespace?: string }).namespace === 'training')).toBe(false);
+  });
+
+  test.each([
+    ['kind', 'minio'],
+    ['prod', 'r2'],
+  ])('%s has one shared ConfigMap platform-config in platform with the seed values', (env, storage) => {
+    // GIVEN the environment overlay WHEN rendered with the real Kustomize
+    const objects = kustomizeSync(path.join(root, 'overlays', env));
+    // THEN exactly one platform-config exists, in platform, with the tier's values
+    const configs = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'platform-config');
+    expect(configs.map((o) => o.metadata.namespace)).toEqual(['platform']);
+    expect(configs[0].data).toEqual({
+      BACKEND_BASE_URL: 'http://backend:8000',
+      EXECUTION_MODE: 'kubernetes',
+      JWT_ALGORITHM: 'HS256',
+      STORAGE_TYPE: storage,
+    });
+    // The services' own ConfigMaps no longer carry the tier's values.
+    expect(find(objects, 'ConfigMap', 'backend').data ?? {}).toEqual({});
+  });
+
+  test.each(['kind', 'prod'])(
+    '%s: frontend and backend read platform-config and Secret platform-secrets by name',
+    (env) => {
+      const objects = kustomizeSync(path.join(root, 'overlays', env));
+      for (const service of ['frontend', 'backend']) {
+        const container = find(objects, 'Deployment', service).spec.template.spec.containers[0];
+        expect(container.envFrom).toEqual([
+          { configMapRef: { name: 'platform-config' } },
+          { secretRef: { name: 'platform-secrets' } },
+          { configMapRef: { name: service } },
+        ]);
+      }
+      // No Secret object is ever rendered with data: kind creates it by hand, prod syncs it.
+      expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+      const external = find(objects, 'ExternalSecret', 'platform-secrets');
+      if (env === 'kind') {
+        expect(external).toBeUndefined();
+      } else {
+        expect(external.metadata.namespace).toBe('platform');
+        expect(external.spec.secretStoreRef).toEqual({ name: 'onepassword', kind: 'ClusterSecretStore' });
+        expect(external.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual([
+          'ANTHROPIC_API_KEY',
+          'JWT_SECRET',
+          'OPENAI_API_KEY',
+        ]);
+      }
+    },
+  );
+
+  test("the shared configuration is part of each consumer's config hash, so its pods roll", () => {
+    const hash = (env: string, service: string) =>
+      find(kustomizeSync(path.join(root, 'overlays', env)), 'Deployment', service).spec.template.metadata.annotations[
+        'stagecraft.dev/config-hash'
+      ];
+    // The frontend's own variables are the same in kind and prod; only STORAGE_TYPE differs.
+    expect(hash('kind', 'frontend')).not.toEqual(hash('prod', 'frontend'));
   });
 
   test.each([

@@ -10,12 +10,15 @@ import {
   NamespaceBundle,
   Platform,
   Scaling,
+  SecretSource,
+  SharedConfig,
 } from '../../lib';
 
 /**
  * The vision platform's cluster tiers (seed 002). Tier 1 runs on the host (subprocess/local)
  * and has no manifests. Both clusters use the namespaces `platform` and `training`; the only
- * differences are variables, as the seed insists.
+ * differences are variables, as the seed insists: `sharedVariables` are the data of the
+ * shared ConfigMap `platform-config`.
  */
 export const environments = new EnvironmentTable([
   {
@@ -25,12 +28,7 @@ export const environments = new EnvironmentTable([
     scaling: Scaling.fixed(1),
     resources: { cpu: '250m', memory: '512Mi' },
     allowLatestTag: true,
-    serviceVariables: {
-      backend: {
-        EXECUTION_MODE: 'kubernetes',
-        STORAGE_TYPE: 'minio',
-      },
-    },
+    sharedVariables: { EXECUTION_MODE: 'kubernetes', STORAGE_TYPE: 'minio' },
   },
   {
     name: 'prod',
@@ -40,7 +38,9 @@ export const environments = new EnvironmentTable([
     resources: { cpu: '500m', memory: '1Gi' },
     promotedFrom: 'kind',
     requiresApproval: true,
-    serviceVariables: { backend: { EXECUTION_MODE: 'kubernetes', STORAGE_TYPE: 'r2' } },
+    sharedVariables: { EXECUTION_MODE: 'kubernetes', STORAGE_TYPE: 'r2' },
+    // "production-secret-from-1password" (seed 002): platform-secrets and the R2 keys are synced.
+    secrets: SecretSource.externalSecrets({ storeName: 'onepassword', keyPrefix: 'vision-platform/prod' }),
     // Cloudflare R2 replaces MinIO: same S3 API, a managed endpoint.
     datastores: {
       topologies: { minio: DatastoreTopology.EXTERNAL },
@@ -52,7 +52,7 @@ export const environments = new EnvironmentTable([
 /** Builds the vision platform into `app`. */
 export function visionPlatform(app: App): Platform {
   const platform = new Platform(app, 'vision-platform', { environments });
-  new Microservice(platform, 'frontend', {
+  const frontend = new Microservice(platform, 'frontend', {
     image: 'vision-platform/frontend',
     initialTag: '0.1.0',
     port: 3000,
@@ -69,6 +69,12 @@ export function visionPlatform(app: App): Platform {
     connections: {
       storage: minio.fields({ url: 'S3_ENDPOINT', user: 'AWS_ACCESS_KEY_ID', password: 'AWS_SECRET_ACCESS_KEY' }),
     },
+  });
+  // Seed 002's "ConfigMap: platform-config" and "Secret: platform-secrets", read by both services.
+  new SharedConfig(platform, 'platform-config', {
+    consumers: [frontend, backend],
+    variables: { BACKEND_BASE_URL: backend.url, JWT_ALGORITHM: 'HS256' },
+    secret: { name: 'platform-secrets', keys: ['JWT_SECRET', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] },
   });
   const training = new NamespaceBundle(platform, 'training', {
     namespace: 'training',

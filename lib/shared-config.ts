@@ -1,0 +1,149 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Environment } from './environment';
+import { Microservice } from './microservice';
+import { checkDnsLabel, checkVariables, StagecraftError, uniqueChildId } from './validation';
+
+/** The platform's shared Secret: referenced by name, its values never in the manifests. */
+export interface SharedSecretProps {
+  /** Secret name in each environment's namespace (e.g. `platform-secrets`). */
+  readonly name: string;
+  /**
+   * Keys the Secret holds, each read as the environment variable of the same name (e.g.
+   * `JWT_SECRET`). They are what the ExternalSecret fetches in a cloud environment and what
+   * a local environment creates by hand, from `local/.env` in Docker Compose.
+   */
+  readonly keys: readonly string[];
+}
+
+/** Props of a `SharedConfig`. */
+export interface SharedConfigProps {
+  /** Services that read the shared ConfigMap (and the shared Secret) with `envFrom`. */
+  readonly consumers: readonly Microservice[];
+  /**
+   * Variables that are the same in every environment; the environment table's
+   * `sharedVariables` add to or replace them per environment.
+   * @default {}
+   */
+  readonly variables?: Record<string, string>;
+  /**
+   * A Secret every consumer reads with `envFrom`, beside the ConfigMap.
+   * @default - no shared Secret
+   */
+  readonly secret?: SharedSecretProps;
+}
+
+/**
+ * Configuration the whole platform shares (seed 002's `platform-config` and
+ * `platform-secrets`): one ConfigMap named after the construct id in each environment's
+ * namespace, emitted once in `overlays/<env>/shared/`, whose data is `variables` plus the
+ * environment table's `sharedVariables`, and optionally one Secret reference. Consumers read
+ * both by name through `envFrom`; a key set both here and by a consumer is an error, since
+ * which one wins would depend on list order. A change of the environment's shared data
+ * changes each consumer's config-hash annotation, so its pods roll; a change of the Secret's
+ * values does not (they are not in git), like every other Secret reference.
+ */
+export class SharedConfig extends Construct {
+  /** ConfigMap name, the construct id. */
+  public readonly name: string;
+  /** Services that read it. */
+  public readonly consumers: readonly Microservice[];
+  /** Variables of every environment. */
+  public readonly variables: Readonly<Record<string, string>>;
+  /** The shared Secret, if any. */
+  public readonly secret: SharedSecretProps | undefined;
+
+  constructor(scope: Construct, id: string, props: SharedConfigProps) {
+    // Services' ConfigMaps are named after them: a sibling's name would be a second ConfigMap of that name.
+    super(scope, uniqueChildId(scope, id, 'shared config'));
+    const path = this.node.path;
+    checkDnsLabel(path, 'config map name', id);
+    if (props.consumers.length === 0)
+      throw new StagecraftError(path, 'consumers must list at least one service, got none');
+    const variables = props.variables ?? {};
+    checkVariables(path, variables);
+    if (props.secret) {
+      checkDnsLabel(path, 'secret name', props.secret.name);
+      if (props.secret.keys.length === 0)
+        throw new StagecraftError(path, `secret ${props.secret.name} must list at least one key, got none`);
+      checkVariables(path, Object.fromEntries(props.secret.keys.map((k) => [k, k])));
+      const both = props.secret.keys.find((k) => variables[k] !== undefined);
+      if (both !== undefined) {
+        throw new StagecraftError(
+          path,
+          `key ${JSON.stringify(both)} is a variable and a secret key, got both; allowed: one of them`,
+        );
+      }
+    }
+    this.name = id;
+    this.consumers = props.consumers;
+    this.variables = variables;
+    this.secret = props.secret ? { name: props.secret.name, keys: [...props.secret.keys].sort() } : undefined;
+    for (const service of this.consumers) {
+      // Before the service's own ConfigMap: the platform's settings first, then the service's.
+      const deployment = service.base.node.findChild('deployment') as ApiObject;
+      const envFrom = '/spec/template/spec/containers/0/envFrom/0';
+      if (this.secret) deployment.addJsonPatch(JsonPatch.add(envFrom, { secretRef: { name: this.secret.name } }));
+      deployment.addJsonPatch(JsonPatch.add(envFrom, { configMapRef: { name: this.name } }));
+    }
+  }
+
+  /** The ConfigMap's data in `env`, sorted by key. */
+  public dataFor(env: Environment): Record<string, string> {
+    const data: Record<string, string> = { ...this.variables, ...env.sharedVariables };
+    return Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /** Whether `service` reads the shared configuration. */
+  public consumedBy(service: Microservice): boolean {
+    return this.consumers.includes(service);
+  }
+
+  /**
+   * What a consumer's pods depend on in `env` (ConfigMap name and data, Secret name and keys):
+   * the input of their config-hash annotation.
+   */
+  public fingerprint(env: Environment): Record<string, unknown> {
+    return {
+      configMap: this.name,
+      data: this.dataFor(env),
+      ...(this.secret ? { secret: this.secret.name, secretKeys: this.secret.keys } : {}),
+    };
+  }
+
+  /** The ConfigMap of `env`, labelled like the other shared objects. */
+  public configMap(env: Environment, labels: Record<string, string>): object {
+    return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: this.name, labels }, data: this.dataFor(env) };
+  }
+
+  /**
+   * Checks that no key is set in two places in any environment: the shared secret and the
+   * table's `sharedVariables`, or the shared configuration and a consumer's own variables.
+   */
+  public check(environments: readonly Environment[]): void {
+    for (const env of environments) {
+      const data = this.dataFor(env);
+      const secretKeys = this.secret?.keys ?? [];
+      const both = secretKeys.find((k) => data[k] !== undefined);
+      if (both !== undefined) {
+        throw new StagecraftError(
+          `environments/${env.name}`,
+          `sharedVariables key ${JSON.stringify(both)} is also a key of secret ${this.secret!.name}, got both; allowed: one of them`,
+        );
+      }
+      if (!env.runServices) continue;
+      const shared = [...Object.keys(data), ...secretKeys];
+      for (const service of this.consumers) {
+        const settings = service.settingsFor(env);
+        const own = [...Object.keys(settings.variables), ...settings.connectionEnv.map((e) => e.name)];
+        const clash = shared.find((k) => own.includes(k));
+        if (clash !== undefined) {
+          throw new StagecraftError(
+            this.node.path,
+            `key ${JSON.stringify(clash)} is set here and by service ${service.name} in environment ${env.name}, got both; allowed: one of them`,
+          );
+        }
+      }
+    }
+  }
+}
