@@ -29,11 +29,17 @@ export class FileSet {
    */
   public commit(rootDir: string, ownedDirs: readonly string[]): void {
     const pending: [string, string][] = [];
+    const made = new Set<string>();
     try {
       for (const [relativePath, content] of this.entries()) {
         const target = path.join(rootDir, relativePath);
-        if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === content) continue;
-        fs.mkdirSync(path.dirname(target), { recursive: true });
+        if (readIfExists(target) === content) continue;
+        // One mkdir per directory, not per file: at 200 services x 5 environments that is ~5,000 syscalls fewer.
+        const dir = path.dirname(target);
+        if (!made.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
         const tmp = `${target}.tmp-${process.pid}`;
         fs.writeFileSync(tmp, content);
         pending.push([tmp, target]);
@@ -58,5 +64,14 @@ export class FileSet {
         fs.rmSync(path.join(rootDir, relative));
       }
     }
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
