@@ -116,6 +116,14 @@ export interface DatastoreEnvironmentProps {
    * @default {}
    */
   readonly external?: Record<string, ExternalEndpointProps>;
+  /**
+   * Address (`host:port`) a single-node Kafka datastore advertises to clients, by name, e.g.
+   * `{ kafka: 'localhost:9092' }` where clients run on the host and reach the broker through
+   * `kubectl port-forward`. The broker then adds a second listener, `INTERNAL` on port 29092,
+   * advertised under its Service name, which in-cluster clients are given instead.
+   * @default {} (Kafka advertises its Service name and port)
+   */
+  readonly advertisedAddresses?: Record<string, string>;
 }
 
 /** `DatastoreEnvironmentProps` with defaults filled. */
@@ -123,6 +131,7 @@ export interface DatastoreSettings {
   readonly topology: DatastoreTopology;
   readonly topologies: Readonly<Record<string, DatastoreTopology>>;
   readonly external: Readonly<Record<string, ExternalEndpointProps>>;
+  readonly advertisedAddresses: Readonly<Record<string, string>>;
   readonly resources: ResolvedResources;
   readonly storage: string;
   readonly backup: BackupProps | undefined;
@@ -145,10 +154,20 @@ export function resolveDatastoreSettings(
       );
     }
   }
+  for (const [name, address] of Object.entries(props?.advertisedAddresses ?? {})) {
+    const port = Number(/^[a-z0-9.-]+:([0-9]+)$/.exec(address)?.[1]);
+    if (!(port >= 1 && port <= 65535)) {
+      throw new StagecraftError(
+        path,
+        `datastores.advertisedAddresses.${name} must be host:port, got ${JSON.stringify(address)}`,
+      );
+    }
+  }
   return {
     topology: props?.topology ?? DatastoreTopology.SINGLE,
     topologies: props?.topologies ?? {},
     external: props?.external ?? {},
+    advertisedAddresses: props?.advertisedAddresses ?? {},
     resources: resolveResources(path, props?.resources ?? fallback),
     storage,
     backup: props?.backup,
@@ -268,6 +287,23 @@ function serverSettings(engine: DatastoreEngine, name: string, dataPath: string)
   };
 }
 
+/** Port of the in-cluster Kafka listener when the client listener advertises another address. */
+const KAFKA_INTERNAL_PORT = 29092;
+
+/**
+ * Listener settings of a single Kafka node that advertises `address` to clients (reached
+ * through a port-forward): EXTERNAL on 9092 advertises it, INTERNAL on 29092 advertises the
+ * Service name for in-cluster clients and carries the broker's own traffic.
+ */
+function kafkaListeners(name: string, address: string): Record<string, string> {
+  return {
+    KAFKA_ADVERTISED_LISTENERS: `EXTERNAL://${address},INTERNAL://${name}:${KAFKA_INTERNAL_PORT}`,
+    KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
+    KAFKA_LISTENERS: `EXTERNAL://:9092,INTERNAL://:${KAFKA_INTERNAL_PORT},CONTROLLER://:9093`,
+    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,EXTERNAL:PLAINTEXT,INTERNAL:PLAINTEXT',
+  };
+}
+
 /** Readiness command of each engine's single instance. */
 const READINESS: Record<DatastoreEngine, string[]> = {
   [DatastoreEngine.MONGODB]: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
@@ -345,6 +381,22 @@ export class Datastore extends Construct implements IEndpoint {
     return topology;
   }
 
+  /**
+   * The address this datastore advertises to clients in `env` when the table sets one
+   * (`datastores.advertisedAddresses`): only a single-node Kafka can.
+   */
+  public advertisedAddressIn(env: Environment): string | undefined {
+    const address = env.datastores.advertisedAddresses[this.name];
+    if (address === undefined) return undefined;
+    if (this.engine !== DatastoreEngine.KAFKA || this.topologyIn(env) !== DatastoreTopology.SINGLE) {
+      throw new StagecraftError(
+        this.node.path,
+        `datastores.advertisedAddresses applies to a single-node Kafka only, got ${this.engine} ${this.topologyIn(env)} in environment ${env.name}`,
+      );
+    }
+    return address;
+  }
+
   /** Default in-namespace URL (single topology, without credentials). */
   public get url(): string {
     return this.endpointFor(DatastoreTopology.SINGLE).url;
@@ -387,6 +439,7 @@ export class Datastore extends Construct implements IEndpoint {
   /** Ports clients connect to in `env` (Redis HA: Sentinel first, then the master it names). */
   public portsFor(env: Environment): number[] {
     if (this.topologyIn(env) === DatastoreTopology.EXTERNAL) return [this.externalOf(env).port ?? this.port];
+    if (this.advertisedAddressIn(env)) return [KAFKA_INTERNAL_PORT];
     return this.engine === DatastoreEngine.REDIS && this.topologyIn(env) === DatastoreTopology.HA
       ? [26379, this.port]
       : [this.port];
@@ -493,6 +546,7 @@ export class Datastore extends Construct implements IEndpoint {
           ? { url: `redis://:{password}@${host}:${port}/${this.database}` }
           : { url: `redis+sentinel://:{password}@rfs-${this.name}:26379/mymaster/${this.database}` };
       case DatastoreEngine.KAFKA:
+        if (single && env && this.advertisedAddressIn(env)) return { url: `${host}:${KAFKA_INTERNAL_PORT}` };
         return { url: single || external ? `${host}:${port}` : `${this.name}-kafka-bootstrap:${this.port}` };
       case DatastoreEngine.MINIO:
         return {
@@ -654,12 +708,20 @@ export class Datastore extends Construct implements IEndpoint {
     const resources: Record<string, unknown> = {};
     const patches: Record<string, unknown> = {};
     if (this.topologyIn(env) === DatastoreTopology.SINGLE) {
+      const advertised = this.advertisedAddressIn(env);
+      const listeners = advertised
+        ? {
+            env: Object.entries(kafkaListeners(this.name, advertised)).map(([name, value]) => ({ name, value })),
+            ports: [{ name: 'kafka-internal', containerPort: KAFKA_INTERNAL_PORT, protocol: 'TCP' }],
+          }
+        : {};
+      if (advertised) patches['service-patch.yaml'] = this.internalListenerServicePatch();
       patches['statefulset-patch.yaml'] = {
         apiVersion: 'apps/v1',
         kind: 'StatefulSet',
         metadata: { name: this.name },
         spec: {
-          template: { spec: { containers: [{ name: this.engine, resources: settings.resources }] } },
+          template: { spec: { containers: [{ name: this.engine, ...listeners, resources: settings.resources }] } },
           volumeClaimTemplates: [
             {
               metadata: { name: 'data' },
@@ -712,6 +774,25 @@ export class Datastore extends Construct implements IEndpoint {
       resources['backup-cronjob.yaml'] = this.backupCronJob(env);
     }
     return { patches, resources };
+  }
+
+  /** Adds the in-cluster Kafka listener's port to the Service. */
+  private internalListenerServicePatch(): unknown {
+    return {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.name },
+      spec: {
+        ports: [
+          {
+            name: 'kafka-internal',
+            port: KAFKA_INTERNAL_PORT,
+            targetPort: 'kafka-internal',
+            protocol: 'TCP',
+          },
+        ],
+      },
+    };
   }
 
   /** Secrets the datastore reads in `env`, with their keys (and type). */
