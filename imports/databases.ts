@@ -1,10 +1,11 @@
 import { CrdSchema, JsonSchema } from './crd-schema';
 
 /**
- * Typed props for the database operator CRDs the platform uses in its HA topology:
- * CloudNativePG (`postgresql.cnpg.io/v1` Cluster, ScheduledBackup), the MongoDB Community
- * operator (`mongodbcommunity.mongodb.com/v1` MongoDBCommunity) and the Redis operator by
- * Spotahome (`databases.spotahome.com/v1` RedisFailover: Redis with Sentinel).
+ * Typed props for the database operator CRDs the platform uses in its HA and CLUSTER
+ * topologies: CloudNativePG (`postgresql.cnpg.io/v1` Cluster, ScheduledBackup, Pooler), the
+ * MongoDB Community operator (`mongodbcommunity.mongodb.com/v1` MongoDBCommunity), the Redis
+ * operator by Spotahome (`databases.spotahome.com/v1` RedisFailover: Redis with Sentinel) and
+ * the OT-Container-Kit redis-operator (`redis.redis.opstreelabs.in/v1beta2` RedisCluster).
  */
 export interface CnpgClusterSpec {
   readonly instances: number;
@@ -31,6 +32,41 @@ export interface CnpgScheduledBackupSpec {
   readonly schedule: string;
   readonly backupOwnerReference: 'none' | 'self' | 'cluster';
   readonly cluster: { readonly name: string };
+}
+
+/** CloudNativePG Pooler spec: PgBouncer pods in front of a Cluster's `rw` (or `ro`) service. */
+export interface CnpgPoolerSpec {
+  readonly cluster: { readonly name: string };
+  readonly instances: number;
+  readonly type: 'rw' | 'ro';
+  readonly pgbouncer: { readonly poolMode: 'session' | 'transaction'; readonly parameters?: Record<string, string> };
+  readonly template?: {
+    readonly metadata?: { readonly labels?: Record<string, string> };
+    readonly spec: {
+      readonly containers: ReadonlyArray<{ readonly name: string; readonly resources: unknown }>;
+    };
+  };
+}
+
+/** OT-Container-Kit redis-operator RedisCluster spec (v1beta2): `clusterSize` masters, one follower each. */
+export interface RedisClusterSpec {
+  readonly clusterSize: number;
+  readonly clusterVersion?: 'v6' | 'v7';
+  readonly persistenceEnabled?: boolean;
+  readonly kubernetesConfig: {
+    readonly image: string;
+    readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+    readonly resources: unknown;
+    readonly existingPasswordSecret?: { readonly name: string; readonly key: string };
+  };
+  readonly podSecurityContext?: unknown;
+  readonly redisLeader?: { readonly replicas?: number; readonly securityContext?: unknown };
+  readonly redisFollower?: { readonly replicas?: number; readonly securityContext?: unknown };
+  readonly storage?: {
+    readonly volumeClaimTemplate: { readonly spec: Record<string, unknown> };
+    readonly nodeConfVolume?: boolean;
+    readonly nodeConfVolumeClaimTemplate?: { readonly spec: Record<string, unknown> };
+  };
 }
 
 /** MongoDB Community operator spec. */
@@ -128,6 +164,68 @@ export const DATABASE_SCHEMAS: readonly CrdSchema[] = [
             cluster: obj({ name: str }, ['name']),
           },
           ['schedule', 'cluster'],
+        ),
+      },
+      ['spec'],
+    ),
+  },
+  {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Pooler',
+    schema: obj(
+      {
+        spec: obj(
+          {
+            cluster: obj({ name: str }, ['name']),
+            instances: { type: 'integer', minimum: 0 },
+            type: { type: 'string', enum: ['rw', 'ro'] },
+            pgbouncer: obj(
+              {
+                poolMode: { type: 'string', enum: ['session', 'transaction'] },
+                parameters: { type: 'object', additionalProperties: str },
+              },
+              ['poolMode'],
+            ),
+            template: obj({ metadata: preserve, spec: preserve }),
+          },
+          ['cluster', 'pgbouncer'],
+        ),
+      },
+      ['spec'],
+    ),
+  },
+  {
+    apiVersion: 'redis.redis.opstreelabs.in/v1beta2',
+    kind: 'RedisCluster',
+    schema: obj(
+      {
+        spec: obj(
+          {
+            clusterSize: { type: 'integer', minimum: 3 },
+            clusterVersion: { type: 'string', enum: ['v6', 'v7'] },
+            persistenceEnabled: { type: 'boolean' },
+            kubernetesConfig: obj(
+              {
+                image: str,
+                imagePullPolicy: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'] },
+                resources,
+                existingPasswordSecret: keyRef,
+              },
+              ['image'],
+            ),
+            podSecurityContext: preserve,
+            redisLeader: obj({ replicas: { type: 'integer', minimum: 1 }, securityContext: preserve }),
+            redisFollower: obj({ replicas: { type: 'integer', minimum: 0 }, securityContext: preserve }),
+            storage: obj(
+              {
+                volumeClaimTemplate: obj({ spec: preserve }, ['spec']),
+                nodeConfVolume: { type: 'boolean' },
+                nodeConfVolumeClaimTemplate: obj({ spec: preserve }, ['spec']),
+              },
+              ['volumeClaimTemplate'],
+            ),
+          },
+          ['clusterSize', 'kubernetesConfig'],
         ),
       },
       ['spec'],

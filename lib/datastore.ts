@@ -32,6 +32,43 @@ export enum DatastoreTopology {
   HA = 'ha',
   /** A managed service outside the cluster (host and port from the environment table). */
   EXTERNAL = 'external',
+  /**
+   * A sharded cluster, managed by its operator: Redis Cluster through the OT-Container-Kit
+   * redis-operator (`RedisCluster`), one follower per master. Redis only.
+   */
+  CLUSTER = 'cluster',
+}
+
+/** How PgBouncer hands server connections to clients. */
+export enum PoolMode {
+  /** A server connection per client connection, for its whole life (every PostgreSQL feature works). */
+  SESSION = 'session',
+  /** A server connection per transaction (most reuse; no session state across transactions). */
+  TRANSACTION = 'transaction',
+}
+
+/**
+ * PgBouncer in front of a PostgreSQL datastore. With the single topology it is a Deployment
+ * and Service `<name>-pooler`; with the HA topology a CloudNativePG `Pooler` of the same name.
+ * Clients then connect to `<name>-pooler:5432` instead of the database.
+ */
+export interface PoolerProps {
+  /**
+   * PgBouncer pods.
+   * @default 1
+   */
+  readonly instances?: number;
+  /**
+   * Pool mode.
+   * @default PoolMode.SESSION
+   */
+  readonly poolMode?: PoolMode;
+}
+
+/** `PoolerProps` with defaults filled. */
+export interface PoolerSettings {
+  readonly instances: number;
+  readonly poolMode: PoolMode;
 }
 
 /** Variable names a client reads a datastore's connection from, field by field. */
@@ -116,6 +153,30 @@ export interface DatastoreEnvironmentProps {
    * @default {}
    */
   readonly external?: Record<string, ExternalEndpointProps>;
+  /**
+   * Address (`host:port`) a single-node Kafka datastore advertises to clients, by name, e.g.
+   * `{ kafka: 'localhost:9092' }` where clients run on the host and reach the broker through
+   * `kubectl port-forward`. The broker then adds a second listener, `INTERNAL` on port 29092,
+   * advertised under its Service name, which in-cluster clients are given instead.
+   * @default {} (Kafka advertises its Service name and port)
+   */
+  readonly advertisedAddresses?: Record<string, string>;
+  /**
+   * PgBouncer in front of PostgreSQL datastores, by name (SINGLE or HA topology).
+   * @default {} (clients connect to the database directly)
+   */
+  readonly poolers?: Record<string, PoolerProps>;
+  /**
+   * Standby instances beside the primary of PostgreSQL datastores with the HA topology, by name
+   * (the seed's "1 replica" is `1`: a CloudNativePG cluster of 2 instances).
+   * @default - 2 (three instances)
+   */
+  readonly replicas?: Record<string, number>;
+  /**
+   * Masters of Redis datastores with the CLUSTER topology, by name; each has one follower.
+   * @default - 3
+   */
+  readonly clusterSizes?: Record<string, number>;
 }
 
 /** `DatastoreEnvironmentProps` with defaults filled. */
@@ -123,6 +184,10 @@ export interface DatastoreSettings {
   readonly topology: DatastoreTopology;
   readonly topologies: Readonly<Record<string, DatastoreTopology>>;
   readonly external: Readonly<Record<string, ExternalEndpointProps>>;
+  readonly advertisedAddresses: Readonly<Record<string, string>>;
+  readonly poolers: Readonly<Record<string, PoolerSettings>>;
+  readonly replicas: Readonly<Record<string, number>>;
+  readonly clusterSizes: Readonly<Record<string, number>>;
   readonly resources: ResolvedResources;
   readonly storage: string;
   readonly backup: BackupProps | undefined;
@@ -145,15 +210,55 @@ export function resolveDatastoreSettings(
       );
     }
   }
+  for (const [name, address] of Object.entries(props?.advertisedAddresses ?? {})) {
+    const port = Number(/^[a-z0-9.-]+:([0-9]+)$/.exec(address)?.[1]);
+    if (!(port >= 1 && port <= 65535)) {
+      throw new StagecraftError(
+        path,
+        `datastores.advertisedAddresses.${name} must be host:port, got ${JSON.stringify(address)}`,
+      );
+    }
+  }
+  const poolers: Record<string, PoolerSettings> = {};
+  for (const [name, pooler] of Object.entries(props?.poolers ?? {})) {
+    const instances = pooler.instances ?? 1;
+    checkCount(path, `datastores.poolers.${name}.instances`, instances, 1);
+    poolers[name] = { instances, poolMode: pooler.poolMode ?? PoolMode.SESSION };
+  }
+  for (const [name, replicas] of Object.entries(props?.replicas ?? {})) {
+    checkCount(path, `datastores.replicas.${name}`, replicas, 0);
+  }
+  for (const [name, size] of Object.entries(props?.clusterSizes ?? {})) {
+    checkCount(path, `datastores.clusterSizes.${name}`, size, 3, ' (a Redis Cluster needs 3 masters)');
+  }
   return {
     topology: props?.topology ?? DatastoreTopology.SINGLE,
+    poolers,
+    replicas: props?.replicas ?? {},
+    clusterSizes: props?.clusterSizes ?? {},
     topologies: props?.topologies ?? {},
     external: props?.external ?? {},
+    advertisedAddresses: props?.advertisedAddresses ?? {},
     resources: resolveResources(path, props?.resources ?? fallback),
     storage,
     backup: props?.backup,
   };
 }
+
+function checkCount(path: string, what: string, value: number, min: number, why = ''): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new StagecraftError(path, `${what} must be an integer >= ${min}${why}, got ${value}`);
+  }
+}
+
+/** PgBouncer image of the single-topology pooler (the HA pooler runs CloudNativePG's own). */
+const PGBOUNCER_IMAGE = 'edoburu/pgbouncer:v1.23.1-p2';
+/** Redis image of the CLUSTER topology: the operator's image, whose entrypoint sets up cluster mode. */
+const REDIS_CLUSTER_IMAGE = 'opstree/redis:v7.0.15';
+/** User the redis-operator's Redis image runs as. */
+const REDIS_CLUSTER_UID = 1000;
+/** User the PgBouncer image runs as (`postgres` in Alpine). */
+const PGBOUNCER_UID = 70;
 
 /** Props of a `Datastore`. */
 export interface DatastoreProps {
@@ -268,6 +373,23 @@ function serverSettings(engine: DatastoreEngine, name: string, dataPath: string)
   };
 }
 
+/** Port of the in-cluster Kafka listener when the client listener advertises another address. */
+const KAFKA_INTERNAL_PORT = 29092;
+
+/**
+ * Listener settings of a single Kafka node that advertises `address` to clients (reached
+ * through a port-forward): EXTERNAL on 9092 advertises it, INTERNAL on 29092 advertises the
+ * Service name for in-cluster clients and carries the broker's own traffic.
+ */
+function kafkaListeners(name: string, address: string): Record<string, string> {
+  return {
+    KAFKA_ADVERTISED_LISTENERS: `EXTERNAL://${address},INTERNAL://${name}:${KAFKA_INTERNAL_PORT}`,
+    KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
+    KAFKA_LISTENERS: `EXTERNAL://:9092,INTERNAL://:${KAFKA_INTERNAL_PORT},CONTROLLER://:9093`,
+    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,EXTERNAL:PLAINTEXT,INTERNAL:PLAINTEXT',
+  };
+}
+
 /** Readiness command of each engine's single instance. */
 const READINESS: Record<DatastoreEngine, string[]> = {
   [DatastoreEngine.MONGODB]: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
@@ -342,7 +464,83 @@ export class Datastore extends Construct implements IEndpoint {
         `MinIO has no HA topology here (environment ${env.name}); allowed: SINGLE, or EXTERNAL for S3/R2`,
       );
     }
+    if (topology === DatastoreTopology.CLUSTER && this.engine !== DatastoreEngine.REDIS) {
+      throw new StagecraftError(
+        this.node.path,
+        `the CLUSTER topology is Redis only, got ${this.engine} in environment ${env.name}; allowed: SINGLE, HA, EXTERNAL`,
+      );
+    }
+    if (topology === DatastoreTopology.CLUSTER && this.database !== '0') {
+      throw new StagecraftError(
+        this.node.path,
+        `Redis Cluster serves database 0 only, got database ${JSON.stringify(this.database)} in environment ${env.name}`,
+      );
+    }
     return topology;
+  }
+
+  /** The PgBouncer pooler in front of this datastore in `env`, if the table asks for one. */
+  public poolerIn(env: Environment): PoolerSettings | undefined {
+    const pooler = env.datastores.poolers[this.name];
+    if (pooler === undefined) return undefined;
+    const topology = this.topologyIn(env);
+    if (
+      this.engine !== DatastoreEngine.POSTGRESQL ||
+      (topology !== DatastoreTopology.SINGLE && topology !== DatastoreTopology.HA)
+    ) {
+      throw new StagecraftError(
+        this.node.path,
+        `datastores.poolers applies to PostgreSQL with the SINGLE or HA topology, got ${this.engine} ${topology} in environment ${env.name}`,
+      );
+    }
+    return pooler;
+  }
+
+  /** Standby instances beside the primary in `env` (PostgreSQL HA). */
+  public replicasIn(env: Environment): number {
+    const replicas = env.datastores.replicas[this.name];
+    const topology = this.topologyIn(env);
+    if (replicas !== undefined && (this.engine !== DatastoreEngine.POSTGRESQL || topology !== DatastoreTopology.HA)) {
+      throw new StagecraftError(
+        this.node.path,
+        `datastores.replicas applies to PostgreSQL with the HA topology, got ${this.engine} ${topology} in environment ${env.name}`,
+      );
+    }
+    return replicas ?? 2;
+  }
+
+  /** Masters of the Redis Cluster in `env` (CLUSTER topology). */
+  public clusterSizeIn(env: Environment): number {
+    const size = env.datastores.clusterSizes[this.name];
+    const topology = this.topologyIn(env);
+    if (size !== undefined && topology !== DatastoreTopology.CLUSTER) {
+      throw new StagecraftError(
+        this.node.path,
+        `datastores.clusterSizes applies to Redis with the CLUSTER topology, got ${this.engine} ${topology} in environment ${env.name}`,
+      );
+    }
+    return size ?? 3;
+  }
+
+  /** Name of the pooler's Service (and Deployment or CloudNativePG Pooler). */
+  public get poolerName(): string {
+    return `${this.name}-pooler`;
+  }
+
+  /**
+   * The address this datastore advertises to clients in `env` when the table sets one
+   * (`datastores.advertisedAddresses`): only a single-node Kafka can.
+   */
+  public advertisedAddressIn(env: Environment): string | undefined {
+    const address = env.datastores.advertisedAddresses[this.name];
+    if (address === undefined) return undefined;
+    if (this.engine !== DatastoreEngine.KAFKA || this.topologyIn(env) !== DatastoreTopology.SINGLE) {
+      throw new StagecraftError(
+        this.node.path,
+        `datastores.advertisedAddresses applies to a single-node Kafka only, got ${this.engine} ${this.topologyIn(env)} in environment ${env.name}`,
+      );
+    }
+    return address;
   }
 
   /** Default in-namespace URL (single topology, without credentials). */
@@ -354,6 +552,7 @@ export class Datastore extends Construct implements IEndpoint {
   public describe(topology: DatastoreTopology): string {
     if (topology === DatastoreTopology.SINGLE) return 'Single instance';
     if (topology === DatastoreTopology.EXTERNAL) return 'Managed (external)';
+    if (topology === DatastoreTopology.CLUSTER) return 'Redis Cluster (3 masters + 3 followers)';
     return {
       mongodb: 'Replica Set (3)',
       postgresql: 'HA Cluster (3, CloudNativePG)',
@@ -363,11 +562,57 @@ export class Datastore extends Construct implements IEndpoint {
     }[this.engine];
   }
 
-  /** Pod labels in `env` (operator-managed pods carry the operator's labels; none when external). */
+  /** Human description of how this datastore runs in `env`, with its instance counts and pooler. */
+  public describeIn(env: Environment): string {
+    const topology = this.topologyIn(env);
+    const size = this.clusterSizeIn(env);
+    const base =
+      topology === DatastoreTopology.CLUSTER
+        ? `Redis Cluster (${size} masters + ${size} followers)`
+        : topology === DatastoreTopology.HA && this.engine === DatastoreEngine.POSTGRESQL
+          ? `HA Cluster (${1 + this.replicasIn(env)}, CloudNativePG)`
+          : this.describe(topology);
+    const pooler = this.poolerIn(env);
+    return pooler ? `${base} + PgBouncer (${pooler.instances})` : base;
+  }
+
+  /** Labels of the pods clients connect to in `env`: the pooler's when there is one, else the database's. */
   public podSelectorFor(env: Environment): Record<string, string> | undefined {
+    return this.poolerIn(env) ? this.poolerSelectorFor(env) : this.serverPodSelectorFor(env);
+  }
+
+  /** Labels of the PgBouncer pods in `env` (CloudNativePG labels its pooler pods by pooler name). */
+  public poolerSelectorFor(env: Environment): Record<string, string> {
+    return this.topologyIn(env) === DatastoreTopology.HA
+      ? { 'cnpg.io/poolerName': this.poolerName }
+      : {
+          'app.kubernetes.io/name': this.poolerName,
+          'app.kubernetes.io/part-of': this.selectorLabels['app.kubernetes.io/part-of'],
+        };
+  }
+
+  /** The database itself as an endpoint, behind any pooler (for the pooler's and backups' own edges). */
+  public serverEndpoint(): IEndpoint {
+    const datastore = this;
+    return {
+      name: this.name,
+      port: this.port,
+      url: this.url,
+      podSelectorFor: (env) => datastore.serverPodSelectorFor(env),
+      portsFor: (env) => (datastore.poolerIn(env) ? [datastore.port] : datastore.portsFor(env)),
+      operatorFor: (env) => datastore.operatorFor(env),
+      connectionEnv: () => [],
+    };
+  }
+
+  /** Labels of the database pods in `env` (operator-managed pods carry the operator's labels; none when external). */
+  public serverPodSelectorFor(env: Environment): Record<string, string> | undefined {
     const topology = this.topologyIn(env);
     if (topology === DatastoreTopology.EXTERNAL) return undefined;
     if (topology === DatastoreTopology.SINGLE) return { ...this.selectorLabels };
+    // The redis-operator copies the RedisCluster's labels onto its pods.
+    if (topology === DatastoreTopology.CLUSTER)
+      return { 'app.kubernetes.io/name': this.name, redis_setup_type: 'cluster' };
     return {
       mongodb: { app: `${this.name}-svc` },
       postgresql: { 'cnpg.io/cluster': this.name },
@@ -379,6 +624,9 @@ export class Datastore extends Construct implements IEndpoint {
 
   /** The operator that creates the pods in `env`, or undefined when the manifests define them. */
   public operatorFor(env: Environment): string | undefined {
+    if (this.topologyIn(env) === DatastoreTopology.CLUSTER) {
+      return `OT-Container-Kit redis-operator (RedisCluster/${this.name})`;
+    }
     return this.topologyIn(env) === DatastoreTopology.HA
       ? `${this.spec.operator} (${this.haKind()}/${this.name})`
       : undefined;
@@ -387,6 +635,7 @@ export class Datastore extends Construct implements IEndpoint {
   /** Ports clients connect to in `env` (Redis HA: Sentinel first, then the master it names). */
   public portsFor(env: Environment): number[] {
     if (this.topologyIn(env) === DatastoreTopology.EXTERNAL) return [this.externalOf(env).port ?? this.port];
+    if (this.advertisedAddressIn(env)) return [KAFKA_INTERNAL_PORT];
     return this.engine === DatastoreEngine.REDIS && this.topologyIn(env) === DatastoreTopology.HA
       ? [26379, this.port]
       : [this.port];
@@ -419,7 +668,9 @@ export class Datastore extends Construct implements IEndpoint {
   public hostFor(env: Environment): string {
     const topology = this.topologyIn(env);
     if (topology === DatastoreTopology.EXTERNAL) return this.externalOf(env).host;
+    if (this.poolerIn(env)) return this.poolerName;
     if (topology === DatastoreTopology.SINGLE) return this.name;
+    if (topology === DatastoreTopology.CLUSTER) return `${this.name}-leader`;
     return {
       mongodb: `${this.name}-svc`,
       postgresql: `${this.name}-rw`,
@@ -484,15 +735,20 @@ export class Datastore extends Construct implements IEndpoint {
         return single || external
           ? { url: `mongodb://{user}:{password}@${host}:${port}/${this.database}?authSource=admin` }
           : { url: '', secretUrl: { secret: `${this.name}-admin-${this.database}`, key: 'connectionString.standard' } };
-      case DatastoreEngine.POSTGRESQL:
-        return {
-          url: `postgresql://{user}:{password}@${single || external ? host : `${this.name}-rw`}:${port}/${this.database}`,
-        };
+      case DatastoreEngine.POSTGRESQL: {
+        const server = single || external ? host : `${this.name}-rw`;
+        const pooled = env && !external && this.poolerIn(env);
+        return { url: `postgresql://{user}:{password}@${pooled ? this.poolerName : server}:${port}/${this.database}` };
+      }
       case DatastoreEngine.REDIS:
+        if (topology === DatastoreTopology.CLUSTER) {
+          return { url: `redis://:{password}@${this.name}-leader:${port}/${this.database}` };
+        }
         return single || external
           ? { url: `redis://:{password}@${host}:${port}/${this.database}` }
           : { url: `redis+sentinel://:{password}@rfs-${this.name}:26379/mymaster/${this.database}` };
       case DatastoreEngine.KAFKA:
+        if (single && env && this.advertisedAddressIn(env)) return { url: `${host}:${KAFKA_INTERNAL_PORT}` };
         return { url: single || external ? `${host}:${port}` : `${this.name}-kafka-bootstrap:${this.port}` };
       case DatastoreEngine.MINIO:
         return {
@@ -653,13 +909,25 @@ export class Datastore extends Construct implements IEndpoint {
     const settings = env.datastores;
     const resources: Record<string, unknown> = {};
     const patches: Record<string, unknown> = {};
+    const pooler = this.poolerIn(env);
+    this.replicasIn(env);
+    this.clusterSizeIn(env);
     if (this.topologyIn(env) === DatastoreTopology.SINGLE) {
+      if (pooler) Object.assign(resources, this.pgbouncer(env, pooler));
+      const advertised = this.advertisedAddressIn(env);
+      const listeners = advertised
+        ? {
+            env: Object.entries(kafkaListeners(this.name, advertised)).map(([name, value]) => ({ name, value })),
+            ports: [{ name: 'kafka-internal', containerPort: KAFKA_INTERNAL_PORT, protocol: 'TCP' }],
+          }
+        : {};
+      if (advertised) patches['service-patch.yaml'] = this.internalListenerServicePatch();
       patches['statefulset-patch.yaml'] = {
         apiVersion: 'apps/v1',
         kind: 'StatefulSet',
         metadata: { name: this.name },
         spec: {
-          template: { spec: { containers: [{ name: this.engine, resources: settings.resources }] } },
+          template: { spec: { containers: [{ name: this.engine, ...listeners, resources: settings.resources }] } },
           volumeClaimTemplates: [
             {
               metadata: { name: 'data' },
@@ -670,7 +938,18 @@ export class Datastore extends Construct implements IEndpoint {
       };
     } else {
       if (this.topologyIn(env) === DatastoreTopology.EXTERNAL) return { patches, resources };
+      if (this.topologyIn(env) === DatastoreTopology.CLUSTER) {
+        if (settings.backup) {
+          throw new StagecraftError(
+            this.node.path,
+            `datastores.backup has no dump for the Redis CLUSTER topology (environment ${env.name}); allowed: backups with SINGLE or HA`,
+          );
+        }
+        resources['rediscluster.yaml'] = this.redisCluster(env);
+        return { patches, resources };
+      }
       resources[`${this.haKind().toLowerCase()}.yaml`] = this.haResource(env);
+      if (pooler) resources['pooler.yaml'] = this.cnpgPooler(env, pooler);
       if (this.engine === DatastoreEngine.KAFKA) resources['kafkanodepool.yaml'] = this.kafkaNodePool(env);
       if (this.engine === DatastoreEngine.MONGODB) Object.assign(resources, this.mongoDatabaseRbac());
       if (this.engine === DatastoreEngine.POSTGRESQL && settings.backup) {
@@ -712,6 +991,25 @@ export class Datastore extends Construct implements IEndpoint {
       resources['backup-cronjob.yaml'] = this.backupCronJob(env);
     }
     return { patches, resources };
+  }
+
+  /** Adds the in-cluster Kafka listener's port to the Service. */
+  private internalListenerServicePatch(): unknown {
+    return {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.name },
+      spec: {
+        ports: [
+          {
+            name: 'kafka-internal',
+            port: KAFKA_INTERNAL_PORT,
+            targetPort: 'kafka-internal',
+            protocol: 'TCP',
+          },
+        ],
+      },
+    };
   }
 
   /** Secrets the datastore reads in `env`, with their keys (and type). */
@@ -789,7 +1087,7 @@ export class Datastore extends Construct implements IEndpoint {
           );
         }
         const spec: db.CnpgClusterSpec = {
-          instances: 3,
+          instances: 1 + this.replicasIn(env),
           imageName: undefined as never,
           storage: { size: settings.storage },
           resources: settings.resources as never,
@@ -862,6 +1160,150 @@ export class Datastore extends Construct implements IEndpoint {
         };
       }
     }
+  }
+
+  /** CloudNativePG's PgBouncer in front of the cluster's primary (`rw`). */
+  private cnpgPooler(env: Environment, pooler: PoolerSettings): unknown {
+    const spec: db.CnpgPoolerSpec = {
+      cluster: { name: this.name },
+      instances: pooler.instances,
+      type: 'rw',
+      pgbouncer: { poolMode: pooler.poolMode },
+      template: {
+        metadata: {
+          labels: {
+            ...this.labels,
+            'app.kubernetes.io/name': this.poolerName,
+            'app.kubernetes.io/component': 'pooler',
+          },
+        },
+        spec: { containers: [{ name: 'pgbouncer', resources: env.datastores.resources }] },
+      },
+    };
+    return {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Pooler',
+      metadata: { name: this.poolerName, labels: this.labels },
+      spec,
+    };
+  }
+
+  /** PgBouncer as a Deployment and Service in front of the single-instance database. */
+  private pgbouncer(env: Environment, pooler: PoolerSettings): Record<string, unknown> {
+    const selector = this.poolerSelectorFor(env);
+    const labels = { ...this.labels, ...selector, 'app.kubernetes.io/component': 'pooler' };
+    const metadata = { name: this.poolerName, labels };
+    const { container } = this.securityContexts();
+    const port = { port: 'pgbouncer' };
+    const secret = (key: string) => ({ valueFrom: { secretKeyRef: { name: this.credentialsSecret, key } } });
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata,
+      spec: {
+        replicas: pooler.instances,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: this.poolerName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(PGBOUNCER_UID),
+            containers: [
+              {
+                name: 'pgbouncer',
+                image: PGBOUNCER_IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'pgbouncer', containerPort: this.port, protocol: 'TCP' }],
+                env: [
+                  { name: 'DB_HOST', value: this.name },
+                  { name: 'DB_PORT', value: `${this.port}` },
+                  { name: 'DB_NAME', value: this.database },
+                  { name: 'DB_USER', ...secret('username') },
+                  { name: 'DB_PASSWORD', ...secret('password') },
+                  { name: 'AUTH_TYPE', value: 'scram-sha-256' },
+                  { name: 'LISTEN_PORT', value: `${this.port}` },
+                  { name: 'POOL_MODE', value: pooler.poolMode },
+                ],
+                livenessProbe: { tcpSocket: port, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 6 },
+                readinessProbe: { tcpSocket: port, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
+                resources: env.datastores.resources,
+                securityContext: container,
+                // The entrypoint writes pgbouncer.ini and userlist.txt at start.
+                volumeMounts: [
+                  { name: 'config', mountPath: '/etc/pgbouncer' },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', emptyDir: {} },
+              { name: 'tmp', emptyDir: {} },
+            ],
+          },
+        },
+      },
+    };
+    return {
+      'pooler-deployment.yaml': deployment,
+      'pooler-service.yaml': {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata,
+        spec: {
+          type: 'ClusterIP',
+          selector,
+          ports: [{ name: 'pgbouncer', port: this.port, targetPort: 'pgbouncer', protocol: 'TCP' }],
+        },
+      },
+      'pooler-serviceaccount.yaml': {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata,
+        automountServiceAccountToken: false,
+      },
+      'pooler-pdb.yaml': {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata,
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      },
+    };
+  }
+
+  /** The OT-Container-Kit redis-operator's sharded Redis Cluster: masters (leaders) with one follower each. */
+  private redisCluster(env: Environment): unknown {
+    const pod = restrictedPodSecurityContext(REDIS_CLUSTER_UID);
+    const container = restrictedContainerSecurityContext();
+    const claim = (storage: string) => ({
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } },
+    });
+    const spec: db.RedisClusterSpec = {
+      clusterSize: this.clusterSizeIn(env),
+      clusterVersion: 'v7',
+      persistenceEnabled: true,
+      kubernetesConfig: {
+        image: REDIS_CLUSTER_IMAGE,
+        imagePullPolicy: 'IfNotPresent',
+        resources: env.datastores.resources,
+        existingPasswordSecret: { name: this.credentialsSecret, key: 'password' },
+      },
+      podSecurityContext: pod,
+      redisLeader: { securityContext: container },
+      redisFollower: { securityContext: container },
+      storage: {
+        volumeClaimTemplate: claim(env.datastores.storage),
+        nodeConfVolume: true,
+        nodeConfVolumeClaimTemplate: claim('1Gi'),
+      },
+    };
+    return {
+      apiVersion: 'redis.redis.opstreelabs.in/v1beta2',
+      kind: 'RedisCluster',
+      metadata: { name: this.name, labels: this.labels },
+      spec,
+    };
   }
 
   /** Strimzi's KafkaNodePool: three combined controller/broker nodes with volumes. */

@@ -111,7 +111,7 @@ export function renderMakefile(o: MakefileOptions): string {
       ...o.datastores.map(
         (d) => `\t$(KUBECTL) -n ${env.namespace} rollout status statefulset/${d.name} --timeout=180s`,
       ),
-      `\t${o.datastores.map((d) => `$(KUBECTL) -n ${env.namespace} port-forward svc/${d.name} ${d.port}:${d.port}`).join(' & \\\n\t')} & \\\n\twait`,
+      `\t${o.datastores.map((d) => `$(KUBECTL) -n ${env.namespace} port-forward svc/${d.name} ${localPort(d, env)}:${d.port}`).join(' & \\\n\t')} & \\\n\twait`,
       '',
     );
   }
@@ -141,4 +141,10 @@ function localPorts(services: readonly Microservice[]): [Microservice, number][]
     used.add(port);
     return [s, port];
   });
+}
+
+/** Host port a datastore is forwarded to: the port it advertises to host clients, else its own. */
+function localPort(datastore: Datastore, env: Environment): number {
+  const advertised = datastore.advertisedAddressIn(env);
+  return advertised ? Number(advertised.split(':')[1]) : datastore.port;
 }

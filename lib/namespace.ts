@@ -73,9 +73,20 @@ export function footprint(
   for (const datastore of datastores) {
     const topology = datastore.topologyIn(env);
     if (topology === DatastoreTopology.EXTERNAL) continue;
+    const pooler = datastore.poolerIn(env);
+    if (pooler) add(pooler.instances, ds.resources);
     if (topology === DatastoreTopology.SINGLE) {
       add(1, ds.resources);
       claim(1, ds.storage);
+    } else if (topology === DatastoreTopology.CLUSTER) {
+      // Masters and their followers, each with a data volume and a node-conf volume.
+      const size = datastore.clusterSizeIn(env);
+      add(2 * size, ds.resources);
+      claim(2 * size, ds.storage);
+      claim(2 * size, '1Gi');
+    } else if (datastore.engine === DatastoreEngine.POSTGRESQL) {
+      add(1 + datastore.replicasIn(env), ds.resources);
+      claim(1 + datastore.replicasIn(env), ds.storage);
     } else {
       // Pods, containers per pod and volumes of each engine's HA form (Kafka: 3 nodes plus the entity operator).
       const [pods, containers, claims] = {

@@ -61,7 +61,7 @@ export function networkPolicies(
   const fromOperators = datastores
     .filter((d) => d.operatorFor(env))
     .flatMap((d) => {
-      const selector = { matchLabels: d.podSelectorFor(env) };
+      const selector = { matchLabels: d.serverPodSelectorFor(env) };
       return [
         policy(
           `allow-${d.name}-operator`,
@@ -104,8 +104,12 @@ export function networkPolicies(
           name: `${d.name}-backup`,
           selector: { ...d.selectorLabels, 'app.kubernetes.io/name': `${d.name}-backup` },
         },
-        to: d,
+        to: d.serverEndpoint(),
       })),
+    // A pooler connects to its database on the clients' behalf.
+    ...datastores
+      .filter((d) => d.poolerIn(env))
+      .map((d) => ({ from: { name: d.poolerName, selector: d.poolerSelectorFor(env) }, to: d.serverEndpoint() })),
   ];
   const unique = new Map(edges.map((e) => [`${e.from.name}->${e.to.name}`, e]));
   policies.push(

@@ -1,5 +1,5 @@
 import { describeBackup } from './backup';
-import { Datastore, DatastoreTopology } from './datastore';
+import { Datastore } from './datastore';
 import { DocSection } from './environments-doc';
 import { Environment } from './environment';
 import { accessUrls, ingressObjects } from './ingress';
@@ -120,7 +120,7 @@ export function sharedDocSections(
       title: 'Databases',
       body:
         header('Database') +
-        datastores.map((d) => row(engineName(d), (e) => d.describe(d.topologyIn(e)))).join('') +
+        datastores.map((d) => row(engineName(d), (e) => d.describeIn(e))).join('') +
         '\n' +
         header('Sizing') +
         row(
@@ -128,9 +128,7 @@ export function sharedDocSections(
           (e) => `${e.datastores.resources.requests.cpu} / ${e.datastores.resources.requests.memory}`,
         ) +
         row('Volume per pod', (e) => e.datastores.storage) +
-        row('Operator-managed', (e) =>
-          datastores.some((d) => d.topologyIn(e) === DatastoreTopology.HA) ? 'Yes' : 'No',
-        ),
+        row('Operator-managed', (e) => (datastores.some((d) => d.operatorFor(e) !== undefined) ? 'Yes' : 'No')),
     });
   }
   if (sharedConfig) {

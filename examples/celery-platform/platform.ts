@@ -1,6 +1,9 @@
 import { App } from 'cdk8s';
 import {
   checkRequiredVariables,
+  Datastore,
+  DatastoreEngine,
+  DatastoreTopology,
   EnvironmentTable,
   Microservice,
   Platform,
@@ -9,11 +12,25 @@ import {
   Worker,
 } from '../../lib';
 
+/** Datastore pods below production. */
+const DATASTORE_RESOURCES = { cpu: '250m', memory: '512Mi' };
+/** Production's datastores, mirrored by preprod: CloudNativePG with 2 standbys and its Pooler, a Redis Cluster. */
+const PRODUCTION_DATASTORES = {
+  resources: { cpu: '500m', memory: '1Gi' },
+  storage: '10Gi',
+  topologies: { postgres: DatastoreTopology.HA, redis: DatastoreTopology.CLUSTER },
+  replicas: { postgres: 2 },
+  poolers: { postgres: { instances: 3 } },
+};
+
 /**
  * The celery platform's environment table (seed 004). Preprod is "production-like" in the seed
- * and so mirrors production (Redis cluster, 30-day retention). Retention is Celery's
- * `result_expires` in seconds; the database URL carries no password (libpq reads PGPASSWORD
- * from the secret), so PgBouncer versus a direct connection is plain data here.
+ * and so mirrors production (Redis Cluster, 30-day retention). Retention is Celery's
+ * `result_expires` in seconds. The seed's database table is datastore data: PostgreSQL 16
+ * directly in local, behind PgBouncer from development on (a Deployment in front of the single
+ * instance; CloudNativePG's Pooler in front of its cluster), with 1 standby in staging and 2 in
+ * preprod and production; Redis a single node, except a Redis Cluster in preprod and production.
+ * `DATABASE_URL` and `REDIS_URL` come from the services' connections, so they follow.
  */
 export const environments = new EnvironmentTable([
   {
@@ -23,12 +40,11 @@ export const environments = new EnvironmentTable([
     scaling: Scaling.fixed(1),
     resources: { cpu: '100m', memory: '256Mi' },
     allowLatestTag: true,
+    datastores: { resources: DATASTORE_RESOURCES },
     variables: {
       CELERY_RESULT_EXPIRES: '86400',
-      DATABASE_URL: 'postgresql://celery@postgres:5432/celery',
       ENVIRONMENT: 'local',
       LOG_LEVEL: 'DEBUG',
-      REDIS_URL: 'redis://redis:6379/0',
     },
   },
   {
@@ -38,12 +54,11 @@ export const environments = new EnvironmentTable([
     purpose: 'Team collaboration (Infisical + Kubernetes secrets)',
     scaling: Scaling.fixed(1),
     resources: { cpu: '250m', memory: '512Mi' },
+    datastores: { resources: DATASTORE_RESOURCES, poolers: { postgres: { instances: 1 } } },
     variables: {
       CELERY_RESULT_EXPIRES: '259200',
-      DATABASE_URL: 'postgresql://celery@pgbouncer:6432/celery',
       ENVIRONMENT: 'development',
       LOG_LEVEL: 'DEBUG',
-      REDIS_URL: 'redis://redis:6379/0',
     },
   },
   {
@@ -54,12 +69,16 @@ export const environments = new EnvironmentTable([
     scaling: Scaling.fixed(2),
     resources: { cpu: '500m', memory: '512Mi' },
     promotedFrom: 'development',
+    datastores: {
+      resources: DATASTORE_RESOURCES,
+      topologies: { postgres: DatastoreTopology.HA },
+      replicas: { postgres: 1 },
+      poolers: { postgres: { instances: 2 } },
+    },
     variables: {
       CELERY_RESULT_EXPIRES: '604800',
-      DATABASE_URL: 'postgresql://celery@pgbouncer:6432/celery',
       ENVIRONMENT: 'staging',
       LOG_LEVEL: 'INFO',
-      REDIS_URL: 'redis://redis:6379/0',
     },
   },
   {
@@ -71,12 +90,11 @@ export const environments = new EnvironmentTable([
     resources: { cpu: '500m', memory: '1Gi' },
     promotedFrom: 'staging',
     requiresApproval: true,
+    datastores: PRODUCTION_DATASTORES,
     variables: {
       CELERY_RESULT_EXPIRES: '2592000',
-      DATABASE_URL: 'postgresql://celery@pgbouncer:6432/celery',
       ENVIRONMENT: 'preprod',
       LOG_LEVEL: 'INFO',
-      REDIS_URL: 'redis://redis-cluster:6379/0',
     },
   },
   {
@@ -91,24 +109,20 @@ export const environments = new EnvironmentTable([
     resources: { cpu: '1', memory: '1Gi' },
     promotedFrom: 'preprod',
     requiresApproval: true,
+    datastores: PRODUCTION_DATASTORES,
     variables: {
       CELERY_RESULT_EXPIRES: '2592000',
-      DATABASE_URL: 'postgresql://celery@pgbouncer:6432/celery',
       ENVIRONMENT: 'production',
       LOG_LEVEL: 'WARNING',
-      REDIS_URL: 'redis://redis-cluster:6379/0',
     },
   },
 ]);
 
-/** Keys of the `celery-secrets` Secret: `.env` locally, synced by Infisical in the cloud. */
-export const SECRET_KEYS = [
-  'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_STORAGE_ACCOUNT',
-  'AZURE_TENANT_ID',
-  'PGPASSWORD',
-];
+/**
+ * Keys of the `celery-secrets` Secret: `.env` locally, synced by Infisical in the cloud. The
+ * database and Redis passwords live in the datastores' own `<name>-credentials` Secrets.
+ */
+export const SECRET_KEYS = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_STORAGE_ACCOUNT', 'AZURE_TENANT_ID'];
 
 /** The seed's required variables, checked for every service in every environment. */
 export const REQUIRED = [
@@ -125,12 +139,16 @@ export const REQUIRED = [
 export function celeryPlatform(app: App): Platform {
   const platform = new Platform(app, 'celery-platform', { environments });
   const secretVariables = Object.fromEntries(SECRET_KEYS.map((key) => [key, { secret: 'celery-secrets', key }]));
+  const postgres = new Datastore(platform, 'postgres', { engine: DatastoreEngine.POSTGRESQL, database: 'celery' });
+  const redis = new Datastore(platform, 'redis', { engine: DatastoreEngine.REDIS });
+  const connections = { DATABASE_URL: postgres, REDIS_URL: redis };
   new Microservice(platform, 'web', {
     image: 'celery-platform/backend',
     initialTag: '1.0.0',
     port: 8000,
     command: ['gunicorn', '--bind', '0.0.0.0:8000', 'app.wsgi'],
     secretVariables,
+    connections,
   });
   new Worker(platform, 'worker', {
     image: 'celery-platform/backend',
@@ -138,6 +156,7 @@ export function celeryPlatform(app: App): Platform {
     command: ['celery', '-A', 'app', 'worker', '--loglevel', 'INFO'],
     probeCommand: ['sh', '-c', 'celery -A app inspect ping -d celery@$HOSTNAME'],
     secretVariables,
+    connections,
     overrides: {
       local: { scaling: Scaling.fixed(1) },
       development: { scaling: Scaling.fixed(2) },

@@ -42,6 +42,27 @@ describe('she2pookie example (seed 000)', () => {
     expect(makefile).toContain('port-forward svc/kafka 9092:9092');
   });
 
+  test('Local Headless advertises localhost:9092 to host clients and the Service name on INTERNAL 29092', () => {
+    // GIVEN kind-headless, where clients on the host reach Kafka through a port-forward
+    const objects = render('kind-headless');
+    // THEN the broker advertises the forwarded address on 9092 and keeps an in-cluster listener
+    const kafka = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'kafka') as any;
+    const container = kafka.spec.template.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      KAFKA_ADVERTISED_LISTENERS: 'EXTERNAL://localhost:9092,INTERNAL://kafka:29092',
+      KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
+      KAFKA_LISTENERS: 'EXTERNAL://:9092,INTERNAL://:29092,CONTROLLER://:9093',
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,EXTERNAL:PLAINTEXT,INTERNAL:PLAINTEXT',
+    });
+    expect(container.ports.map((p: any) => p.containerPort).sort()).toEqual([29092, 9092]);
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'kafka') as any;
+    expect(service.spec.ports.map((p: any) => [p.name, p.port]).sort()).toEqual([
+      ['kafka', 9092],
+      ['kafka-internal', 29092],
+    ]);
+  });
+
   test('kind and test run the FastAPI service and the orchestrator against in-cluster Redis and Kafka', () => {
     for (const env of ['kind', 'test']) {
       const objects = render(env);
@@ -57,6 +78,7 @@ describe('she2pookie example (seed 000)', () => {
       KAFKA_PROCESS_ROLES: 'broker,controller',
       KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://kafka:9092',
     });
+    expect(env.KAFKA_INTER_BROKER_LISTENER_NAME).toBeUndefined();
   });
 
   test('prod runs Kafka through Strimzi (3 KRaft nodes) and Redis Sentinel, behind default-deny policies', () => {

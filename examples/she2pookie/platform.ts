@@ -29,7 +29,12 @@ export const environments = new EnvironmentTable([
     scaling: Scaling.fixed(1),
     resources: { cpu: '50m', memory: '128Mi', cpuLimit: '500m', memoryLimit: '512Mi' },
     networkPolicy: NetworkPolicyMode.ALLOW_NAMESPACE,
-    datastores: { resources: { cpu: '250m', memory: '512Mi' }, storage: '1Gi' },
+    datastores: {
+      resources: { cpu: '250m', memory: '512Mi' },
+      storage: '1Gi',
+      // Host clients reach the broker through `kubectl port-forward service/kafka 9092:9092`.
+      advertisedAddresses: { kafka: 'localhost:9092' },
+    },
   },
   {
     name: 'kind',

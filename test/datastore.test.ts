@@ -1,0 +1,227 @@
+import { App } from 'cdk8s';
+import {
+  Datastore,
+  DatastoreEngine,
+  DatastoreEnvironmentProps,
+  DatastoreTopology,
+  EnvironmentTable,
+  Platform,
+  PoolMode,
+  Scaling,
+} from '../lib';
+
+/** A one-environment platform named `shop` whose environment `dev` has these datastore settings. */
+function platformWith(datastores: DatastoreEnvironmentProps): { platform: Platform; table: EnvironmentTable } {
+  const table = new EnvironmentTable([
+    {
+      name: 'dev',
+      namespace: 'shop-dev',
+      scaling: Scaling.fixed(1),
+      resources: { cpu: '100m', memory: '128Mi' },
+      datastores,
+    },
+  ]);
+  return { platform: new Platform(new App(), 'shop', { environments: table }), table };
+}
+
+describe('Kafka advertised address', () => {
+  test('advertises the address on EXTERNAL 9092 and gives in-cluster clients INTERNAL 29092', () => {
+    // GIVEN a table where host clients reach Kafka through a port-forward
+    const { platform, table } = platformWith({ advertisedAddresses: { kafka: 'localhost:9092' } });
+    const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA });
+    const dev = table.get('dev');
+    // WHEN the overlay and a client's connection are derived
+    const { patches } = kafka.overlayObjects(dev);
+    // THEN the broker advertises both listeners and clients in the cluster use the internal one
+    const container = (patches['statefulset-patch.yaml'] as any).spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({
+      name: 'KAFKA_ADVERTISED_LISTENERS',
+      value: 'EXTERNAL://localhost:9092,INTERNAL://kafka:29092',
+    });
+    expect((patches['service-patch.yaml'] as any).spec.ports[0].port).toBe(29092);
+    expect(kafka.connectionEnv('KAFKA_BROKERS', dev)).toEqual([{ name: 'KAFKA_BROKERS', value: 'kafka:29092' }]);
+    expect(kafka.portsFor(dev)).toEqual([29092]);
+  });
+
+  test('without an advertised address Kafka keeps one PLAINTEXT listener under its Service name', () => {
+    const { platform, table } = platformWith({});
+    const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA });
+    expect(kafka.overlayObjects(table.get('dev')).patches['service-patch.yaml']).toBeUndefined();
+    expect(kafka.connectionEnv('KAFKA_BROKERS', table.get('dev'))).toEqual([
+      { name: 'KAFKA_BROKERS', value: 'kafka:9092' },
+    ]);
+  });
+
+  test('fails when an advertised address is not host:port', () => {
+    expect(() => platformWith({ advertisedAddresses: { kafka: 'localhost' } })).toThrow(
+      '[environments/dev] datastores.advertisedAddresses.kafka must be host:port, got "localhost"',
+    );
+  });
+
+  test('fails when an advertised address is set for another engine', () => {
+    const { platform, table } = platformWith({ advertisedAddresses: { redis: 'localhost:6379' } });
+    const redis = new Datastore(platform, 'redis', { engine: DatastoreEngine.REDIS });
+    expect(() => redis.overlayObjects(table.get('dev'))).toThrow(
+      '[shop/redis] datastores.advertisedAddresses applies to a single-node Kafka only, got redis single in environment dev',
+    );
+  });
+
+  test('fails when an advertised address is set for Kafka run by Strimzi', () => {
+    const { platform, table } = platformWith({
+      topology: DatastoreTopology.HA,
+      advertisedAddresses: { kafka: 'localhost:9092' },
+    });
+    const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA });
+    expect(() => kafka.portsFor(table.get('dev'))).toThrow(
+      '[shop/kafka] datastores.advertisedAddresses applies to a single-node Kafka only, got kafka ha in environment dev',
+    );
+  });
+});
+
+describe('PgBouncer pooler', () => {
+  test('single topology: a PgBouncer Deployment and Service, and clients connect to the pooler', () => {
+    // GIVEN a single PostgreSQL with a pooler of 2
+    const { platform, table } = platformWith({ poolers: { orders: { instances: 2, poolMode: PoolMode.TRANSACTION } } });
+    const orders = new Datastore(platform, 'orders', { engine: DatastoreEngine.POSTGRESQL });
+    const dev = table.get('dev');
+    // WHEN the overlay and a client's connection are derived
+    const { resources } = orders.overlayObjects(dev);
+    // THEN PgBouncer runs in front of the database and clients get its Service
+    const deployment = resources['pooler-deployment.yaml'] as any;
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'POOL_MODE', value: 'transaction' });
+    expect((resources['pooler-service.yaml'] as any).metadata.name).toBe('orders-pooler');
+    expect(orders.connectionEnv('DATABASE_URL', dev).pop()).toEqual({
+      name: 'DATABASE_URL',
+      value: 'postgresql://$(ORDERS_USERNAME):$(ORDERS_PASSWORD)@orders-pooler:5432/shop',
+    });
+    expect(orders.fields({ host: 'PGHOST' }).connectionEnv('', dev)).toEqual([
+      { name: 'PGHOST', value: 'orders-pooler' },
+    ]);
+    expect(orders.podSelectorFor(dev)).toEqual({
+      'app.kubernetes.io/name': 'orders-pooler',
+      'app.kubernetes.io/part-of': 'shop',
+    });
+    expect(orders.describeIn(dev)).toBe('Single instance + PgBouncer (2)');
+  });
+
+  test('HA topology: a CloudNativePG Pooler of the cluster, with the standbys the table asks for', () => {
+    const { platform, table } = platformWith({
+      topology: DatastoreTopology.HA,
+      replicas: { orders: 1 },
+      poolers: { orders: {} },
+    });
+    const orders = new Datastore(platform, 'orders', { engine: DatastoreEngine.POSTGRESQL });
+    const dev = table.get('dev');
+    const { resources } = orders.overlayObjects(dev);
+    expect((resources['cluster.yaml'] as any).spec.instances).toBe(2);
+    expect((resources['pooler.yaml'] as any).spec).toMatchObject({
+      cluster: { name: 'orders' },
+      instances: 1,
+      type: 'rw',
+      pgbouncer: { poolMode: 'session' },
+    });
+    expect(orders.hostFor(dev)).toBe('orders-pooler');
+    expect(orders.podSelectorFor(dev)).toEqual({ 'cnpg.io/poolerName': 'orders-pooler' });
+    expect(orders.serverPodSelectorFor(dev)).toEqual({ 'cnpg.io/cluster': 'orders' });
+    expect(orders.describeIn(dev)).toBe('HA Cluster (2, CloudNativePG) + PgBouncer (1)');
+  });
+
+  test('fails when a pooler is set for an engine other than PostgreSQL', () => {
+    const { platform, table } = platformWith({ poolers: { cache: {} } });
+    const cache = new Datastore(platform, 'cache', { engine: DatastoreEngine.REDIS });
+    expect(() => cache.overlayObjects(table.get('dev'))).toThrow(
+      '[shop/cache] datastores.poolers applies to PostgreSQL with the SINGLE or HA topology, got redis single in environment dev',
+    );
+  });
+
+  test('fails when a pooler has no instances', () => {
+    expect(() => platformWith({ poolers: { orders: { instances: 0 } } })).toThrow(
+      '[environments/dev] datastores.poolers.orders.instances must be an integer >= 1, got 0',
+    );
+  });
+
+  test('fails when replicas are set for PostgreSQL that is not HA', () => {
+    const { platform, table } = platformWith({ replicas: { orders: 1 } });
+    const orders = new Datastore(platform, 'orders', { engine: DatastoreEngine.POSTGRESQL });
+    expect(() => orders.overlayObjects(table.get('dev'))).toThrow(
+      '[shop/orders] datastores.replicas applies to PostgreSQL with the HA topology, got postgresql single in environment dev',
+    );
+  });
+
+  test('fails when replicas are negative', () => {
+    expect(() => platformWith({ replicas: { orders: -1 } })).toThrow(
+      '[environments/dev] datastores.replicas.orders must be an integer >= 0, got -1',
+    );
+  });
+});
+
+describe('Redis CLUSTER topology', () => {
+  test('renders a RedisCluster and connects clients to its leader Service', () => {
+    // GIVEN Redis as a cluster of 4 masters
+    const { platform, table } = platformWith({
+      topologies: { cache: DatastoreTopology.CLUSTER },
+      clusterSizes: { cache: 4 },
+    });
+    const cache = new Datastore(platform, 'cache', { engine: DatastoreEngine.REDIS });
+    const dev = table.get('dev');
+    // WHEN the overlay is derived
+    const { resources } = cache.overlayObjects(dev);
+    // THEN the operator's custom resource carries the size, the password reference and resources
+    const cluster = resources['rediscluster.yaml'] as any;
+    expect(cluster).toMatchObject({ apiVersion: 'redis.redis.opstreelabs.in/v1beta2', kind: 'RedisCluster' });
+    expect(cluster.spec.clusterSize).toBe(4);
+    expect(cluster.spec.kubernetesConfig.existingPasswordSecret).toEqual({
+      name: 'cache-credentials',
+      key: 'password',
+    });
+    expect(cluster.spec.kubernetesConfig.resources.limits).toEqual({ cpu: '100m', memory: '128Mi' });
+    expect(cache.connectionEnv('REDIS_URL', dev).pop()).toEqual({
+      name: 'REDIS_URL',
+      value: 'redis://:$(CACHE_PASSWORD)@cache-leader:6379/0',
+    });
+    expect(cache.operatorFor(dev)).toBe('OT-Container-Kit redis-operator (RedisCluster/cache)');
+    expect(cache.describeIn(dev)).toBe('Redis Cluster (4 masters + 4 followers)');
+  });
+
+  test('fails when the cluster size is below 3', () => {
+    expect(() => platformWith({ clusterSizes: { cache: 2 } })).toThrow(
+      '[environments/dev] datastores.clusterSizes.cache must be an integer >= 3 (a Redis Cluster needs 3 masters), got 2',
+    );
+  });
+
+  test('fails when the CLUSTER topology is asked of another engine', () => {
+    const { platform, table } = platformWith({ topologies: { orders: DatastoreTopology.CLUSTER } });
+    const orders = new Datastore(platform, 'orders', { engine: DatastoreEngine.POSTGRESQL });
+    expect(() => orders.overlayObjects(table.get('dev'))).toThrow(
+      '[shop/orders] the CLUSTER topology is Redis only, got postgresql in environment dev; allowed: SINGLE, HA, EXTERNAL',
+    );
+  });
+
+  test('fails when a Redis Cluster is given a database other than 0', () => {
+    const { platform, table } = platformWith({ topologies: { cache: DatastoreTopology.CLUSTER } });
+    const cache = new Datastore(platform, 'cache', { engine: DatastoreEngine.REDIS, database: '1' });
+    expect(() => cache.hostFor(table.get('dev'))).toThrow(
+      '[shop/cache] Redis Cluster serves database 0 only, got database "1" in environment dev',
+    );
+  });
+
+  test('fails when a cluster size is set for a datastore that is not a cluster', () => {
+    const { platform, table } = platformWith({ clusterSizes: { cache: 3 } });
+    const cache = new Datastore(platform, 'cache', { engine: DatastoreEngine.REDIS });
+    expect(() => cache.overlayObjects(table.get('dev'))).toThrow(
+      '[shop/cache] datastores.clusterSizes applies to Redis with the CLUSTER topology, got redis single in environment dev',
+    );
+  });
+
+  test('fails when backups are asked of a Redis Cluster', () => {
+    const { platform, table } = platformWith({
+      topologies: { cache: DatastoreTopology.CLUSTER },
+      backup: { schedule: '0 2 * * *', retentionDays: 7 },
+    });
+    const cache = new Datastore(platform, 'cache', { engine: DatastoreEngine.REDIS });
+    expect(() => cache.overlayObjects(table.get('dev'))).toThrow(
+      '[shop/cache] datastores.backup has no dump for the Redis CLUSTER topology (environment dev); allowed: backups with SINGLE or HA',
+    );
+  });
+});
