@@ -29,17 +29,23 @@ export class FileSet {
    */
   public commit(rootDir: string, ownedDirs: readonly string[]): void {
     const pending: [string, string][] = [];
-    const made = new Set<string>();
+    // A directory this commit creates holds nothing yet: no file in it needs reading first and
+    // nothing in it is stale. At 200 services x 5 environments (a fresh tree of ~4,800 files)
+    // that saves a failed open per file and a directory walk.
+    const created = new Set<string>();
+    const existing = new Set<string>();
     try {
       for (const [relativePath, content] of this.entries()) {
         const target = path.join(rootDir, relativePath);
-        if (readIfExists(target) === content) continue;
-        // One mkdir per directory, not per file: at 200 services x 5 environments that is ~5,000 syscalls fewer.
         const dir = path.dirname(target);
-        if (!made.has(dir)) {
-          fs.mkdirSync(dir, { recursive: true });
-          made.add(dir);
+        if (!created.has(dir) && !existing.has(dir)) {
+          if (fs.existsSync(dir)) existing.add(dir);
+          else {
+            fs.mkdirSync(dir, { recursive: true });
+            created.add(dir);
+          }
         }
+        if (existing.has(dir) && readIfExists(target) === content) continue;
         const tmp = `${target}.tmp-${process.pid}`;
         fs.writeFileSync(tmp, content);
         pending.push([tmp, target]);
@@ -49,21 +55,23 @@ export class FileSet {
       throw error;
     }
     for (const [tmp, target] of pending) fs.renameSync(tmp, target);
-    for (const dir of ownedDirs) this.removeStale(rootDir, dir);
+    for (const dir of ownedDirs) this.removeStale(rootDir, dir, created);
   }
 
-  private removeStale(rootDir: string, relativeDir: string): void {
+  /** Removes what the set does not hold below `relativeDir`; returns whether it is left empty. */
+  private removeStale(rootDir: string, relativeDir: string, created: ReadonlySet<string>): boolean {
     const dir = path.join(rootDir, relativeDir);
-    if (!fs.existsSync(dir)) return;
+    if (created.has(dir) || !fs.existsSync(dir)) return false;
+    let kept = 0;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const relative = path.posix.join(relativeDir, entry.name);
       if (entry.isDirectory()) {
-        this.removeStale(rootDir, relative);
-        if (fs.readdirSync(path.join(rootDir, relative)).length === 0) fs.rmdirSync(path.join(rootDir, relative));
-      } else if (!this.files.has(relative)) {
-        fs.rmSync(path.join(rootDir, relative));
-      }
+        if (this.removeStale(rootDir, relative, created)) fs.rmdirSync(path.join(rootDir, relative));
+        else kept++;
+      } else if (this.files.has(relative)) kept++;
+      else fs.rmSync(path.join(rootDir, relative));
     }
+    return kept === 0;
   }
 }
 

