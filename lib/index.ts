@@ -48,3 +48,4 @@ export * from './validation';
 export * from './validation-settings';
 export * from './worker';
 export * from './yaml';
+export * from './fast-yaml';

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { fastYaml } from './fast-yaml';
 
 /** Header of every generated file, so nobody edits one by hand by mistake. */
 export const GENERATED_HEADER =
@@ -9,15 +10,18 @@ export const GENERATED_HEADER =
  * in the order given (callers sort where order has no meaning).
  */
 export function toYaml(value: unknown, header = GENERATED_HEADER): string {
-  return header + stringify(value, { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+  return header + yamlDocument(value);
+}
+
+/** The options every generated file is written with. */
+export const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false };
+
+/** One document in the generated files' style: the fast path where it applies, else the `yaml` library. */
+export function yamlDocument(value: unknown): string {
+  return fastYaml(value) ?? stringify(value, YAML_OPTIONS);
 }
 
 /** Serializes several objects as one multi-document YAML file. */
 export function toYamlAll(values: readonly unknown[], header = GENERATED_HEADER): string {
-  return (
-    header +
-    values
-      .map((v) => stringify(v, { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false }))
-      .join('---\n')
-  );
+  return header + values.map(yamlDocument).join('---\n');
 }
