@@ -25,36 +25,62 @@ export class FileSet {
 
   /**
    * Writes the set below `rootDir`. `ownedDirs` (relative) are entirely generated: whatever
-   * they hold that the set does not is stale and removed.
+   * they hold that the set does not is stale and removed. A file in an existing directory is
+   * written to a temp file and renamed over the old one (only when its content changed); a
+   * directory that does not exist yet is built whole under a hidden temp name and renamed into
+   * place, so nothing is ever seen half-written and a fresh tree costs one rename per top
+   * directory instead of one per file, no read of files that cannot exist, and no stale walk.
    */
   public commit(rootDir: string, ownedDirs: readonly string[]): void {
+    fs.mkdirSync(rootDir, { recursive: true });
     const pending: [string, string][] = [];
-    // A directory this commit creates holds nothing yet: no file in it needs reading first and
-    // nothing in it is stale. At 200 services x 5 environments (a fresh tree of ~4,800 files)
-    // that saves a failed open per file and a directory walk.
-    const created = new Set<string>();
-    const existing = new Set<string>();
+    const staged = new Map<string, string>();
+    const known = new Map<string, boolean>();
+    const exists = (dir: string) => {
+      let found = known.get(dir);
+      if (found === undefined) known.set(dir, (found = fs.existsSync(dir)));
+      return found;
+    };
+    /** The topmost directory of `dir`'s path below the root that does not exist yet. */
+    const newTop = (dir: string): string | undefined => {
+      if (exists(dir)) return undefined;
+      let top = dir;
+      while (!exists(path.dirname(top))) top = path.dirname(top);
+      return top;
+    };
+    const made = new Set<string>();
     try {
       for (const [relativePath, content] of this.entries()) {
         const target = path.join(rootDir, relativePath);
-        const dir = path.dirname(target);
-        if (!created.has(dir) && !existing.has(dir)) {
-          if (fs.existsSync(dir)) existing.add(dir);
-          else {
-            fs.mkdirSync(dir, { recursive: true });
-            created.add(dir);
-          }
+        const top = newTop(path.dirname(target));
+        if (top === undefined) {
+          if (readIfExists(target) === content) continue;
+          const tmp = `${target}.tmp-${process.pid}`;
+          fs.writeFileSync(tmp, content);
+          pending.push([tmp, target]);
+          continue;
         }
-        if (existing.has(dir) && readIfExists(target) === content) continue;
-        const tmp = `${target}.tmp-${process.pid}`;
-        fs.writeFileSync(tmp, content);
-        pending.push([tmp, target]);
+        let stage = staged.get(top);
+        if (stage === undefined) {
+          stage = path.join(path.dirname(top), `.${path.basename(top)}.tmp-${process.pid}`);
+          fs.rmSync(stage, { recursive: true, force: true });
+          staged.set(top, stage);
+        }
+        const file = path.join(stage, path.relative(top, target));
+        if (!made.has(path.dirname(file))) {
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          made.add(path.dirname(file));
+        }
+        fs.writeFileSync(file, content);
       }
     } catch (error) {
       for (const [tmp] of pending) fs.rmSync(tmp, { force: true });
+      for (const stage of staged.values()) fs.rmSync(stage, { recursive: true, force: true });
       throw error;
     }
+    for (const [top, stage] of staged) fs.renameSync(stage, top);
     for (const [tmp, target] of pending) fs.renameSync(tmp, target);
+    const created = new Set(staged.keys());
     for (const dir of ownedDirs) this.removeStale(rootDir, dir, created);
   }
 
