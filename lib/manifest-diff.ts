@@ -4,9 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { git } from './git';
-import { findYamlFiles, K8sObject, kustomizeAll, parseManifests } from './kustomize';
+import { findYamlFiles, K8sObject, parseManifests } from './kustomize';
 import { unifiedDiff } from './line-diff';
 import { formatTable } from './table';
+import { renderOverlays } from './validate/render-cache';
 
 /** The rendered objects of one tree, by environment and object identity. */
 export type RenderedTree = Map<string, Map<string, K8sObject>>;
@@ -39,7 +40,8 @@ export function objectKey(o: K8sObject): string {
 
 /**
  * Renders every environment of the tree at `rootDir` with the real Kustomize (the environment
- * kustomization holds every object of the environment), plus the objects under `argocd/`.
+ * kustomization holds every object of the environment; see `renderOverlays`), plus the objects
+ * under `argocd/`.
  */
 export async function renderTree(
   rootDir: string,
@@ -54,14 +56,21 @@ export async function renderTree(
         .filter((e) => !options.envs || options.envs.includes(e))
         .sort()
     : [];
-  const dirs = envs.map((e) => path.join(overlays, e));
-  const yaml = await kustomizeAll(dirs).catch((error: Error) => {
-    throw new Error(error.message.replace(`${rootDir}${path.sep}`, ''));
+  // Each environment with its sub-overlays: rendered in batches, the environment composed from them.
+  const dirs = envs.flatMap((e) => {
+    const envDir = path.join(overlays, e);
+    const subs = fs
+      .readdirSync(envDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join(envDir, d.name, 'kustomization.yaml')))
+      .map((d) => path.join(envDir, d.name));
+    return [envDir, ...subs];
   });
+  const rendered = await renderOverlays(rootDir, dirs);
   const tree: RenderedTree = new Map();
   for (const env of envs) {
-    const objects = parseManifests(yaml.get(path.join(overlays, env))!, `overlays/${env}`);
-    tree.set(env, new Map(objects.map((o) => [objectKey(o), o])));
+    const result = rendered[dirs.indexOf(path.join(overlays, env))];
+    if (result.error !== undefined) throw new Error(result.error);
+    tree.set(env, new Map(result.objects!.map((o) => [objectKey(o), o])));
   }
   const argocd = path.join(rootDir, 'argocd');
   if (!options.envs && fs.existsSync(argocd)) {
