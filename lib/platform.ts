@@ -72,7 +72,7 @@ export interface SynthOptions {
   readonly environmentsDoc?: string | false;
   /**
    * Environment whose values the local Docker Compose file uses; `false` for no compose file.
-   * @default - the first deployed environment of the table
+   * @default - the first deployed environment of the table, else (every one is local) its first
    */
   readonly compose?: string | false;
   /**
@@ -327,7 +327,9 @@ export class Platform extends Construct {
     const composeEnv =
       options.compose === false
         ? undefined
-        : this.environments.get(options.compose ?? this.environments.deployed[0].name);
+        : this.environments.get(
+            options.compose ?? (this.environments.deployed[0] ?? this.environments.environments[0]).name,
+          );
     const compose = composeEnv ? path.posix.join(options.localDir ?? 'local', 'docker-compose.yaml') : undefined;
     if (composeEnv) {
       const local = options.localDir ?? 'local';
