@@ -238,6 +238,19 @@ export class Platform extends Construct {
         `consumer ${stranger.node.path} is not a service of this platform; allowed: ${serviceNames.join(', ')}`,
       );
     }
+    const own = [...this.services, ...this.datastores];
+    for (const [variable, endpoint] of Object.entries(shared.connections)) {
+      // Datastore.fields() returns a plain endpoint: it is the platform's when its name is.
+      const ours =
+        endpoint instanceof Construct ? own.includes(endpoint as never) : own.some((c) => c.name === endpoint.name);
+      if (!ours) {
+        const what = endpoint instanceof Construct ? endpoint.node.path : endpoint.name;
+        throw new StagecraftError(
+          shared.node.path,
+          `connection ${variable} is ${what}, not a service or datastore of this platform; allowed: ${own.map((c) => c.name).join(', ')}`,
+        );
+      }
+    }
     shared.check(this.environments.environments);
   }
 
