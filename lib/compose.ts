@@ -81,7 +81,7 @@ export function renderCompose(
     Object.assign(environment, settings.variables);
     for (const e of settings.connectionEnv) environment[e.name] = composeValue(e, secretVariable);
     const dependsOn = Object.fromEntries(
-      Object.values(s.connections).map((endpoint) => [
+      s.endpoints.map((endpoint) => [
         endpoint.name,
         { condition: datastores.some((d) => d.name === endpoint.name) ? 'service_healthy' : 'service_started' },
       ]),

@@ -373,6 +373,11 @@ function serverSettings(engine: DatastoreEngine, name: string, dataPath: string)
   };
 }
 
+/** A connection URL template without its `{user}:{password}@` (or `:{password}@`) part. */
+function withoutCredentials(url: string): string {
+  return url.replace('{user}:{password}@', '').replace(':{password}@', '');
+}
+
 /** Port of the in-cluster Kafka listener when the client listener advertises another address. */
 const KAFKA_INTERNAL_PORT = 29092;
 
@@ -602,6 +607,7 @@ export class Datastore extends Construct implements IEndpoint {
       portsFor: (env) => (datastore.poolerIn(env) ? [datastore.port] : datastore.portsFor(env)),
       operatorFor: (env) => datastore.operatorFor(env),
       connectionEnv: () => [],
+      sharedConnectionEnv: () => [],
     };
   }
 
@@ -664,6 +670,24 @@ export class Datastore extends Construct implements IEndpoint {
     return [...credentials, { name: variable, value: url }];
   }
 
+  /**
+   * The connection for a shared ConfigMap: the URL without user and password (e.g.
+   * `postgresql://postgres:5432/platform`) beside Secret references to the credentials it
+   * leaves out (`POSTGRES_USERNAME`, `POSTGRES_PASSWORD`), or only a Secret reference where
+   * the whole URL is a Secret key (MongoDB HA).
+   */
+  public sharedConnectionEnv(variable: string, env: Environment): EndpointEnvVar[] {
+    const endpoint = this.endpointFor(this.topologyIn(env), env);
+    if (endpoint.secretUrl) return this.connectionEnv(variable, env);
+    const needed = this.spec.secretKeys.filter((key) =>
+      endpoint.url.includes(key === 'username' ? '{user}' : `{${key}}`),
+    );
+    const credentials = this.connectionEnv(variable, env).filter((e) =>
+      needed.some((key) => e.valueFrom?.secretKeyRef.key === key),
+    );
+    return [...credentials, { name: variable, value: withoutCredentials(endpoint.url) }];
+  }
+
   /** Host clients reach in `env` (the Service of the topology, or the managed host). */
   public hostFor(env: Environment): string {
     const topology = this.topologyIn(env);
@@ -688,6 +712,22 @@ export class Datastore extends Construct implements IEndpoint {
    */
   public fields(names: ConnectionFields): IEndpoint {
     const datastore = this;
+    const connectionEnv = (_variable: string, env: Environment): EndpointEnvVar[] => {
+      const secret = (key: string) => ({ secretKeyRef: { name: datastore.credentialsSecret, key } });
+      const port = `${datastore.portsFor(env)[0]}`;
+      const out: EndpointEnvVar[] = [];
+      if (names.host) out.push({ name: names.host, value: datastore.hostFor(env) });
+      if (names.port) out.push({ name: names.port, value: port });
+      if (names.address) out.push({ name: names.address, value: `${datastore.hostFor(env)}:${port}` });
+      if (names.database) out.push({ name: names.database, value: datastore.database });
+      if (names.url) {
+        const url = datastore.endpointFor(datastore.topologyIn(env), env).url;
+        out.push({ name: names.url, value: withoutCredentials(url) });
+      }
+      if (names.user) out.push({ name: names.user, valueFrom: secret('username') });
+      if (names.password) out.push({ name: names.password, valueFrom: secret('password') });
+      return out;
+    };
     return {
       name: this.name,
       port: this.port,
@@ -695,19 +735,9 @@ export class Datastore extends Construct implements IEndpoint {
       podSelectorFor: (env) => datastore.podSelectorFor(env),
       portsFor: (env) => datastore.portsFor(env),
       operatorFor: (env) => datastore.operatorFor(env),
-      connectionEnv: (_variable, env) => {
-        const secret = (key: string) => ({ secretKeyRef: { name: datastore.credentialsSecret, key } });
-        const port = `${datastore.portsFor(env)[0]}`;
-        const out: EndpointEnvVar[] = [];
-        if (names.host) out.push({ name: names.host, value: datastore.hostFor(env) });
-        if (names.port) out.push({ name: names.port, value: port });
-        if (names.address) out.push({ name: names.address, value: `${datastore.hostFor(env)}:${port}` });
-        if (names.database) out.push({ name: names.database, value: datastore.database });
-        if (names.url) out.push({ name: names.url, value: datastore.endpointFor(datastore.topologyIn(env), env).url });
-        if (names.user) out.push({ name: names.user, valueFrom: secret('username') });
-        if (names.password) out.push({ name: names.password, valueFrom: secret('password') });
-        return out;
-      },
+      connectionEnv,
+      // Literal fields hold no credential (user and password are references already).
+      sharedConnectionEnv: connectionEnv,
     };
   }
 

@@ -24,6 +24,13 @@ export interface IEndpoint {
   portsFor(env: Environment): number[];
   /** Container environment a client needs in `env` to read the URL from `variable` (credentials by reference). */
   connectionEnv(variable: string, env: Environment): EndpointEnvVar[];
+  /**
+   * The same connection when `variable` is shared by several clients through a ConfigMap
+   * (`SharedConfig`): literal entries go to the ConfigMap, so none carries a credential or a
+   * `$(...)` reference (a URL without user and password); Secret references go to each
+   * client's own container env.
+   */
+  sharedConnectionEnv(variable: string, env: Environment): EndpointEnvVar[];
   /** The operator that creates the endpoint's pods in `env`, if they are not in the manifests. */
   operatorFor(env: Environment): string | undefined;
 }

@@ -183,6 +183,7 @@ export class Microservice extends Construct implements IEndpoint {
   /** Labels that select this service's pods. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
   private readonly baseVariables: Readonly<Record<string, string>>;
+  private readonly sharedConnections: Record<string, IEndpoint> = {};
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, uniqueChildId(scope, id, 'service'));
@@ -319,6 +320,25 @@ export class Microservice extends Construct implements IEndpoint {
     return [{ name: variable, value: this.url }];
   }
 
+  /** The URL holds no credential, so a shared ConfigMap carries it as it is. */
+  public sharedConnectionEnv(variable: string, env: Environment): EndpointEnvVar[] {
+    return this.connectionEnv(variable, env);
+  }
+
+  /**
+   * Records connections this service reads from a shared ConfigMap (`SharedConfig` calls it
+   * for each consumer): they are network edges like its own `connections`, and their Secret
+   * references (credentials) join its container env; their literal values are in the ConfigMap.
+   */
+  public addSharedConnections(connections: Readonly<Record<string, IEndpoint>>): void {
+    Object.assign(this.sharedConnections, connections);
+  }
+
+  /** Everything this service connects to: its own connections, then those of shared configuration. */
+  public get endpoints(): IEndpoint[] {
+    return [...Object.values(this.connections), ...Object.values(this.sharedConnections)];
+  }
+
   /** Service pods are always in the manifests. */
   public operatorFor(_env: Environment): string | undefined {
     return undefined;
@@ -346,24 +366,32 @@ export class Microservice extends Construct implements IEndpoint {
       ...env.serviceVariables[this.name],
       ...override.variables,
     });
+    const own: EndpointEnvVar[] = [
+      ...Object.keys(this.connections)
+        .sort()
+        .flatMap((variable) => this.connections[variable].connectionEnv(variable, env)),
+      ...Object.keys(this.secretVariables)
+        .sort()
+        .map((name) => ({
+          name,
+          valueFrom: {
+            secretKeyRef: { name: this.secretVariables[name].secret, key: this.secretVariables[name].key },
+          },
+        })),
+    ];
+    // A credential both a direct and a shared connection need (the same Secret key) is listed once.
+    const shared = Object.keys(this.sharedConnections)
+      .sort()
+      .flatMap((variable) => this.sharedConnections[variable].sharedConnectionEnv(variable, env))
+      .filter((e) => e.valueFrom !== undefined);
+    const names = new Set(own.map((e) => e.name));
+    const sharedRefs = shared.filter((e) => !names.has(e.name) && names.add(e.name));
     return {
       scaling: override.scaling ?? env.scaling,
       resources: resolveResources(path, env.resources, override.resources),
       variables: sortKeys({ ...this.baseVariables, ...environmentVariables }),
       environmentVariables,
-      connectionEnv: [
-        ...Object.keys(this.connections)
-          .sort()
-          .flatMap((variable) => this.connections[variable].connectionEnv(variable, env)),
-        ...Object.keys(this.secretVariables)
-          .sort()
-          .map((name) => ({
-            name,
-            valueFrom: {
-              secretKeyRef: { name: this.secretVariables[name].secret, key: this.secretVariables[name].key },
-            },
-          })),
-      ],
+      connectionEnv: [...own, ...sharedRefs],
     };
   }
 

@@ -95,7 +95,7 @@ export function networkPolicies(
 
   const edges: Edge[] = [
     ...services.flatMap((s) =>
-      Object.values(s.connections).map((to) => ({ from: { name: s.name, selector: s.podSelectorFor(env) }, to })),
+      s.endpoints.map((to) => ({ from: { name: s.name, selector: s.podSelectorFor(env) }, to })),
     ),
     ...datastores
       .filter((d) => env.datastores.backup && d.overlayObjects(env).resources['backup-cronjob.yaml'])
@@ -152,7 +152,7 @@ export function networkPolicies(
   }
   policies.push(...fromOperators);
   for (const service of services) {
-    const targets = Object.values(service.connections);
+    const targets = service.endpoints;
     const waivers = Object.assign({}, ...targets.map(operatorWaiver).filter((w) => w !== undefined));
     policies.push(
       policy(

@@ -72,7 +72,7 @@ export interface SynthOptions {
   readonly environmentsDoc?: string | false;
   /**
    * Environment whose values the local Docker Compose file uses; `false` for no compose file.
-   * @default - the first deployed environment of the table
+   * @default - the first deployed environment of the table, else (every one is local) its first
    */
   readonly compose?: string | false;
   /**
@@ -238,6 +238,19 @@ export class Platform extends Construct {
         `consumer ${stranger.node.path} is not a service of this platform; allowed: ${serviceNames.join(', ')}`,
       );
     }
+    const own = [...this.services, ...this.datastores];
+    for (const [variable, endpoint] of Object.entries(shared.connections)) {
+      // Datastore.fields() returns a plain endpoint: it is the platform's when its name is.
+      const ours =
+        endpoint instanceof Construct ? own.includes(endpoint as never) : own.some((c) => c.name === endpoint.name);
+      if (!ours) {
+        const what = endpoint instanceof Construct ? endpoint.node.path : endpoint.name;
+        throw new StagecraftError(
+          shared.node.path,
+          `connection ${variable} is ${what}, not a service or datastore of this platform; allowed: ${own.map((c) => c.name).join(', ')}`,
+        );
+      }
+    }
     shared.check(this.environments.environments);
   }
 
@@ -327,7 +340,9 @@ export class Platform extends Construct {
     const composeEnv =
       options.compose === false
         ? undefined
-        : this.environments.get(options.compose ?? this.environments.deployed[0].name);
+        : this.environments.get(
+            options.compose ?? (this.environments.deployed[0] ?? this.environments.environments[0]).name,
+          );
     const compose = composeEnv ? path.posix.join(options.localDir ?? 'local', 'docker-compose.yaml') : undefined;
     if (composeEnv) {
       const local = options.localDir ?? 'local';

@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IEndpoint } from './endpoint';
 import { Environment } from './environment';
 import { Microservice } from './microservice';
 import { checkDnsLabel, checkVariables, StagecraftError, uniqueChildId } from './validation';
@@ -31,6 +32,18 @@ export interface SharedConfigProps {
    * @default - no shared Secret
    */
   readonly secret?: SharedSecretProps;
+  /**
+   * What every consumer connects to through the ConfigMap, keyed by the variable that carries
+   * the URL, like `Microservice` connections (e.g. `{ DATABASE_URL: postgres, REDIS_URL: redis,
+   * S3_ENDPOINT: minio }`). The ConfigMap holds each URL as it is in that environment (the
+   * in-cluster Service or the managed endpoint), without user and password: those reach each
+   * consumer's own env as Secret references (`POSTGRES_USERNAME`, `POSTGRES_PASSWORD`,
+   * `REDIS_PASSWORD`; `Datastore.fields()` chooses other names), and where the whole URL is a
+   * Secret key (MongoDB HA) the variable itself is a Secret reference and not in the ConfigMap.
+   * Each is a network edge of every consumer, as a direct connection would be.
+   * @default {}
+   */
+  readonly connections?: Record<string, IEndpoint>;
 }
 
 /**
@@ -52,6 +65,8 @@ export class SharedConfig extends Construct {
   public readonly variables: Readonly<Record<string, string>>;
   /** The shared Secret, if any. */
   public readonly secret: SharedSecretProps | undefined;
+  /** What consumers connect to through the ConfigMap, by the variable that carries the URL. */
+  public readonly connections: Readonly<Record<string, IEndpoint>>;
 
   constructor(scope: Construct, id: string, props: SharedConfigProps) {
     // Services' ConfigMaps are named after them: a sibling's name would be a second ConfigMap of that name.
@@ -75,8 +90,19 @@ export class SharedConfig extends Construct {
         );
       }
     }
+    const connections = props.connections ?? {};
+    checkVariables(path, Object.fromEntries(Object.keys(connections).map((k) => [k, k])));
+    const taken = [...Object.keys(variables), ...(props.secret?.keys ?? [])];
+    const twice = Object.keys(connections).find((k) => taken.includes(k));
+    if (twice !== undefined) {
+      throw new StagecraftError(
+        path,
+        `key ${JSON.stringify(twice)} is a connection and a ${variables[twice] !== undefined ? 'variable' : 'secret key'}, got both; allowed: one of them`,
+      );
+    }
     this.name = id;
     this.consumers = props.consumers;
+    this.connections = connections;
     this.variables = variables;
     this.secret = props.secret ? { name: props.secret.name, keys: [...props.secret.keys].sort() } : undefined;
     for (const service of this.consumers) {
@@ -85,13 +111,33 @@ export class SharedConfig extends Construct {
       const envFrom = '/spec/template/spec/containers/0/envFrom/0';
       if (this.secret) deployment.addJsonPatch(JsonPatch.add(envFrom, { secretRef: { name: this.secret.name } }));
       deployment.addJsonPatch(JsonPatch.add(envFrom, { configMapRef: { name: this.name } }));
+      service.addSharedConnections(this.connections);
     }
   }
 
-  /** The ConfigMap's data in `env`, sorted by key. */
+  /** The ConfigMap's data in `env`, sorted by key: variables, connection URLs, the table's `sharedVariables`. */
   public dataFor(env: Environment): Record<string, string> {
-    const data: Record<string, string> = { ...this.variables, ...env.sharedVariables };
+    const data: Record<string, string> = { ...this.variables, ...this.connectionDataFor(env), ...env.sharedVariables };
     return Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /** The literal values of the connections in `env` (URLs without credentials). */
+  private connectionDataFor(env: Environment): Record<string, string> {
+    const data: Record<string, string> = {};
+    for (const variable of Object.keys(this.connections).sort()) {
+      for (const e of this.connections[variable].sharedConnectionEnv(variable, env)) {
+        if (e.value === undefined) continue;
+        // Kubernetes expands $(VAR) in a container's env only, never in a ConfigMap read by envFrom.
+        if (e.value.includes('$(')) {
+          throw new StagecraftError(
+            this.node.path,
+            `connection ${variable} sets ${e.name} to ${JSON.stringify(e.value)} in environment ${env.name}, which a ConfigMap cannot expand; allowed: values without $(...)`,
+          );
+        }
+        data[e.name] = e.value;
+      }
+    }
+    return data;
   }
 
   /** Whether `service` reads the shared configuration. */
@@ -129,6 +175,14 @@ export class SharedConfig extends Construct {
         throw new StagecraftError(
           `environments/${env.name}`,
           `sharedVariables key ${JSON.stringify(both)} is also a key of secret ${this.secret!.name}, got both; allowed: one of them`,
+        );
+      }
+      const connectionKeys = Object.keys(this.connectionDataFor(env));
+      const replaced = connectionKeys.find((k) => env.sharedVariables[k] !== undefined);
+      if (replaced !== undefined) {
+        throw new StagecraftError(
+          `environments/${env.name}`,
+          `sharedVariables key ${JSON.stringify(replaced)} is also a connection of shared config ${this.name}, got both; allowed: one of them`,
         );
       }
       if (!env.runServices) continue;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readImagePin } from '../lib';
+import { App } from 'cdk8s';
+import { EnvironmentTable, Microservice, Platform, readImagePin, Scaling } from '../lib';
 import { readTree, synthCraftista, tempDir } from './support';
 
 describe('synth', () => {
@@ -56,4 +57,22 @@ describe('synth', () => {
     fs.writeFileSync(file, 'kind: Deployment\n');
     expect(() => synthCraftista(root)).toThrow(`${file}: not a kustomization (expected kind: Kustomization)`);
   });
+
+  test('renders a platform whose every environment is local, the compose file from the first one', () => {
+    // GIVEN a platform with only local clusters (nothing for Argo CD to deploy)
+    const platform = new Platform(new App(), 'solo', {
+      environments: new EnvironmentTable([
+        { name: 'kind', namespace: 'solo', local: true, scaling: Scaling.fixed(1), resources: RESOURCES },
+        { name: 'kind-2', namespace: 'solo', local: true, scaling: Scaling.fixed(1), resources: RESOURCES },
+      ]),
+    });
+    new Microservice(platform, 'api', { image: 'solo/api', port: 8080, initialTag: '1.0.0' });
+    // WHEN it is rendered
+    const files = new Map(platform.render().entries());
+    // THEN the overlays and the compose file (with the first environment's values) are there
+    expect(files.has('overlays/kind-2/api/kustomization.yaml')).toBe(true);
+    expect(files.get('local/docker-compose.yaml')).toContain('with the kind values of the environment table');
+  });
 });
+
+const RESOURCES = { cpu: '100m', memory: '128Mi' };

@@ -1,6 +1,9 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
+  Datastore,
+  DatastoreEngine,
+  DatastoreTopology,
   EnvironmentProps,
   EnvironmentTable,
   kustomizeSync,
@@ -190,5 +193,187 @@ describe('SharedConfig', () => {
     expect(() => shared(platform, { consumers: [backend] }, 'frontend')).toThrow(
       '[vision] duplicate shared config "frontend": every service and datastore needs its own name',
     );
+  });
+
+  describe('connections', () => {
+    const ENVS: Partial<EnvironmentProps>[] = [
+      { name: 'kind' },
+      {
+        name: 'prod',
+        datastores: {
+          topologies: { postgres: DatastoreTopology.EXTERNAL },
+          external: { postgres: { host: 'db.example.com' } },
+        },
+      },
+    ];
+
+    function withDatastores(envs = ENVS) {
+      const { platform, frontend, backend } = setup(envs);
+      const postgres = new Datastore(platform, 'postgres', { engine: DatastoreEngine.POSTGRESQL, database: 'vision' });
+      const redis = new Datastore(platform, 'redis', { engine: DatastoreEngine.REDIS });
+      return { platform, frontend, backend, postgres, redis };
+    }
+
+    test('put each URL without credentials in the ConfigMap, per environment', () => {
+      // GIVEN the shared config connects its consumers to Postgres (managed in prod) and Redis
+      const { platform, frontend, backend, postgres, redis } = withDatastores();
+      const config = shared(platform, {
+        consumers: [frontend, backend],
+        variables: { JWT_ALGORITHM: 'HS256' },
+        connections: { DATABASE_URL: postgres, REDIS_URL: redis },
+      });
+      // THEN the data holds the in-cluster or the managed endpoint, and no credential
+      expect(config.dataFor(platform.environments.get('kind'))).toEqual({
+        DATABASE_URL: 'postgresql://postgres:5432/vision',
+        JWT_ALGORITHM: 'HS256',
+        REDIS_URL: 'redis://redis:6379/0',
+      });
+      expect(config.dataFor(platform.environments.get('prod'))).toEqual({
+        DATABASE_URL: 'postgresql://db.example.com:5432/vision',
+        JWT_ALGORITHM: 'HS256',
+        REDIS_URL: 'redis://redis:6379/0',
+      });
+    });
+
+    test('give every consumer the credentials by Secret reference in its own env, once', () => {
+      // GIVEN a worker that also connects to Postgres directly
+      const { platform, frontend, postgres, redis } = withDatastores();
+      const worker = new Microservice(platform, 'worker', {
+        image: 'vision/worker',
+        port: 8001,
+        initialTag: '1.0.0',
+        connections: { PRIMARY_DSN: postgres },
+      });
+      shared(platform, { consumers: [frontend, worker], connections: { DATABASE_URL: postgres, REDIS_URL: redis } });
+      const ref = (name: string, secret: string, key: string) => ({
+        name,
+        valueFrom: { secretKeyRef: { name: secret, key } },
+      });
+      // THEN the frontend reads the user and passwords from the datastores' Secrets
+      expect(frontend.settingsFor(platform.environments.get('prod')).connectionEnv).toEqual([
+        ref('POSTGRES_USERNAME', 'postgres-credentials', 'username'),
+        ref('POSTGRES_PASSWORD', 'postgres-credentials', 'password'),
+        ref('REDIS_PASSWORD', 'redis-credentials', 'password'),
+      ]);
+      // AND the worker's direct connection already lists the Postgres credentials: no duplicate
+      expect(worker.settingsFor(platform.environments.get('kind')).connectionEnv.map((e) => e.name)).toEqual([
+        'POSTGRES_USERNAME',
+        'POSTGRES_PASSWORD',
+        'PRIMARY_DSN',
+        'REDIS_PASSWORD',
+      ]);
+      expect(platform.requiredSecrets('kind').map((s) => s.name)).toEqual([
+        'postgres-credentials',
+        'redis-credentials',
+      ]);
+    });
+
+    test('let every consumer reach what it connects to, as a direct connection would', () => {
+      // GIVEN both services read Postgres and Redis through the shared config
+      const { platform, frontend, backend, postgres, redis } = withDatastores();
+      shared(platform, { consumers: [frontend, backend], connections: { DATABASE_URL: postgres, REDIS_URL: redis } });
+      const root = tempDir('shared-config-');
+      platform.synth({ rootDir: root, outdir: 'dist', compose: false, makefile: false, environmentsDoc: false });
+      const policies = (env: string) =>
+        (kustomizeSync(path.join(root, 'overlays', env, 'shared')) as any[]).filter((o) => o.kind === 'NetworkPolicy');
+      const named = (env: string, name: string) => policies(env).find((p) => p.metadata.name === name);
+      // WHEN rendered with the real Kustomize THEN each consumer may reach both in kind
+      for (const service of ['frontend', 'backend']) {
+        for (const [datastore, port] of [
+          ['postgres', 5432],
+          ['redis', 6379],
+        ] as const) {
+          expect(named('kind', `allow-${service}-to-${datastore}`).spec.ingress).toEqual([
+            {
+              from: [
+                {
+                  podSelector: {
+                    matchLabels: { 'app.kubernetes.io/name': service, 'app.kubernetes.io/part-of': 'vision' },
+                  },
+                },
+              ],
+              ports: [{ protocol: 'TCP', port }],
+            },
+          ]);
+        }
+      }
+      // AND in prod its egress goes to the in-cluster Redis and to the managed Postgres's port anywhere
+      expect(named('prod', 'allow-frontend-to-postgres')).toBeUndefined();
+      expect(named('prod', 'allow-frontend-egress').spec.egress.slice(1)).toEqual([
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+        {
+          to: [
+            {
+              podSelector: {
+                matchLabels: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/part-of': 'vision' },
+              },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 6379 }],
+        },
+      ]);
+    });
+
+    test('Datastore.fields() chooses the variables, the URL still without credentials', () => {
+      const { platform, frontend, postgres } = withDatastores();
+      const config = shared(platform, {
+        consumers: [frontend],
+        connections: { DATABASE_URL: postgres.fields({ url: 'DATABASE_URL', user: 'PGUSER', password: 'PGPASSWORD' }) },
+      });
+      expect(config.dataFor(platform.environments.get('kind'))).toEqual({
+        DATABASE_URL: 'postgresql://postgres:5432/vision',
+      });
+      expect(frontend.settingsFor(platform.environments.get('kind')).connectionEnv.map((e) => e.name)).toEqual([
+        'PGUSER',
+        'PGPASSWORD',
+      ]);
+    });
+
+    test('fails when a key is both a variable and a connection', () => {
+      const { platform, backend, postgres } = withDatastores();
+      expect(() =>
+        shared(platform, {
+          consumers: [backend],
+          variables: { DATABASE_URL: 'postgresql://localhost/vision' },
+          connections: { DATABASE_URL: postgres },
+        }),
+      ).toThrow(
+        '[vision/platform-config] key "DATABASE_URL" is a connection and a variable, got both; allowed: one of them',
+      );
+    });
+
+    test('fails when a connection is a datastore of another platform', () => {
+      const { platform, backend } = withDatastores();
+      const other = withDatastores().platform;
+      const elsewhere = new Datastore(other, 'cache', { engine: DatastoreEngine.REDIS });
+      shared(platform, { consumers: [backend], connections: { REDIS_URL: elsewhere } });
+      expect(() => platform.render()).toThrow(
+        '[vision/platform-config] connection REDIS_URL is vision/cache, not a service or datastore of this platform; allowed: frontend, backend, postgres, redis',
+      );
+    });
+
+    test("fails when an environment's sharedVariables set a connection's key", () => {
+      const { platform, backend, redis } = withDatastores([
+        { name: 'kind', sharedVariables: { REDIS_URL: 'redis://x' } },
+      ]);
+      shared(platform, { consumers: [backend], connections: { REDIS_URL: redis } });
+      expect(() => platform.render()).toThrow(
+        '[environments/kind] sharedVariables key "REDIS_URL" is also a connection of shared config platform-config, got both; allowed: one of them',
+      );
+    });
+
+    test('fails when a consumer connects to a shared key itself', () => {
+      const { platform, redis } = withDatastores();
+      const worker = new Microservice(platform, 'worker', {
+        image: 'vision/worker',
+        port: 8001,
+        initialTag: '1.0.0',
+        connections: { REDIS_URL: redis },
+      });
+      shared(platform, { consumers: [worker], connections: { REDIS_URL: redis } });
+      expect(() => platform.render()).toThrow(
+        '[vision/platform-config] key "REDIS_URL" is set here and by service worker in environment kind, got both; allowed: one of them',
+      );
+    });
   });
 });

@@ -36,19 +36,37 @@ describe('vision-platform example (seed 002)', () => {
   });
 
   test.each([
-    ['kind', 'minio'],
-    ['prod', 'r2'],
-  ])('%s has one shared ConfigMap platform-config in platform with the seed values', (env, storage) => {
+    [
+      'kind',
+      {
+        DATABASE_URL: 'postgresql://postgres:5432/platform',
+        REDIS_URL: 'redis://redis:6379/0',
+        S3_ENDPOINT: 'http://minio:9000',
+        STORAGE_TYPE: 'minio',
+      },
+    ],
+    [
+      'prod',
+      {
+        // Managed PostgreSQL, Redis in the cluster, Cloudflare R2.
+        DATABASE_URL: 'postgresql://db.example.com:5432/platform',
+        REDIS_URL: 'redis://redis:6379/0',
+        S3_ENDPOINT: 'https://7c1f2e9a4b3d5e6f.r2.cloudflarestorage.com',
+        STORAGE_TYPE: 'r2',
+      },
+    ],
+  ])('%s has one shared ConfigMap platform-config in platform with the seed values', (env, tier) => {
     // GIVEN the environment overlay WHEN rendered with the real Kustomize
     const objects = kustomizeSync(path.join(root, 'overlays', env));
-    // THEN exactly one platform-config exists, in platform, with the tier's values
+    // THEN exactly one platform-config exists, in platform, with the tier's values and URLs
+    // derived from the datastores, without user or password
     const configs = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'platform-config');
     expect(configs.map((o) => o.metadata.namespace)).toEqual(['platform']);
     expect(configs[0].data).toEqual({
       BACKEND_BASE_URL: 'http://backend:8000',
       EXECUTION_MODE: 'kubernetes',
       JWT_ALGORITHM: 'HS256',
-      STORAGE_TYPE: storage,
+      ...tier,
     });
     // The services' own ConfigMaps no longer carry the tier's values.
     expect(find(objects, 'ConfigMap', 'backend').data ?? {}).toEqual({});
@@ -92,23 +110,85 @@ describe('vision-platform example (seed 002)', () => {
     expect(hash('kind', 'frontend')).not.toEqual(hash('prod', 'frontend'));
   });
 
-  test.each([
-    ['kind', 'http://minio:9000'],
-    ['prod', 'https://7c1f2e9a4b3d5e6f.r2.cloudflarestorage.com'],
-  ])(
-    '%s points the backend at its object store (MinIO in kind, R2 in prod), keys by Secret reference',
-    (env, endpoint) => {
+  test.each(['kind', 'prod'])(
+    '%s gives the services only Secret references in env: the object-store keys and the datastore credentials',
+    (env) => {
       const objects = kustomizeSync(path.join(root, 'overlays', env));
-      const backendEnv = find(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env;
-      expect(backendEnv).toEqual([
-        { name: 'S3_ENDPOINT', value: endpoint },
-        { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'minio-credentials', key: 'username' } } },
-        { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'minio-credentials', key: 'password' } } },
+      const ref = (name: string, secret: string, key: string) => ({
+        name,
+        valueFrom: { secretKeyRef: { name: secret, key } },
+      });
+      const credentials = [
+        ref('POSTGRES_USERNAME', 'postgres-credentials', 'username'),
+        ref('POSTGRES_PASSWORD', 'postgres-credentials', 'password'),
+        ref('REDIS_PASSWORD', 'redis-credentials', 'password'),
+      ];
+      // S3_ENDPOINT is in platform-config only: each key is defined once.
+      expect(find(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env).toEqual([
+        ref('AWS_ACCESS_KEY_ID', 'minio-credentials', 'username'),
+        ref('AWS_SECRET_ACCESS_KEY', 'minio-credentials', 'password'),
+        ...credentials,
       ]);
-      // MinIO runs in kind only; prod has no object-store pods of its own.
-      expect(objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name)).toEqual(
-        env === 'kind' ? ['minio'] : [],
-      );
+      expect(find(objects, 'Deployment', 'frontend').spec.template.spec.containers[0].env).toEqual(credentials);
+    },
+  );
+
+  test.each([
+    ['kind', ['minio', 'postgres', 'redis']],
+    ['prod', ['redis']],
+  ])('%s runs the datastores %j as single StatefulSets in platform', (env, names) => {
+    const objects = kustomizeSync(path.join(root, 'overlays', env));
+    // THEN PostgreSQL and MinIO run in kind only (managed and R2 in prod), Redis in both
+    const statefulSets = objects.filter((o) => o.kind === 'StatefulSet');
+    expect(statefulSets.map((o) => o.metadata.name).sort()).toEqual(names);
+    expect(statefulSets.map((o) => o.metadata.namespace)).toEqual(names.map(() => 'platform'));
+    const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
+    expect(services.sort()).toEqual(['backend', 'frontend', ...names.flatMap((n) => [n, `${n}-headless`])].sort());
+    if (env === 'kind') {
+      const postgres = find(objects, 'StatefulSet', 'postgres').spec.template.spec.containers[0];
+      expect(postgres.env).toContainEqual({ name: 'POSTGRES_DB', value: 'platform' });
+      expect(postgres.resources).toEqual({
+        requests: { cpu: '250m', memory: '512Mi' },
+        limits: { cpu: '250m', memory: '512Mi' },
+      });
+    }
+    // No workload of any kind for PostgreSQL in prod.
+    expect(objects.filter((o) => o.metadata.name === 'postgres')).toEqual(env === 'kind' ? expect.anything() : []);
+  });
+
+  test.each(['kind', 'prod'])(
+    '%s network policies let frontend and backend reach exactly what platform-config points them at',
+    (env) => {
+      const objects = kustomizeSync(path.join(root, 'overlays', env));
+      const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+      const policy = (name: string) => policies.find((p) => p.metadata.name === name) as any;
+      const pods = (name: string) => ({
+        podSelector: {
+          matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'vision-platform' },
+        },
+      });
+      const inCluster = env === 'kind' ? ['postgres', 'redis', 'minio'] : ['redis'];
+      for (const service of ['frontend', 'backend']) {
+        // Ingress to each in-cluster datastore from the service
+        for (const datastore of inCluster) {
+          expect(policy(`allow-${service}-to-${datastore}`).spec.ingress[0].from).toEqual([pods(service)]);
+        }
+        // Egress besides DNS: each datastore, by port (its pods in the cluster, the managed port anywhere in prod)
+        const anywhere = (port: number) => ({
+          to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+          ports: [{ protocol: 'TCP', port }],
+        });
+        const pod = (name: string, port: number) => ({ to: [pods(name)], ports: [{ protocol: 'TCP', port }] });
+        const egress = policy(`allow-${service}-egress`)
+          .spec.egress.slice(1)
+          .sort((a: any, b: any) => a.ports[0].port - b.ports[0].port);
+        expect(egress).toEqual(
+          env === 'kind'
+            ? [pod('postgres', 5432), pod('redis', 6379), pod('minio', 9000)]
+            : [anywhere(443), anywhere(5432), pod('redis', 6379)],
+        );
+      }
+      if (env === 'prod') expect(policy('allow-backend-to-postgres')).toBeUndefined();
     },
   );
 

@@ -24,7 +24,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'kind',
     namespace: 'platform',
-    purpose: 'Tier 2: local Kubernetes (Kind) with MinIO',
+    purpose: 'Tier 2: local Kubernetes (Kind) with PostgreSQL, Redis and MinIO',
     scaling: Scaling.fixed(1),
     resources: { cpu: '250m', memory: '512Mi' },
     allowLatestTag: true,
@@ -33,7 +33,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'prod',
     namespace: 'platform',
-    purpose: 'Tier 3: production cluster with Cloudflare R2',
+    purpose: 'Tier 3: production cluster with managed PostgreSQL and Cloudflare R2',
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6 }),
     resources: { cpu: '500m', memory: '1Gi' },
     promotedFrom: 'kind',
@@ -41,10 +41,13 @@ export const environments = new EnvironmentTable([
     sharedVariables: { EXECUTION_MODE: 'kubernetes', STORAGE_TYPE: 'r2' },
     // "production-secret-from-1password" (seed 002): platform-secrets and the R2 keys are synced.
     secrets: SecretSource.externalSecrets({ storeName: 'onepassword', keyPrefix: 'vision-platform/prod' }),
-    // Cloudflare R2 replaces MinIO: same S3 API, a managed endpoint.
+    // Managed PostgreSQL and Cloudflare R2 (same S3 API as MinIO); Redis stays in the cluster.
     datastores: {
-      topologies: { minio: DatastoreTopology.EXTERNAL },
-      external: { minio: { host: '7c1f2e9a4b3d5e6f.r2.cloudflarestorage.com', port: 443 } },
+      topologies: { postgres: DatastoreTopology.EXTERNAL, minio: DatastoreTopology.EXTERNAL },
+      external: {
+        postgres: { host: 'db.example.com', port: 5432 },
+        minio: { host: '7c1f2e9a4b3d5e6f.r2.cloudflarestorage.com', port: 443 },
+      },
     },
   },
 ]);
@@ -59,21 +62,27 @@ export function visionPlatform(app: App): Platform {
     component: 'frontend',
     healthPath: '/',
   });
+  // Seed 002's kind tier runs postgres, redis and minio pods in platform; prod keeps only Redis.
+  const postgres = new Datastore(platform, 'postgres', { engine: DatastoreEngine.POSTGRESQL, database: 'platform' });
+  const redis = new Datastore(platform, 'redis', { engine: DatastoreEngine.REDIS });
   const minio = new Datastore(platform, 'minio', { engine: DatastoreEngine.MINIO });
   const backend = new Microservice(platform, 'backend', {
     image: 'vision-platform/backend',
     initialTag: '0.1.0',
     port: 8000,
     healthPath: '/health',
-    // The same boto3 code in every tier: only the endpoint and the keys differ (seed 002).
+    // The same boto3 code in every tier: only the endpoint (shared) and the keys differ (seed 002).
     connections: {
-      storage: minio.fields({ url: 'S3_ENDPOINT', user: 'AWS_ACCESS_KEY_ID', password: 'AWS_SECRET_ACCESS_KEY' }),
+      storage: minio.fields({ user: 'AWS_ACCESS_KEY_ID', password: 'AWS_SECRET_ACCESS_KEY' }),
     },
   });
   // Seed 002's "ConfigMap: platform-config" and "Secret: platform-secrets", read by both services.
+  // The URLs come from the datastores in each tier, without credentials: those arrive as
+  // POSTGRES_USERNAME / POSTGRES_PASSWORD / REDIS_PASSWORD Secret references.
   new SharedConfig(platform, 'platform-config', {
     consumers: [frontend, backend],
     variables: { BACKEND_BASE_URL: backend.url, JWT_ALGORITHM: 'HS256' },
+    connections: { DATABASE_URL: postgres, REDIS_URL: redis, S3_ENDPOINT: minio },
     secret: { name: 'platform-secrets', keys: ['JWT_SECRET', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] },
   });
   const training = new NamespaceBundle(platform, 'training', {
