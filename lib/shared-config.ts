@@ -44,6 +44,14 @@ export interface SharedConfigProps {
    * @default {}
    */
   readonly connections?: Record<string, IEndpoint>;
+  /**
+   * The consumers that actually use the connections: only they get the credentials as Secret
+   * references and the network edges (least privilege: a frontend that reads the shared
+   * ConfigMap for one URL needs no database password and no path to the database). Every
+   * consumer still sees the URLs in the ConfigMap, which carry no credentials.
+   * @default - every consumer
+   */
+  readonly connectedConsumers?: readonly Microservice[];
 }
 
 /**
@@ -67,6 +75,8 @@ export class SharedConfig extends Construct {
   public readonly secret: SharedSecretProps | undefined;
   /** What consumers connect to through the ConfigMap, by the variable that carries the URL. */
   public readonly connections: Readonly<Record<string, IEndpoint>>;
+  /** The consumers that get the connections' credentials and network edges. */
+  public readonly connectedConsumers: readonly Microservice[];
 
   constructor(scope: Construct, id: string, props: SharedConfigProps) {
     // Services' ConfigMaps are named after them: a sibling's name would be a second ConfigMap of that name.
@@ -100,8 +110,17 @@ export class SharedConfig extends Construct {
         `key ${JSON.stringify(twice)} is a connection and a ${variables[twice] !== undefined ? 'variable' : 'secret key'}, got both; allowed: one of them`,
       );
     }
+    const connected = props.connectedConsumers ?? props.consumers;
+    const stranger = connected.find((s) => !props.consumers.includes(s));
+    if (stranger !== undefined) {
+      throw new StagecraftError(
+        path,
+        `connectedConsumers lists ${stranger.name}, which is not a consumer; allowed: ${props.consumers.map((c) => c.name).join(', ')}`,
+      );
+    }
     this.name = id;
     this.consumers = props.consumers;
+    this.connectedConsumers = connected;
     this.connections = connections;
     this.variables = variables;
     this.secret = props.secret ? { name: props.secret.name, keys: [...props.secret.keys].sort() } : undefined;
@@ -111,7 +130,7 @@ export class SharedConfig extends Construct {
       const envFrom = '/spec/template/spec/containers/0/envFrom/0';
       if (this.secret) deployment.addJsonPatch(JsonPatch.add(envFrom, { secretRef: { name: this.secret.name } }));
       deployment.addJsonPatch(JsonPatch.add(envFrom, { configMapRef: { name: this.name } }));
-      service.addSharedConnections(this.connections);
+      if (connected.includes(service)) service.addSharedConnections(this.connections);
     }
   }
 

@@ -329,6 +329,38 @@ describe('SharedConfig', () => {
       ]);
     });
 
+    test('connectedConsumers narrows credentials and network edges; every consumer still reads the URLs', () => {
+      const { platform, frontend, backend, postgres } = withDatastores();
+      const config = shared(platform, {
+        consumers: [frontend, backend],
+        connections: { DATABASE_URL: postgres },
+        connectedConsumers: [backend],
+      });
+      const kind = platform.environments.get('kind');
+      expect(config.dataFor(kind)).toEqual({ DATABASE_URL: 'postgresql://postgres:5432/vision' });
+      expect(backend.settingsFor(kind).connectionEnv.map((e) => e.name)).toEqual([
+        'POSTGRES_USERNAME',
+        'POSTGRES_PASSWORD',
+      ]);
+      expect(frontend.settingsFor(kind).connectionEnv).toEqual([]);
+      const files = Object.fromEntries(platform.render().entries());
+      expect(files['overlays/kind/shared/network-policies.yaml']).toContain('name: allow-backend-to-postgres');
+      expect(files['overlays/kind/shared/network-policies.yaml']).not.toContain('name: allow-frontend-to-postgres');
+    });
+
+    test('fails when connectedConsumers lists a service that is not a consumer', () => {
+      const { platform, frontend, backend, postgres } = withDatastores();
+      expect(() =>
+        shared(platform, {
+          consumers: [backend],
+          connections: { DATABASE_URL: postgres },
+          connectedConsumers: [frontend],
+        }),
+      ).toThrow(
+        '[vision/platform-config] connectedConsumers lists frontend, which is not a consumer; allowed: backend',
+      );
+    });
+
     test('fails when a key is both a variable and a connection', () => {
       const { platform, backend, postgres } = withDatastores();
       expect(() =>

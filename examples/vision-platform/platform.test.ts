@@ -111,7 +111,7 @@ describe('vision-platform example (seed 002)', () => {
   });
 
   test.each(['kind', 'prod'])(
-    '%s gives the services only Secret references in env: the object-store keys and the datastore credentials',
+    '%s gives the backend only Secret references in env (object-store keys, datastore credentials), the frontend none',
     (env) => {
       const objects = kustomizeSync(path.join(root, 'overlays', env));
       const ref = (name: string, secret: string, key: string) => ({
@@ -129,7 +129,8 @@ describe('vision-platform example (seed 002)', () => {
         ref('AWS_SECRET_ACCESS_KEY', 'minio-credentials', 'password'),
         ...credentials,
       ]);
-      expect(find(objects, 'Deployment', 'frontend').spec.template.spec.containers[0].env).toEqual(credentials);
+      // The frontend reads platform-config but is not connected: no credentials reach it.
+      expect(find(objects, 'Deployment', 'frontend').spec.template.spec.containers[0].env).toBeUndefined();
     },
   );
 
@@ -157,7 +158,7 @@ describe('vision-platform example (seed 002)', () => {
   });
 
   test.each(['kind', 'prod'])(
-    '%s network policies let frontend and backend reach exactly what platform-config points them at',
+    '%s network policies let the backend reach exactly what platform-config points it at, the frontend nothing but DNS',
     (env) => {
       const objects = kustomizeSync(path.join(root, 'overlays', env));
       const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
@@ -168,7 +169,7 @@ describe('vision-platform example (seed 002)', () => {
         },
       });
       const inCluster = env === 'kind' ? ['postgres', 'redis', 'minio'] : ['redis'];
-      for (const service of ['frontend', 'backend']) {
+      for (const service of ['backend']) {
         // Ingress to each in-cluster datastore from the service
         for (const datastore of inCluster) {
           expect(policy(`allow-${service}-to-${datastore}`).spec.ingress[0].from).toEqual([pods(service)]);
@@ -189,6 +190,9 @@ describe('vision-platform example (seed 002)', () => {
         );
       }
       if (env === 'prod') expect(policy('allow-backend-to-postgres')).toBeUndefined();
+      // Least privilege: the frontend, a consumer of platform-config but not of its connections.
+      expect(policies.filter((p) => p.metadata.name.startsWith('allow-frontend-to-'))).toEqual([]);
+      expect(policy('allow-frontend-egress').spec.egress.map((e: any) => e.ports[0].port)).toEqual([53]);
     },
   );
 

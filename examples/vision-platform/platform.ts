@@ -83,6 +83,8 @@ export function visionPlatform(app: App): Platform {
     consumers: [frontend, backend],
     variables: { BACKEND_BASE_URL: backend.url, JWT_ALGORITHM: 'HS256' },
     connections: { DATABASE_URL: postgres, REDIS_URL: redis, S3_ENDPOINT: minio },
+    // The frontend reads platform-config for BACKEND_BASE_URL; only the backend talks to the datastores.
+    connectedConsumers: [backend],
     secret: { name: 'platform-secrets', keys: ['JWT_SECRET', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] },
   });
   const training = new NamespaceBundle(platform, 'training', {
