@@ -21,6 +21,11 @@ export interface K8sObject {
   readonly [field: string]: unknown;
 }
 
+/** What makes an object one object for Kustomize and the API server: group/version, kind, namespace, name. */
+export function objectIdentity(o: K8sObject): string {
+  return `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
 /** Path of the repo's own kubectl (static, built-in Kustomize), never one from PATH. */
 export function kubectlPath(rootDir: string = path.resolve(__dirname, '..')): string {
   const kubectl = path.join(rootDir, '.tools', 'bin', 'kubectl');

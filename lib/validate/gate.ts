@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CrdSchema } from '../../imports/crd-schema';
 import { Environment } from '../environment';
-import { findYamlFiles, K8sObject, parseManifests } from '../kustomize';
+import { findYamlFiles, K8sObject, objectIdentity, parseManifests } from '../kustomize';
 import { Platform } from '../platform';
 import { resolveValidation, ValidationSettings } from '../validation-settings';
 import { checkParity } from '../parity';
@@ -152,7 +152,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
       }
       const objects = result.objects!;
       for (const o of objects) {
-        const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+        const key = objectIdentity(o);
         if (seen.has(key)) continue;
         seen.add(key);
         objectCount++;

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { load } from 'js-yaml';
-import { K8sObject, kubectlPath, kustomizeYaml, parseManifests } from '../kustomize';
+import { K8sObject, kubectlPath, kustomizeYaml, objectIdentity, parseManifests } from '../kustomize';
 
 /** Bump when the cached content's meaning changes. */
 const CACHE_VERSION = 'v2';
@@ -283,7 +283,7 @@ function sourceKustomization(target: string, index: number): string {
 function hasDuplicates(objects: readonly K8sObject[]): boolean {
   const seen = new Set<string>();
   for (const o of objects) {
-    const id = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const id = objectIdentity(o);
     if (seen.has(id)) return true;
     seen.add(id);
   }
