@@ -3,8 +3,8 @@
 // read from a JSON dump: synth minus cdk8s, constructs and the model (the bench bundles this
 // file first, so there is no TypeScript transform either).
 import { readFileSync } from 'fs';
-import { FileSet } from '../lib/file-set';
-import { yamlDocument } from '../lib/yaml';
+import { FileSet } from '../lib/core/file-set';
+import { yamlDocument } from '../lib/core/yaml';
 
 const [dump, outDir] = process.argv.slice(2);
 const entries = JSON.parse(readFileSync(dump, 'utf8')) as {

@@ -39,7 +39,7 @@ function cachedBundle() {
   }
 }
 
-// Bundled code keeps each source file's own __dirname and __filename (lib/kustomize.ts finds
+// Bundled code keeps each source file's own __dirname and __filename (lib/kube/kubectl.ts finds
 // .tools/ relative to itself).
 const keepDirname = {
   name: 'keep-dirname',

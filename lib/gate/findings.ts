@@ -1,0 +1,90 @@
+import { K8sObject } from '../kube/kubectl';
+
+/** How bad a finding is. `off` drops it. */
+export type Severity = 'error' | 'warning' | 'off';
+
+/** One problem found in a rendered object. */
+export interface Finding {
+  /** Overlay directory the object was rendered from (e.g. `overlays/prod/catalogue`). */
+  readonly overlay: string;
+  /** `Kind/name` of the object (`-` when the whole overlay failed). */
+  readonly object: string;
+  /** Stable check id (kebab-case). */
+  readonly check: string;
+  /** Severity after the environment table's overrides. */
+  readonly severity: Exclude<Severity, 'off'>;
+  /** What is wrong: the field, the bad value and what is allowed. */
+  readonly message: string;
+}
+
+/** A check's raw result, before severity and waivers are applied. */
+export interface RawFinding {
+  /** The object concerned (undefined for overlay-level findings). */
+  readonly object?: K8sObject;
+  /** Check id. */
+  readonly check: string;
+  /** Message. */
+  readonly message: string;
+}
+
+/** An object-level waiver taken from a `stagecraft.dev/waive.<check>` annotation. */
+export interface Waiver {
+  /** Overlay. */
+  readonly overlay: string;
+  /** `Kind/name`. */
+  readonly object: string;
+  /** Waived check id. */
+  readonly check: string;
+  /** Reason given in the annotation. */
+  readonly reason: string;
+}
+
+/** Prefix of waiver annotations: `stagecraft.dev/waive.<check-id>: <reason>`. */
+export const WAIVER_PREFIX = 'stagecraft.dev/waive.';
+
+/** `Kind/name` of an object. */
+export function objectId(o: K8sObject | undefined): string {
+  return o ? `${o.kind}/${o.metadata?.name ?? '(unnamed)'}` : '-';
+}
+
+/** Every check id with what it covers, for documentation and `--json` consumers. */
+export const CHECKS: Readonly<Record<string, string>> = {
+  render: 'the overlay renders with kubectl kustomize',
+  schema: 'the object matches its schema (kubernetes-models, Argo CD models, CRD schemas in imports/)',
+  'no-schema': 'there is a schema for the object kind',
+  'unknown-field': 'no field the schema does not define (kubeconform --strict)',
+  'dns-name': 'names are DNS-1123 subdomains (labels for Services and Namespaces)',
+  'label-syntax': 'label keys and values are valid',
+  'duplicate-object': 'kind/namespace/name is unique',
+  'service-no-pods': 'a Service selects at least one pod template',
+  'service-target-port': 'a Service targetPort is a container port of the selected pods',
+  'hpa-target': 'a HorizontalPodAutoscaler targets an existing workload',
+  'pdb-target': 'a PodDisruptionBudget selects at least one pod template',
+  'config-ref': 'referenced ConfigMaps exist',
+  'secret-ref': 'referenced Secrets exist or are produced (ExternalSecret, Certificate) or declared external',
+  'service-account-ref': 'referenced ServiceAccounts exist',
+  'ingress-backend': 'Ingress backends name real Services and ports',
+  'network-policy-selector': 'NetworkPolicy pod selectors match pods',
+  'latest-tag': 'images are pinned to a tag or digest other than latest',
+  privileged: 'containers are not privileged',
+  'privilege-escalation': 'allowPrivilegeEscalation is false',
+  'run-as-non-root': 'runAsNonRoot is true',
+  'read-only-root-fs': 'readOnlyRootFilesystem is true',
+  capabilities: 'capabilities drop ALL and add none',
+  'host-namespace': 'no hostNetwork, hostPID or hostIPC',
+  'host-path': 'no hostPath volumes',
+  'host-port': 'no hostPort',
+  resources: 'every container has CPU and memory requests and limits',
+  'liveness-probe': 'long-running containers have a liveness probe',
+  'readiness-probe': 'long-running containers have a readiness probe',
+  'probe-port': 'probe ports are container ports',
+  'automount-token': 'automountServiceAccountToken is false',
+  'plain-secret-env': 'no secret-looking value in plain env vars or ConfigMaps',
+  'pdb-required': 'workloads have a PodDisruptionBudget where the environment requires one',
+  'network-policy-required': 'pods are covered by a NetworkPolicy where the environment requires one',
+  'pdb-blocks-drain': 'a PodDisruptionBudget allows at least one eviction',
+  'hpa-min-max': 'HPA minReplicas <= maxReplicas',
+  'deprecated-api': 'no API version removed or deprecated in the target Kubernetes version',
+  'waiver-reason': 'every waiver annotation names a check and gives a reason',
+  parity: 'every rendered difference between environments is explained by the environment table (no hand edits)',
+};

@@ -1,0 +1,335 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CrdSchema } from '../../imports/crd-schema';
+import { Environment } from '../model/environment';
+import { findYamlFiles, K8sObject, objectIdentity, parseManifests } from '../kube/kubectl';
+import { Platform } from '../constructs/platform';
+import { resolveValidation, ValidationSettings } from '../model/validation-settings';
+import { checkParity } from '../review/parity';
+import { formatTable } from '../core/table';
+import { checkCrossReferences } from './cross-references';
+import { Finding, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
+import { checkDuplicates, checkNames } from './names';
+import { checkEnvironmentPolicy, checkPolicy } from './policy';
+import { renderOverlays } from '../kube/render-cache';
+import { checkSchema, checkUnknownFields, crdSchemaIndex } from './schema';
+
+/** Options of `validate()`. */
+export interface ValidateOptions {
+  /** Repository root holding `overlays/` (and `argocd/`). */
+  readonly rootDir: string;
+  /**
+   * The platform model, for each environment's validation settings.
+   * @default - default settings for every environment
+   */
+  readonly platform?: Platform;
+  /**
+   * Only these environments.
+   * @default - every directory under overlays/
+   */
+  readonly envs?: readonly string[];
+  /**
+   * Where rendered overlays are cached by input hash; `false` disables the cache.
+   * @default '<rootDir>/.cache/validate'
+   */
+  readonly cacheDir?: string | false;
+  /**
+   * Overlays directory relative to the root.
+   * @default 'overlays'
+   */
+  readonly overlaysDir?: string;
+  /**
+   * Custom resource schemas.
+   * @default - CRD_SCHEMAS from imports/crd-schemas.ts
+   */
+  readonly crdSchemas?: readonly CrdSchema[];
+  /**
+   * Kubectl processes at once.
+   * @default - the CPU count
+   */
+  readonly concurrency?: number;
+  /**
+   * Extra checks over each rendered environment (e.g. the parity contract).
+   * @default []
+   */
+  readonly extraChecks?: readonly EnvironmentCheck[];
+  /**
+   * Run the parity contract (every rendered difference must come from the model); needs `platform`.
+   * @default true
+   */
+  readonly parity?: boolean;
+}
+
+/** A check over one rendered environment. */
+export type EnvironmentCheck = (env: string, objects: readonly K8sObject[], overlay: string) => RawFinding[];
+
+/** Counts for one environment. */
+export interface EnvironmentSummary {
+  /** Environment (or `argocd`). */
+  readonly env: string;
+  /** Overlays rendered. */
+  readonly overlays: number;
+  /** Objects checked. */
+  readonly objects: number;
+  /** Error findings. */
+  readonly errors: number;
+  /** Warning findings. */
+  readonly warnings: number;
+  /** Waived findings. */
+  readonly waived: number;
+}
+
+/** What `validate()` found. */
+export interface ValidateResult {
+  /** Every finding after severities and waivers, sorted. */
+  readonly findings: Finding[];
+  /** Findings waived by annotation. */
+  readonly waivers: Waiver[];
+  /** Per-environment counts. */
+  readonly summary: EnvironmentSummary[];
+  /** Overlays rendered by kubectl in this run. */
+  readonly rendered: number;
+  /** Overlays taken from the cache. */
+  readonly cached: number;
+  /** Overlays that only compose others, built from their renders. */
+  readonly composed: number;
+  /** Wall time of finding and rendering the overlays (cache included), in milliseconds. */
+  readonly renderMs: number;
+  /** Wall time in milliseconds. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * The validation gate: renders every overlay with the real Kustomize and checks schema,
+ * unknown fields, names, cross-references and policy, per the environment table's settings.
+ */
+export async function validate(options: ValidateOptions): Promise<ValidateResult> {
+  const started = Date.now();
+  const rootDir = options.rootDir;
+  const overlaysDir = options.overlaysDir ?? 'overlays';
+  const envNames = listEnvironments(path.join(rootDir, overlaysDir)).filter(
+    (e) => !options.envs || options.envs.includes(e),
+  );
+  for (const env of options.envs ?? []) {
+    if (!envNames.includes(env)) throw new Error(`${overlaysDir}/${env}: no such environment directory`);
+  }
+  const crds = crdSchemaIndex(options.crdSchemas);
+  const cacheDir =
+    options.cacheDir === false ? undefined : (options.cacheDir ?? path.join(rootDir, '.cache', 'validate'));
+  const dirsByEnv = new Map(
+    envNames.map((env) => [env, kustomizationDirs(rootDir, path.posix.join(overlaysDir, env))]),
+  );
+  const allDirs = [...dirsByEnv.values()].flat();
+  const rendered = await renderOverlays(rootDir, allDirs, { cacheDir, concurrency: options.concurrency });
+  const renderMs = Date.now() - started;
+  const byDir = new Map(rendered.map((r) => [r.dir, r]));
+
+  const parity =
+    options.platform && options.parity !== false
+      ? await checkParity({
+          rootDir,
+          platform: options.platform,
+          envs: envNames.filter((e) => options.platform!.environments.names.includes(e)),
+          cacheDir,
+        })
+      : [];
+  const findings: Finding[] = [];
+  const waivers: Waiver[] = [];
+  const summary: EnvironmentSummary[] = [];
+  for (const env of envNames) {
+    const settings = settingsOf(options.platform, env);
+    const dirs = dirsByEnv.get(env)!;
+    const envDir = path.posix.join(overlaysDir, env);
+    const raw: [string, RawFinding][] = [];
+    const seen = new Set<string>();
+    let objectCount = 0;
+    // Sub-overlays first (per service, shared): object checks where each object is defined.
+    for (const dir of [...dirs.filter((d) => d !== envDir), envDir]) {
+      const result = byDir.get(dir)!;
+      if (result.error !== undefined) {
+        raw.push([dir, { check: 'render', message: result.error }]);
+        continue;
+      }
+      const objects = result.objects!;
+      for (const o of objects) {
+        const key = objectIdentity(o);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        objectCount++;
+        for (const f of objectChecks(o, crds, settings)) raw.push([dir, f]);
+      }
+      if (dir === envDir) {
+        const envChecks = [
+          ...checkDuplicates(objects),
+          ...checkCrossReferences(objects, { externalSecrets: settings.externalSecrets }),
+          ...checkEnvironmentPolicy(objects, settings),
+          ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
+        ];
+        for (const f of envChecks) raw.push([dir, f]);
+      }
+    }
+    for (const p of parity.filter((f) => f.overlay.startsWith(`${envDir}/`))) {
+      const [kind, name] = p.object.split('/');
+      raw.push([
+        p.overlay,
+        { object: { apiVersion: '', kind, metadata: { name } }, check: 'parity', message: p.message },
+      ]);
+    }
+    const counts = applySettings(raw, settings, findings, waivers);
+    summary.push({ env, overlays: dirs.length, objects: objectCount, ...counts });
+  }
+
+  const argocd = path.join(rootDir, 'argocd');
+  if (!options.envs && fs.existsSync(argocd)) {
+    const raw: [string, RawFinding][] = [];
+    let objectCount = 0;
+    for (const file of findYamlFiles(argocd)) {
+      const relative = path.relative(rootDir, file).split(path.sep).join('/');
+      let objects: K8sObject[] = [];
+      try {
+        objects = parseManifests(fs.readFileSync(file, 'utf8'), relative);
+      } catch (error) {
+        raw.push([relative, { check: 'schema', message: (error as Error).message }]);
+      }
+      objectCount += objects.length;
+      for (const o of objects) for (const f of [...checkSchema(o, crds), ...checkNames(o)]) raw.push([relative, f]);
+    }
+    const counts = applySettings(raw, resolveValidation(), findings, waivers);
+    summary.push({ env: 'argocd', overlays: 0, objects: objectCount, ...counts });
+  }
+
+  findings.sort((a, b) =>
+    compare(
+      `${a.overlay}\0${a.object}\0${a.check}\0${a.message}`,
+      `${b.overlay}\0${b.object}\0${b.check}\0${b.message}`,
+    ),
+  );
+  return {
+    findings,
+    waivers,
+    summary,
+    rendered: rendered.filter((r) => r.source === 'kubectl').length,
+    cached: rendered.filter((r) => r.source === 'cache').length,
+    composed: rendered.filter((r) => r.source === 'composed').length,
+    renderMs,
+    elapsedMs: Date.now() - started,
+  };
+}
+
+function objectChecks(
+  o: K8sObject,
+  crds: ReturnType<typeof crdSchemaIndex>,
+  settings: ValidationSettings,
+): RawFinding[] {
+  return [...checkSchema(o, crds), ...checkUnknownFields(o), ...checkNames(o), ...checkPolicy(o, settings)];
+}
+
+function applySettings(
+  raw: readonly [string, RawFinding][],
+  settings: ValidationSettings,
+  findings: Finding[],
+  waivers: Waiver[],
+): { errors: number; warnings: number; waived: number } {
+  let errors = 0;
+  let warnings = 0;
+  let waived = 0;
+  const waiverProblems = new Set<string>();
+  for (const [overlay, f] of raw) {
+    const annotations = f.object?.metadata?.annotations ?? {};
+    for (const [key, reason] of Object.entries(annotations)) {
+      if (
+        key.startsWith(WAIVER_PREFIX) &&
+        String(reason).trim() === '' &&
+        !waiverProblems.has(`${overlay}/${objectId(f.object)}/${key}`)
+      ) {
+        waiverProblems.add(`${overlay}/${objectId(f.object)}/${key}`);
+        findings.push({
+          overlay,
+          object: objectId(f.object),
+          check: 'waiver-reason',
+          severity: 'error',
+          message: `annotation ${key} waives a check without a reason`,
+        });
+        errors++;
+      }
+    }
+    const reason = annotations[`${WAIVER_PREFIX}${f.check}`];
+    if (reason !== undefined && String(reason).trim() !== '') {
+      const waiver = { overlay, object: objectId(f.object), check: f.check, reason: String(reason) };
+      if (
+        !waivers.some((w) => w.overlay === waiver.overlay && w.object === waiver.object && w.check === waiver.check)
+      ) {
+        waivers.push(waiver);
+        waived++;
+      }
+      continue;
+    }
+    const severity = settings.severities[f.check] ?? 'error';
+    if (severity === 'off') continue;
+    findings.push({ overlay, object: objectId(f.object), check: f.check, severity, message: f.message });
+    if (severity === 'error') errors++;
+    else warnings++;
+  }
+  return { errors, warnings, waived };
+}
+
+function settingsOf(platform: Platform | undefined, env: string): ValidationSettings {
+  const found: Environment | undefined = platform?.environments.environments.find((e) => e.name === env);
+  if (!found || !platform) return resolveValidation();
+  // Secrets the model says are created out of band count as existing.
+  const manual = platform.manualSecrets(env);
+  return { ...found.validation, externalSecrets: [...found.validation.externalSecrets, ...manual] };
+}
+
+function listEnvironments(overlaysRoot: string): string[] {
+  if (!fs.existsSync(overlaysRoot)) return [];
+  return fs
+    .readdirSync(overlaysRoot, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(overlaysRoot, e.name, 'kustomization.yaml')))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The environment directory and every directory below it holding a kustomization.yaml. */
+function kustomizationDirs(rootDir: string, envDir: string): string[] {
+  const dirs: string[] = [];
+  const walk = (relative: string) => {
+    if (fs.existsSync(path.join(rootDir, relative, 'kustomization.yaml'))) dirs.push(relative);
+    for (const entry of fs.readdirSync(path.join(rootDir, relative), { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(path.posix.join(relative, entry.name));
+    }
+  };
+  walk(envDir);
+  return dirs.sort();
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Formats findings one per line and the per-environment summary table. */
+export function formatReport(result: ValidateResult): string {
+  const lines = result.findings.map(
+    (f) => `${f.overlay}  ${f.object}  ${f.check}  ${f.severity === 'warning' ? '(warning) ' : ''}${f.message}`,
+  );
+  const rows = result.summary.map((s) => [
+    s.env,
+    `${s.overlays}`,
+    `${s.objects}`,
+    `${s.errors}`,
+    `${s.warnings}`,
+    `${s.waived}`,
+  ]);
+  const table = formatTable(['ENV', 'OVERLAYS', 'OBJECTS', 'ERRORS', 'WARNINGS', 'WAIVED'], rows).trimEnd().split('\n');
+  const out = [...lines, ...(lines.length > 0 ? [''] : []), ...table];
+  if (result.waivers.length > 0) {
+    out.push('', 'Waivers:', ...result.waivers.map((w) => `  ${w.overlay}  ${w.object}  ${w.check}  ${w.reason}`));
+  }
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.length - errors;
+  out.push(
+    '',
+    `${errors} error(s), ${warnings} warning(s), ${result.waivers.length} waived; rendered ${result.rendered} overlay(s), ${result.cached} from cache, ${result.composed} composed, in ${(result.elapsedMs / 1000).toFixed(2)}s`,
+  );
+  return out.join('\n') + '\n';
+}

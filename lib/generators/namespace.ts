@@ -1,0 +1,156 @@
+import { Datastore, DatastoreEngine, DatastoreTopology } from '../constructs/datastores/datastore';
+import { Environment } from '../model/environment';
+import { Microservice } from '../constructs/microservice';
+import { podSecurityLabels } from '../model/pod-security';
+import { bytes, exactCpu, exactMemory, formatCpu, formatMemory, milliCpu } from '../core/quantity';
+
+/** Headroom of the ResourceQuota over the largest footprint the model can produce. */
+const QUOTA_HEADROOM = 1.25;
+
+/** The environment's Namespace with its Pod Security admission labels. */
+export function namespaceObject(env: Environment, labels: Record<string, string>): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: env.namespace, labels: { ...labels, ...podSecurityLabels(env.podSecurity) } },
+  };
+}
+
+interface Footprint {
+  pods: number;
+  requestsCpu: number;
+  requestsMemory: number;
+  limitsCpu: number;
+  limitsMemory: number;
+  claims: number;
+  storage: number;
+  maxCpu: number;
+  maxMemory: number;
+  maxStorage: number;
+}
+
+/** The most the model can run at once in `env`: services at max scale plus one surge pod, datastores, backup jobs. */
+export function footprint(
+  env: Environment,
+  services: readonly Microservice[],
+  datastores: readonly Datastore[],
+): Footprint {
+  const f: Footprint = {
+    pods: 0,
+    requestsCpu: 0,
+    requestsMemory: 0,
+    limitsCpu: 0,
+    limitsMemory: 0,
+    claims: 0,
+    storage: 0,
+    maxCpu: 0,
+    maxMemory: 0,
+    maxStorage: 0,
+  };
+  const add = (
+    count: number,
+    r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } },
+    containers = 1,
+  ) => {
+    f.pods += count;
+    f.requestsCpu += count * containers * milliCpu(r.requests.cpu);
+    f.requestsMemory += count * containers * bytes(r.requests.memory);
+    f.limitsCpu += count * containers * milliCpu(r.limits.cpu);
+    f.limitsMemory += count * containers * bytes(r.limits.memory);
+    f.maxCpu = Math.max(f.maxCpu, milliCpu(r.limits.cpu));
+    f.maxMemory = Math.max(f.maxMemory, bytes(r.limits.memory));
+  };
+  const claim = (count: number, size: string) => {
+    f.claims += count;
+    f.storage += count * bytes(size);
+    f.maxStorage = Math.max(f.maxStorage, bytes(size));
+  };
+  for (const service of services) {
+    const settings = service.settingsFor(env);
+    add(settings.scaling.maxReplicas + 1, settings.resources);
+  }
+  const ds = env.datastores;
+  for (const datastore of datastores) {
+    const topology = datastore.topologyIn(env);
+    if (topology === DatastoreTopology.EXTERNAL) continue;
+    const pooler = datastore.poolerIn(env);
+    if (pooler) add(pooler.instances, ds.resources);
+    if (topology === DatastoreTopology.SINGLE) {
+      add(1, ds.resources);
+      claim(1, ds.storage);
+    } else if (topology === DatastoreTopology.CLUSTER) {
+      // Masters and their followers, each with a data volume and a node-conf volume.
+      const size = datastore.clusterSizeIn(env);
+      add(2 * size, ds.resources);
+      claim(2 * size, ds.storage);
+      claim(2 * size, '1Gi');
+    } else if (datastore.engine === DatastoreEngine.POSTGRESQL) {
+      add(1 + datastore.replicasIn(env), ds.resources);
+      claim(1 + datastore.replicasIn(env), ds.storage);
+    } else {
+      // Pods, containers per pod and volumes of each engine's HA form (Kafka: 3 nodes plus the entity operator).
+      const [pods, containers, claims] = {
+        mongodb: [3, 2, 3],
+        postgresql: [3, 1, 3],
+        redis: [6, 1, 3],
+        minio: [1, 1, 1],
+        kafka: [4, 1, 3],
+      }[datastore.engine];
+      add(pods, ds.resources, containers);
+      claim(claims, ds.storage);
+    }
+    const nativeBackup = datastore.engine === DatastoreEngine.POSTGRESQL && topology === DatastoreTopology.HA;
+    if (
+      ds.backup &&
+      !nativeBackup &&
+      datastore.engine !== DatastoreEngine.KAFKA &&
+      datastore.engine !== DatastoreEngine.MINIO
+    ) {
+      add(1, ds.resources);
+      claim(1, ds.backup.storage ?? '5Gi');
+    }
+  }
+  return f;
+}
+
+/** A ResourceQuota sized from the table: the model's footprint plus 25% headroom. */
+export function resourceQuotaObject(f: Footprint, labels: Record<string, string>): object {
+  const h = (n: number) => n * QUOTA_HEADROOM;
+  return {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'platform-quota', labels },
+    spec: {
+      hard: {
+        'limits.cpu': formatCpu(h(f.limitsCpu)),
+        'limits.memory': formatMemory(h(f.limitsMemory)),
+        persistentvolumeclaims: `${Math.ceil(h(f.claims))}`,
+        pods: `${Math.ceil(h(f.pods))}`,
+        'requests.cpu': formatCpu(h(f.requestsCpu)),
+        'requests.memory': formatMemory(h(f.requestsMemory)),
+        'requests.storage': formatMemory(h(f.storage)),
+      },
+    },
+  };
+}
+
+/** A LimitRange: the table's container size as default, the largest container of the model as max. */
+export function limitRangeObject(env: Environment, f: Footprint, labels: Record<string, string>): object {
+  const r = env.resources;
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'platform-limits', labels },
+    spec: {
+      limits: [
+        {
+          type: 'Container',
+          default: { cpu: r.cpuLimit ?? r.cpu, memory: r.memoryLimit ?? r.memory },
+          defaultRequest: { cpu: r.cpu, memory: r.memory },
+          max: { cpu: exactCpu(f.maxCpu), memory: exactMemory(f.maxMemory) },
+        },
+        ...(f.maxStorage > 0 ? [{ type: 'PersistentVolumeClaim', max: { storage: exactMemory(f.maxStorage) } }] : []),
+      ],
+    },
+  };
+}

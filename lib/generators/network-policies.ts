@@ -1,0 +1,187 @@
+import { Datastore, DatastoreEngine } from '../constructs/datastores/datastore';
+import { IEndpoint } from '../constructs/endpoint';
+import { Environment } from '../model/environment';
+import { Microservice } from '../constructs/microservice';
+
+/** An environment's network policy posture (seed: "Network Policies"). */
+export enum NetworkPolicyMode {
+  /** Basic: pods accept traffic from their own namespace and the ingress controller. */
+  ALLOW_NAMESPACE = 'allow-namespace',
+  /** Enforced: deny all ingress, then allow each real edge; services' egress limited to DNS and their edges. */
+  DEFAULT_DENY = 'default-deny',
+}
+
+/** Where the cluster's shared components run. */
+export interface ClusterComponents {
+  /** Namespace of the ingress controller. */
+  readonly ingressControllerNamespace: string;
+  /** Namespace of each datastore engine's operator. */
+  readonly operatorNamespaces: Readonly<Record<DatastoreEngine, string>>;
+}
+
+interface Edge {
+  readonly from: { readonly name: string; readonly selector: Record<string, string> };
+  readonly to: IEndpoint;
+}
+
+const WAIVE_SELECTOR = 'stagecraft.dev/waive.network-policy-selector';
+
+/** Every NetworkPolicy of `env`, derived from exposures, connections, backups and operators. */
+export function networkPolicies(
+  env: Environment,
+  services: readonly Microservice[],
+  datastores: readonly Datastore[],
+  cluster: ClusterComponents,
+  labels: Record<string, string>,
+): object[] {
+  const policy = (name: string, spec: object, annotations?: Record<string, string>) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, labels, ...(annotations ? { annotations } : {}) },
+    spec,
+  });
+  const namespacePeer = (namespace: string) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+  });
+  const operatorWaiver = (endpoint: IEndpoint) => {
+    const operator = endpoint.operatorFor(env);
+    return operator ? { [WAIVE_SELECTOR]: `pods are created by the ${operator}` } : undefined;
+  };
+  const exposed = services.filter((s) => s.exposure !== undefined);
+  const policies: object[] = [];
+  const fromIngressController = exposed.map((s) =>
+    policy(`allow-ingress-controller-to-${s.name}`, {
+      podSelector: { matchLabels: s.podSelectorFor(env) },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [namespacePeer(cluster.ingressControllerNamespace)], ports: [{ protocol: 'TCP', port: s.port }] },
+      ],
+    }),
+  );
+  const fromOperators = datastores
+    .filter((d) => d.operatorFor(env))
+    .flatMap((d) => {
+      const selector = { matchLabels: d.serverPodSelectorFor(env) };
+      return [
+        policy(
+          `allow-${d.name}-operator`,
+          {
+            podSelector: selector,
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [namespacePeer(cluster.operatorNamespaces[d.engine])] }],
+          },
+          operatorWaiver(d),
+        ),
+        policy(
+          `allow-${d.name}-peers`,
+          { podSelector: selector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: selector }] }] },
+          operatorWaiver(d),
+        ),
+      ];
+    });
+
+  if (env.networkPolicy === NetworkPolicyMode.ALLOW_NAMESPACE) {
+    policies.push(
+      policy('allow-same-namespace', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+      }),
+      ...fromIngressController,
+      ...fromOperators,
+    );
+    return policies;
+  }
+
+  const edges: Edge[] = [
+    ...services.flatMap((s) =>
+      s.endpoints.map((to) => ({ from: { name: s.name, selector: s.podSelectorFor(env) }, to })),
+    ),
+    ...datastores
+      .filter((d) => env.datastores.backup && d.overlayObjects(env).resources['backup-cronjob.yaml'])
+      .map((d) => ({
+        from: {
+          name: `${d.name}-backup`,
+          selector: { ...d.selectorLabels, 'app.kubernetes.io/name': `${d.name}-backup` },
+        },
+        to: d.serverEndpoint(),
+      })),
+    // A pooler connects to its database on the clients' behalf.
+    ...datastores
+      .filter((d) => d.poolerIn(env))
+      .map((d) => ({ from: { name: d.poolerName, selector: d.poolerSelectorFor(env) }, to: d.serverEndpoint() })),
+  ];
+  const unique = new Map(edges.map((e) => [`${e.from.name}->${e.to.name}`, e]));
+  policies.push(
+    policy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }),
+    ...fromIngressController,
+  );
+  if (env.tls?.kind === 'acme') {
+    // cert-manager answers ACME HTTP-01 challenges from a solver pod in this namespace.
+    policies.push(
+      policy(
+        'allow-ingress-controller-to-acme-solver',
+        {
+          podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+          policyTypes: ['Ingress'],
+          ingress: [
+            { from: [namespacePeer(cluster.ingressControllerNamespace)], ports: [{ protocol: 'TCP', port: 8089 }] },
+          ],
+        },
+        { [WAIVE_SELECTOR]: 'pods are created by cert-manager for ACME HTTP-01 challenges' },
+      ),
+    );
+  }
+  for (const edge of [...unique.values()].filter((e) => e.to.podSelectorFor(env) !== undefined)) {
+    policies.push(
+      policy(
+        `allow-${edge.from.name}-to-${edge.to.name}`,
+        {
+          podSelector: { matchLabels: edge.to.podSelectorFor(env) },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: edge.from.selector } }],
+              ports: edge.to.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
+            },
+          ],
+        },
+        operatorWaiver(edge.to),
+      ),
+    );
+  }
+  policies.push(...fromOperators);
+  for (const service of services) {
+    const targets = service.endpoints;
+    const waivers = Object.assign({}, ...targets.map(operatorWaiver).filter((w) => w !== undefined));
+    policies.push(
+      policy(
+        `allow-${service.name}-egress`,
+        {
+          podSelector: { matchLabels: service.podSelectorFor(env) },
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+              ports: [
+                { protocol: 'UDP', port: 53 },
+                { protocol: 'TCP', port: 53 },
+              ],
+            },
+            ...[...new Map(targets.map((t) => [t.name, t])).values()].map((t) => ({
+              // A managed service outside the cluster has no pods to select: allow its port anywhere.
+              to: [
+                t.podSelectorFor(env)
+                  ? { podSelector: { matchLabels: t.podSelectorFor(env) } }
+                  : { ipBlock: { cidr: '0.0.0.0/0' } },
+              ],
+              ports: t.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
+            })),
+          ],
+        },
+        Object.keys(waivers).length > 0 ? waivers : undefined,
+      ),
+    );
+  }
+  return policies;
+}

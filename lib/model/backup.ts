@@ -1,0 +1,44 @@
+import { checkMinimum, StagecraftError } from '../core/checks';
+
+/** Scheduled backups of an environment's datastores. */
+export interface BackupProps {
+  /** Cron schedule in UTC, five fields (e.g. `0 3 * * *` daily, `0 * * * *` hourly). */
+  readonly schedule: string;
+  /** Days a backup is kept before it is deleted. */
+  readonly retentionDays: number;
+  /**
+   * Size of the volume that keeps dump files (engines backed up by CronJob).
+   * @default '5Gi'
+   */
+  readonly storage?: string;
+  /**
+   * Object store for engines with native continuous backup (CloudNativePG), e.g. `s3://bucket/prod`.
+   * @default - required when a PostgreSQL datastore runs the HA topology with backups
+   */
+  readonly objectStore?: string;
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+/** Checks a backup setting; throws under `path`. */
+export function checkBackup(path: string, backup: BackupProps): void {
+  const fields = backup.schedule.trim().split(/\s+/);
+  if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f))) {
+    throw new StagecraftError(
+      path,
+      `backup schedule must be a 5-field cron expression such as "0 3 * * *", got ${JSON.stringify(backup.schedule)}`,
+    );
+  }
+  checkMinimum(path, 'backup retentionDays', backup.retentionDays, 1);
+}
+
+/** Human form: `Daily (03:00 UTC), 7 days` / `Hourly, 30 days`. */
+export function describeBackup(backup: BackupProps | undefined): { frequency: string; retention: string } {
+  if (!backup) return { frequency: 'None', retention: 'N/A' };
+  const [minute, hour, dom, month, dow] = backup.schedule.split(/\s+/);
+  let frequency = `Cron \`${backup.schedule}\``;
+  if (hour === '*' && dom === '*' && month === '*' && dow === '*') frequency = 'Hourly';
+  else if (/^\d+$/.test(hour) && dom === '*' && month === '*' && dow === '*')
+    frequency = `Daily (${hour.padStart(2, '0')}:${minute.padStart(2, '0')} UTC)`;
+  return { frequency, retention: `${backup.retentionDays} ${backup.retentionDays === 1 ? 'day' : 'days'}` };
+}

@@ -1,0 +1,50 @@
+import { checkQuantity } from '../core/checks';
+
+/** CPU and memory for one container. Limits default to the requests (Guaranteed QoS). */
+export interface ResourceRequirements {
+  /** CPU request, a Kubernetes quantity such as `100m`. */
+  readonly cpu: string;
+  /** Memory request, a Kubernetes quantity such as `128Mi`. */
+  readonly memory: string;
+  /**
+   * CPU limit.
+   * @default - equal to `cpu`, so the pod gets Guaranteed QoS
+   */
+  readonly cpuLimit?: string;
+  /**
+   * Memory limit.
+   * @default - equal to `memory`, so the pod gets Guaranteed QoS
+   */
+  readonly memoryLimit?: string;
+}
+
+/** Resource requirements with every default filled in. */
+export interface ResolvedResources {
+  /** `requests` as Kubernetes writes them. */
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  /** `limits` as Kubernetes writes them. */
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** A partial `ResourceRequirements`, for per-service overrides of the environment table. */
+export type ResourceOverride = Partial<ResourceRequirements>;
+
+/**
+ * Fills defaults (limit = request) and checks every quantity, throwing under `path`.
+ * `override` wins field by field; a request overridden alone also moves its default limit.
+ */
+export function resolveResources(
+  path: string,
+  base: ResourceRequirements,
+  override: ResourceOverride = {},
+): ResolvedResources {
+  const cpu = override.cpu ?? base.cpu;
+  const memory = override.memory ?? base.memory;
+  const cpuLimit = override.cpuLimit ?? (override.cpu !== undefined ? undefined : base.cpuLimit) ?? cpu;
+  const memoryLimit = override.memoryLimit ?? (override.memory !== undefined ? undefined : base.memoryLimit) ?? memory;
+  checkQuantity(path, 'cpu request', cpu);
+  checkQuantity(path, 'memory request', memory);
+  checkQuantity(path, 'cpu limit', cpuLimit);
+  checkQuantity(path, 'memory limit', memoryLimit);
+  return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+}

@@ -1,0 +1,31 @@
+import { checkMinimum, StagecraftError } from '../core/checks';
+
+/** When Argo CD may sync an environment automatically (outside it, only manual syncs run). */
+export interface SyncWindowProps {
+  /** First hour (0-23) automated syncs are allowed. */
+  readonly startHour: number;
+  /** Hour (1-24) automated syncs stop. */
+  readonly endHour: number;
+  /**
+   * Days of the week, cron style.
+   * @default '1-5' (Monday to Friday)
+   */
+  readonly days?: string;
+  /**
+   * IANA time zone of the hours.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+}
+
+/** Checks a sync window under `path`. */
+export function checkSyncWindow(path: string, window: SyncWindowProps): void {
+  checkMinimum(path, 'syncWindow startHour', window.startHour, 0);
+  checkMinimum(path, 'syncWindow endHour', window.endHour, 1);
+  if (window.startHour >= window.endHour || window.endHour > 24) {
+    throw new StagecraftError(
+      path,
+      `syncWindow must satisfy 0 <= startHour < endHour <= 24, got ${window.startHour}-${window.endHour}`,
+    );
+  }
+}

@@ -1,0 +1,203 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Environment } from '../model/environment';
+import { FileSet } from '../core/file-set';
+import { ImagePin, readImagePin } from '../kube/image-pin';
+import { editImagePin } from '../kube/image-pin-edit';
+import { Microservice } from '../constructs/microservice';
+import { Platform } from '../constructs/platform';
+import { formatTable } from '../core/table';
+
+/** Valid OCI tag: what registries accept after the colon. */
+export const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** Valid image digest. */
+export const OCI_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** Where promotion reads and writes overlays. */
+export interface PromotionContext {
+  /** The platform model (environments, services, images). */
+  readonly platform: Platform;
+  /** Repository root holding the overlays. */
+  readonly rootDir: string;
+  /**
+   * Overlays directory, relative to `rootDir`.
+   * @default 'overlays'
+   */
+  readonly overlaysDir?: string;
+  /**
+   * Refuses a pin (e.g. a rolled-back tag on the blocklist): returns the reason, or undefined.
+   * @default - nothing is refused
+   */
+  readonly refuse?: (service: Microservice, pin: ImagePin) => string | undefined;
+}
+
+/** One overlay whose pin changes. */
+export interface PinChange {
+  /** Service name. */
+  readonly service: string;
+  /** Environment name. */
+  readonly env: string;
+  /** Overlay kustomization, relative to the root. */
+  readonly file: string;
+  /** Pin before (undefined when the overlay pinned nothing). */
+  readonly before: ImagePin | undefined;
+  /** Pin after. */
+  readonly after: ImagePin;
+  /** The overlay's new text. */
+  readonly text: string;
+}
+
+/** Options of `planPromotion`. */
+export interface PromotionOptions {
+  /** Source environment. */
+  readonly from: string;
+  /** Target environment. */
+  readonly to: string;
+  /**
+   * Only these services.
+   * @default - every service
+   */
+  readonly only?: readonly string[];
+  /**
+   * Allow skipping intermediate stages of the promotion chain.
+   * @default false
+   */
+  readonly skipStage?: boolean;
+}
+
+/** Parses `1.4.2`, `sha256:...` or `1.4.2@sha256:...` into a pin, or throws a one-line error. */
+export function parseImageReference(reference: string): ImagePin {
+  const [tag, digest] = reference.startsWith('sha256:') ? [undefined, reference] : reference.split('@', 2);
+  if (tag !== undefined && !OCI_TAG.test(tag)) {
+    throw new Error(
+      `${JSON.stringify(reference)} is not a valid image tag: use 1-128 of [A-Za-z0-9_.-], not starting with '.' or '-'`,
+    );
+  }
+  if (digest !== undefined && !OCI_DIGEST.test(digest)) {
+    throw new Error(`${JSON.stringify(reference)} is not a valid image digest: use sha256: followed by 64 hex digits`);
+  }
+  return { ...(tag !== undefined ? { newTag: tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/** Human form of a pin: `1.4.2`, `sha256:abcd…` or `1.4.2@sha256:abcd…`. */
+export function describePin(pin: ImagePin | undefined): string {
+  if (!pin) return '(none)';
+  const digest = pin.digest ? `${pin.digest.slice(0, 19)}…` : undefined;
+  return [pin.newTag, digest].filter((x) => x !== undefined).join('@');
+}
+
+/** The service called `name`, or a one-line error listing the allowed names. */
+export function findService(platform: Platform, name: string): Microservice {
+  const service = platform.services.find((s) => s.name === name);
+  if (!service) {
+    throw new Error(
+      `unknown service ${JSON.stringify(name)}; allowed: ${platform.services.map((s) => s.name).join(', ')}`,
+    );
+  }
+  return service;
+}
+
+/** Relative path of the overlay kustomization of `service` in `env`. */
+export function overlayFile(ctx: PromotionContext, env: string, service: string): string {
+  return path.posix.join(ctx.overlaysDir ?? 'overlays', env, service, 'kustomization.yaml');
+}
+
+/** Plans pinning `reference` for one service in one environment (what CI runs after a push). */
+export function planSetImage(
+  ctx: PromotionContext,
+  envName: string,
+  serviceName: string,
+  reference: string,
+): PinChange[] {
+  const env = ctx.platform.environments.get(envName);
+  const service = findService(ctx.platform, serviceName);
+  const pin = parseImageReference(reference);
+  return planChanges(ctx, env, [[service, pin]]);
+}
+
+/** Plans copying every (or `only` the) service's pin from one environment to the next. */
+export function planPromotion(ctx: PromotionContext, options: PromotionOptions): PinChange[] {
+  const table = ctx.platform.environments;
+  const from = table.get(options.from);
+  const to = table.get(options.to);
+  const upstream = table.upstreamOf(to.name);
+  const chain = table.promotionChains().find((c) => c.includes(to) && (c.includes(from) || c[0] === to)) ?? [to];
+  const order = chain.map((e) => e.name).join(' -> ');
+  if (from.name === to.name) throw new Error(`cannot promote ${from.name} into itself`);
+  if (!upstream.includes(from)) {
+    throw new Error(
+      `cannot promote ${from.name} -> ${to.name}: ${to.name} is not downstream of ${from.name} (promotion order: ${order})`,
+    );
+  }
+  if (upstream[0] !== from && !options.skipStage) {
+    const skipped = upstream
+      .slice(0, upstream.indexOf(from))
+      .reverse()
+      .map((e) => e.name);
+    throw new Error(
+      `cannot promote ${from.name} -> ${to.name}: it skips ${skipped.join(', ')} (promotion order: ${order}); promote stage by stage or pass --skip-stage`,
+    );
+  }
+  const services = options.only ? options.only.map((name) => findService(ctx.platform, name)) : ctx.platform.services;
+  const pairs = services.map((service): [Microservice, ImagePin] => {
+    const file = overlayFile(ctx, from.name, service.name);
+    const pin = readPin(ctx, file, service);
+    if (!pin) throw new Error(`${file}: no tag pinned for ${service.image}, nothing to promote from ${from.name}`);
+    return [service, pin];
+  });
+  return planChanges(ctx, to, pairs);
+}
+
+function planChanges(ctx: PromotionContext, env: Environment, pairs: [Microservice, ImagePin][]): PinChange[] {
+  const changes: PinChange[] = [];
+  for (const [service, pin] of pairs) {
+    if (pin.newTag === 'latest' && !env.allowLatestTag) {
+      const allowed = ctx.platform.environments.environments.filter((e) => e.allowLatestTag).map((e) => e.name);
+      throw new Error(
+        `${service.name}: tag "latest" is not allowed in ${env.name}: pin an immutable version` +
+          (allowed.length > 0 ? ` (latest is allowed only in ${allowed.join(', ')})` : ''),
+      );
+    }
+    const refused = ctx.refuse?.(service, pin);
+    if (refused) throw new Error(`${service.name}: ${describePin(pin)} is refused: ${refused}`);
+    const file = overlayFile(ctx, env.name, service.name);
+    const absolute = path.join(ctx.rootDir, file);
+    if (!fs.existsSync(absolute)) throw new Error(`${file}: missing; run npm run synth to create the overlay`);
+    const before = readPin(ctx, file, service);
+    const text = editImagePin(fs.readFileSync(absolute, 'utf8'), file, service.image, pin);
+    if (before?.newTag === pin.newTag && before?.digest === pin.digest) continue;
+    changes.push({ service: service.name, env: env.name, file, before, after: pin, text });
+  }
+  return changes;
+}
+
+function readPin(ctx: PromotionContext, file: string, service: Microservice): ImagePin | undefined {
+  try {
+    return readImagePin(path.join(ctx.rootDir, file), service.image);
+  } catch (error) {
+    throw new Error((error as Error).message.replace(path.join(ctx.rootDir, file), file));
+  }
+}
+
+/** Writes every change at once (temp files, then renames); nothing is written if one fails. */
+export function applyChanges(ctx: PromotionContext, changes: readonly PinChange[]): void {
+  const files = new FileSet();
+  for (const change of changes) files.add(change.file, change.text);
+  files.commit(ctx.rootDir, []);
+}
+
+/** The table printed before writing: service, env, old -> new. */
+export function formatChanges(changes: readonly PinChange[]): string {
+  const rows = changes.map((c) => [c.service, c.env, `${describePin(c.before)} -> ${describePin(c.after)}`]);
+  return formatTable(['SERVICE', 'ENV', 'CHANGE'], rows);
+}
+
+/** The env x service table of pinned tags; rows where environments differ are marked. */
+export function tagTable(ctx: PromotionContext): string {
+  const envs = ctx.platform.environments.environments.filter((e) => e.runServices);
+  const rows = ctx.platform.services.map((service) => {
+    const pins = envs.map((env) => describePin(readPin(ctx, overlayFile(ctx, env.name, service.name), service)));
+    return [service.name, ...pins, new Set(pins).size > 1 ? 'differs' : ''];
+  });
+  return formatTable(['SERVICE', ...envs.map((e) => e.name.toUpperCase()), ''], rows);
+}

@@ -1,0 +1,201 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readImagePin } from '../kube/image-pin';
+import { K8sObject } from '../kube/kubectl';
+import { Platform } from '../constructs/platform';
+import { describePin, overlayFile } from '../release/promotion';
+import { renderOverlays } from '../kube/render-cache';
+
+/** One difference between what the model renders and what the committed overlays render. */
+export interface ParityFinding {
+  /** Overlay directory (e.g. `overlays/staging/voting`). */
+  readonly overlay: string;
+  /** `Kind/name`. */
+  readonly object: string;
+  /** What differs, naming the field and the files that differ from the model. */
+  readonly message: string;
+}
+
+/** Options of `checkParity`. */
+export interface ParityOptions {
+  /** Repository root. */
+  readonly rootDir: string;
+  /** The model. */
+  readonly platform: Platform;
+  /**
+   * Only these environments.
+   * @default - every environment of the table
+   */
+  readonly envs?: readonly string[];
+  /**
+   * Render cache directory.
+   * @default - no cache
+   */
+  readonly cacheDir?: string;
+}
+
+/**
+ * The parity contract: the environment table is the only declaration of how environments may
+ * differ, so every rendered difference must come from the model. This renders the overlays the
+ * model produces (keeping the committed image pins, the one expected difference) next to the
+ * committed ones and reports every object or field that differs, with the files that changed.
+ */
+export async function checkParity(options: ParityOptions): Promise<ParityFinding[]> {
+  const { rootDir, platform } = options;
+  const envs = options.envs ?? platform.environments.names;
+  // An overlay whose pins cannot be read is reported by the render check; parity compares the rest.
+  const pinOf = (file: string, image: string) => {
+    try {
+      return readImagePin(path.join(rootDir, file), image);
+    } catch {
+      return undefined;
+    }
+  };
+  const expected = platform.render({ outdir: 'dist' }, pinOf);
+  const expectedFiles = new Map(expected.entries().filter(([f]) => f.startsWith('dist/') || f.startsWith('overlays/')));
+  const changed = new Set<string>();
+  for (const [file, content] of expectedFiles) {
+    const actual = path.join(rootDir, file);
+    if (!fs.existsSync(actual) || fs.readFileSync(actual, 'utf8') !== content) changed.add(file);
+  }
+  for (const top of ['dist', 'overlays']) {
+    for (const file of listFiles(rootDir, top)) if (!expectedFiles.has(file)) changed.add(file);
+  }
+  if (changed.size === 0) return [];
+
+  const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-parity-'));
+  try {
+    for (const [file, content] of expectedFiles) {
+      fs.mkdirSync(path.dirname(path.join(modelDir, file)), { recursive: true });
+      fs.writeFileSync(path.join(modelDir, file), content);
+    }
+    const dirs = envs
+      .flatMap((env) => overlayDirs(modelDir, rootDir, `overlays/${env}`))
+      .filter((d) => d.split('/').length === 3);
+    const [model, actual] = await Promise.all([
+      renderOverlays(modelDir, dirs, { cacheDir: options.cacheDir }),
+      renderOverlays(rootDir, dirs, { cacheDir: options.cacheDir }),
+    ]);
+    const findings: ParityFinding[] = [];
+    dirs.forEach((dir, i) => {
+      const files = [...changed].filter((f) => f.startsWith(`${dir}/`) || dependsOn(dir, f)).sort();
+      const note = files.length > 0 ? ` (files differing from the model: ${files.join(', ')})` : '';
+      if (actual[i].error || model[i].error) return; // reported by the render check
+      const want = byId(model[i].objects!);
+      const got = byId(actual[i].objects!);
+      for (const [id, o] of got) {
+        if (!want.has(id))
+          findings.push({
+            overlay: dir,
+            object: id,
+            message: `is not in the model: nothing in the environment table explains it${note}`,
+          });
+        else {
+          for (const d of differences(want.get(id), o, '')) {
+            findings.push({
+              overlay: dir,
+              object: id,
+              message: `${d} is not explained by the environment table${note}`,
+            });
+          }
+        }
+      }
+      for (const id of want.keys()) {
+        if (!got.has(id))
+          findings.push({ overlay: dir, object: id, message: `is in the model but missing from the overlay${note}` });
+      }
+    });
+    return findings;
+  } finally {
+    fs.rmSync(modelDir, { recursive: true, force: true });
+  }
+}
+
+/** How far each environment lags the one it is promoted from: services whose pins differ. */
+export function tagLag(rootDir: string, platform: Platform): string[] {
+  const lines: string[] = [];
+  const ctx = { platform, rootDir };
+  for (const env of platform.environments.environments) {
+    if (!env.promotedFrom) continue;
+    const differing = platform.services.filter((s) => {
+      const up = readImagePin(path.join(rootDir, overlayFile(ctx, env.promotedFrom!, s.name)), s.image);
+      const down = readImagePin(path.join(rootDir, overlayFile(ctx, env.name, s.name)), s.image);
+      return describePin(up) !== describePin(down);
+    });
+    const detail = differing
+      .map((s) => {
+        const up = readImagePin(path.join(rootDir, overlayFile(ctx, env.promotedFrom!, s.name)), s.image);
+        const down = readImagePin(path.join(rootDir, overlayFile(ctx, env.name, s.name)), s.image);
+        return `${s.name} ${describePin(down)} -> ${describePin(up)}`;
+      })
+      .join(', ');
+    lines.push(
+      differing.length === 0
+        ? `${env.name} is level with ${env.promotedFrom}`
+        : `${env.promotedFrom} is ahead of ${env.name} by ${differing.length} service(s): ${detail}`,
+    );
+  }
+  return lines;
+}
+
+function byId(objects: K8sObject[]): Map<string, K8sObject> {
+  return new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+}
+
+/** Leaf-level differences `path: model X, overlay Y`. */
+function differences(a: unknown, b: unknown, at: string): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  const isObject = (x: unknown) => typeof x === 'object' && x !== null;
+  const named = (x: unknown[]) => x.every((i) => isObject(i) && typeof (i as { name?: unknown }).name === 'string');
+  if (Array.isArray(a) && Array.isArray(b) && named(a) && named(b)) {
+    // Lists merged by name (containers, env, ports, volumes): compare item by item.
+    const key = (i: unknown) => (i as { name: string }).name;
+    const names = [...new Set([...a.map(key), ...b.map(key)])];
+    return names.flatMap((n) =>
+      differences(
+        a.find((i) => key(i) === n),
+        b.find((i) => key(i) === n),
+        `${at}[name=${n}]`,
+      ),
+    );
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    return a.flatMap((item, i) => differences(item, b[i], `${at}[${i}]`));
+  }
+  if (isObject(a) && isObject(b) && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
+    return keys.flatMap((k) =>
+      differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at ? `${at}.${k}` : k),
+    );
+  }
+  return [`${at || '(root)'}: model ${JSON.stringify(a) ?? '(absent)'}, overlay ${JSON.stringify(b) ?? '(absent)'}`];
+}
+
+function listFiles(rootDir: string, relative: string): string[] {
+  const dir = path.join(rootDir, relative);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(rootDir, `${relative}/${e.name}`) : [`${relative}/${e.name}`]));
+}
+
+/** Overlay directories (with a kustomization) in either tree. */
+function overlayDirs(modelDir: string, rootDir: string, envDir: string): string[] {
+  const dirs = new Set<string>();
+  for (const root of [modelDir, rootDir]) {
+    const dir = path.join(root, envDir);
+    if (!fs.existsSync(dir)) continue;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'kustomization.yaml')))
+        dirs.add(`${envDir}/${e.name}`);
+    }
+  }
+  return [...dirs].sort();
+}
+
+/** Whether overlay `dir` reads base file `file` (dist/<name>/... for overlays/<env>/<name>). */
+function dependsOn(dir: string, file: string): boolean {
+  const name = dir.split('/')[2];
+  return file.startsWith(`dist/${name}/`);
+}
