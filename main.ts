@@ -10,7 +10,6 @@ import {
   Microservice,
   NetworkPolicyMode,
   Platform,
-  runMain,
   Scaling,
   SecretSource,
   Tls,
@@ -233,10 +232,4 @@ export function craftista(app: App): Platform {
     },
   });
   return platform;
-}
-
-if (require.main === module) {
-  runMain('synth', () => {
-    craftista(new App()).synth();
-  });
 }

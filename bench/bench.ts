@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { findKustomizations, kustomizeAll, runMain, validate } from '../lib';
+import { findKustomizations, kustomizeAll, render, runMain, validate } from '../lib';
 import { helmChart } from './helm-chart';
 import { syntheticPlatform, SyntheticSize } from './synthetic';
 
@@ -130,17 +130,24 @@ const MANIFESTS_ONLY = { environmentsDoc: false, compose: false, makefile: false
 
 const ENTRY = (size: SyntheticSize) =>
   `import { App } from 'cdk8s';\n` +
-  `import { runMain } from '${ROOT}/lib';\n` +
   `import { syntheticPlatform } from '${ROOT}/bench/synthetic';\n\n` +
-  `runMain('synth', () => {\n` +
-  `  syntheticPlatform(new App(), { services: ${size.services}, envs: ${size.envs} }).synth(${JSON.stringify(MANIFESTS_ONLY)});\n` +
-  `});\n`;
+  `export const synthOptions = ${JSON.stringify(MANIFESTS_ONLY)};\n` +
+  `export default (app: App) => syntheticPlatform(app, { services: ${size.services}, envs: ${size.envs} });\n`;
+
+/** The same synth through tsx, without the bundle (`--tsx`): the entry loaded by Node's require under tsx. */
+const TSX_RUNNER =
+  `import * as path from 'path';\n` +
+  `import { resolveAppEntry } from '${ROOT}/lib/synth/app-entry';\n` +
+  `import { runSynthCommand } from '${ROOT}/lib/synth/synth-command';\n\n` +
+  `const entry = resolveAppEntry({ app: 'main.ts' });\n` +
+  `runSynthCommand(entry, () => require(path.resolve(entry.file)));\n`;
 
 /** Writes a synthetic platform's entry point into `dir` (inside the repo, so it resolves cdk8s). */
 function platformDir(work: string, name: string, size: SyntheticSize): string {
   const dir = path.join(work, name);
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'main.ts'), ENTRY(size));
+  fs.writeFileSync(path.join(dir, 'synth-tsx.ts'), TSX_RUNNER);
   return dir;
 }
 
@@ -161,11 +168,11 @@ function flush(): void {
 
 /** Whole-process synth into an empty tree, `runs` times (after one run that builds the bundle). */
 async function freshSynths(dir: string, runs: number): Promise<{ cold: ChildRun; runs: ChildRun[] }> {
-  const cold = await runChild(process.execPath, [LAUNCHER, 'main.ts'], dir);
+  const cold = await runChild(process.execPath, [LAUNCHER, '--app', 'main.ts'], dir);
   const timed: ChildRun[] = [];
   for (let i = 0; i < runs; i++) {
     clean(dir);
-    timed.push(await runChild(process.execPath, [LAUNCHER, 'main.ts'], dir));
+    timed.push(await runChild(process.execPath, [LAUNCHER, '--app', 'main.ts'], dir));
   }
   return { cold, runs: timed };
 }
@@ -214,12 +221,12 @@ async function bench(argv: string[]): Promise<void> {
     const synthBytes = treeBytes(path.join(synthDir, 'dist')) + treeBytes(path.join(synthDir, 'overlays'));
     // Synth again with nothing changed (every write skipped).
     const resynthRuns: ChildRun[] = [];
-    for (let i = 0; i < runs; i++) resynthRuns.push(await runChild(node, [LAUNCHER, 'main.ts'], synthDir));
-    // The same synth through tsx (`node --import tsx main.ts`, the foundation's command), on request.
+    for (let i = 0; i < runs; i++) resynthRuns.push(await runChild(node, [LAUNCHER, '--app', 'main.ts'], synthDir));
+    // The same synth through tsx (the entry loaded under `node --import tsx`, no bundle), on request.
     const tsxRuns: ChildRun[] = [];
     for (let i = 0; options.tsx && i < runs; i++) {
       clean(synthDir);
-      tsxRuns.push(await runChild(node, ['--import', 'tsx', 'main.ts'], synthDir));
+      tsxRuns.push(await runChild(node, ['--import', 'tsx', 'synth-tsx.ts'], synthDir));
     }
     // The reference platform (Craftista's main.ts, 4 x 3, everything it writes) into an empty tree.
     const referenceDir = path.join(work, 'reference');
@@ -227,7 +234,9 @@ async function bench(argv: string[]): Promise<void> {
     const referenceRuns: ChildRun[] = [];
     for (let i = 0; i < runs; i++) {
       clean(referenceDir);
-      referenceRuns.push(await runChild(node, [LAUNCHER, path.join(ROOT, 'main.ts')], referenceDir));
+      referenceRuns.push(
+        await runChild(node, [LAUNCHER, '--app', path.join(ROOT, 'main.ts'), '--root', referenceDir], referenceDir),
+      );
     }
     // The smaller platform, for the slope.
     const smallDir = platformDir(work, 'small', small);
@@ -237,9 +246,9 @@ async function bench(argv: string[]): Promise<void> {
     const renderMs: number[] = [];
     const writeMs: number[] = [];
     let dump: { file: string; header: string; value: unknown; multi: boolean }[] = [];
-    let files = syntheticPlatform(new App(), size).render(MANIFESTS_ONLY); // warm-up, untimed
+    let files = render(syntheticPlatform(new App(), size), MANIFESTS_ONLY); // warm-up, untimed
     for (let i = 0; i < runs; i++) {
-      renderMs.push(await timeAsync(() => void (files = syntheticPlatform(new App(), size).render(MANIFESTS_ONLY))));
+      renderMs.push(await timeAsync(() => void (files = render(syntheticPlatform(new App(), size), MANIFESTS_ONLY))));
       const out = path.join(work, `write-${i}`);
       writeMs.push(await timeAsync(() => files.commit(out, ['dist', 'overlays'])));
       fs.rmSync(out, { recursive: true, force: true });

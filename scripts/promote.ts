@@ -10,6 +10,7 @@ import {
   planPromotion,
   requireCleanWorkTree,
   runMain,
+  synth,
 } from '../lib';
 import { refuseBlocked } from './blocklist-hook';
 import { loadPlatform, repoRoot } from './model';
@@ -57,7 +58,7 @@ runMain('promote', async () => {
     throw new Error(`promotion to ${to} requires approval: pass --approve (or answer yes on a terminal)`);
   }
   applyChanges(ctx, changes);
-  platform.synth({ rootDir });
+  synth(platform, { rootDir });
   console.log(`promoted ${changes.length} service(s) ${from} -> ${to}`);
   if (values.commit) {
     const lines = changes.map((c) => `- ${c.service}: ${describePin(c.before)} -> ${describePin(c.after)}`);

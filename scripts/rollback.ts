@@ -8,6 +8,7 @@ import {
   planRollback,
   requireCleanWorkTree,
   runMain,
+  synth,
 } from '../lib';
 import { loadPlatform, repoRoot } from './model';
 
@@ -39,7 +40,7 @@ runMain('rollback', () => {
   });
   process.stdout.write(formatChanges(plan.changes));
   applyRollback(ctx, plan);
-  platform.synth({ rootDir });
+  synth(platform, { rootDir });
   for (const b of plan.blocked) console.log(`blocked ${b.service} ${b.tag}: ${b.reason}`);
   if (values.commit) {
     const lines = plan.changes.map((c) => `- ${c.service}: ${describePin(c.before)} -> ${describePin(c.after)}`);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { applyChanges, formatChanges, planSetImage, runMain } from '../lib';
+import { applyChanges, formatChanges, planSetImage, runMain, synth } from '../lib';
 import { loadPlatform, repoRoot } from './model';
 import { refuseBlocked } from './blocklist-hook';
 
@@ -17,5 +17,5 @@ runMain('set-image', () => {
   }
   process.stdout.write(formatChanges(changes));
   applyChanges(ctx, changes);
-  platform.synth({ rootDir: ctx.rootDir });
+  synth(platform, { rootDir: ctx.rootDir });
 });

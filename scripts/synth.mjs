@@ -1,23 +1,22 @@
-// Runs a TypeScript entry point (main.ts by default) as plain JavaScript. The TypeScript
-// transform and module resolution cost more than the whole synth (see README, Performance),
-// so esbuild bundles the entry and everything it imports once into
-// .cache/synth/<entry>-<hash>.cjs, keyed by the content of every local source it read plus
-// the lockfile; later runs only hash those files and load the bundle.
+// `npm run synth [-- --app <file.ts>]`: synthesizes the platform of an app entry (lib/synth/app-entry.ts
+// resolves it: --app, else cdk8s.yaml's app, else main.ts). The TypeScript transform and module
+// resolution cost more than the whole synth (README, Performance), so esbuild bundles a small
+// runner, the entry and everything they import once into .cache/synth/<entry>-<hash>.cjs, keyed
+// by the content of every local source it read plus the lockfile; later runs only hash those
+// files and load the bundle.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import { parseArgs } from 'util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const entry = path.resolve(process.argv[2] ?? path.join(root, 'main.ts'));
 const cacheDir = path.join(root, '.cache', 'synth');
-const entryKey = createHash('sha256').update(entry).digest('hex').slice(0, 12);
-const manifestFile = path.join(cacheDir, `${entryKey}.json`);
 const require = createRequire(import.meta.url);
 
-function contentHash(inputs) {
-  const hash = createHash('sha256').update(process.version);
+function contentHash(inputs, salt = '') {
+  const hash = createHash('sha256').update(process.version).update(salt);
   for (const file of [...inputs, path.join(root, 'package-lock.json')]) {
     hash.update(file).update('\0');
     try {
@@ -29,10 +28,62 @@ function contentHash(inputs) {
   return hash.digest('hex').slice(0, 16);
 }
 
+function write(file, content) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.tmp-${process.pid}`, content);
+  fs.renameSync(`${file}.tmp-${process.pid}`, file);
+}
+
+/** The one entry resolver of the library, compiled on its own (it imports only Node's modules). */
+function loadResolver() {
+  const source = path.join(root, 'lib', 'synth', 'app-entry.ts');
+  const compiled = path.join(cacheDir, `app-entry-${contentHash([source])}.cjs`);
+  if (!fs.existsSync(compiled)) {
+    const { code } = require('esbuild').transformSync(fs.readFileSync(source, 'utf8'), {
+      loader: 'ts',
+      format: 'cjs',
+      target: 'node20',
+    });
+    write(compiled, code);
+  }
+  return require(compiled);
+}
+
+const USAGE = 'usage: npm run synth [-- --app <file.ts>] [--root <dir>]';
+let app;
+let rootDir;
+try {
+  const { values } = parseArgs({
+    options: { app: { type: 'string' }, root: { type: 'string' } },
+    allowPositionals: false,
+  });
+  app = values.app;
+  rootDir = values.root === undefined ? undefined : path.resolve(values.root);
+} catch (error) {
+  process.stderr.write(`synth: ${error.message.split('\n')[0]}; ${USAGE}\n`);
+  process.exit(2);
+}
+let entry;
+try {
+  entry = loadResolver().resolveAppEntry({ app });
+} catch (error) {
+  process.stderr.write(`synth: ${error.message}\n`);
+  process.exit(1);
+}
+
+const entryKey = createHash('sha256').update(entry.file).digest('hex').slice(0, 12);
+const manifestFile = path.join(cacheDir, `${entryKey}.json`);
+// The entry is required lazily, inside the command, so an error while it builds its table is
+// one line too.
+const runner =
+  `const { entry, rootDir } = globalThis.__stagecraftSynth;\n` +
+  `const { runSynthCommand } = require(${JSON.stringify(path.join(root, 'lib', 'synth', 'synth-command.ts'))});\n` +
+  `runSynthCommand(entry, () => require(${JSON.stringify(entry.file)}), { rootDir });\n`;
+
 function cachedBundle() {
   try {
     const { inputs } = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-    const bundle = path.join(cacheDir, `${entryKey}-${contentHash(inputs)}.cjs`);
+    const bundle = path.join(cacheDir, `${entryKey}-${contentHash(inputs, runner)}.cjs`);
     return fs.existsSync(bundle) ? bundle : undefined;
   } catch {
     return undefined;
@@ -58,7 +109,7 @@ const keepDirname = {
 async function build() {
   const esbuild = require('esbuild');
   const result = await esbuild.build({
-    entryPoints: [entry],
+    stdin: { contents: runner, resolveDir: path.dirname(entry.file), sourcefile: 'synth-runner.ts', loader: 'ts' },
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -70,24 +121,21 @@ async function build() {
     outfile: path.join(cacheDir, 'bundle.cjs'),
   });
   const inputs = Object.keys(result.metafile.inputs)
+    .filter((input) => input !== '<stdin>')
     .map((input) => path.resolve(input))
     .filter((input) => !input.includes(`${path.sep}node_modules${path.sep}`))
     .sort();
-  const bundle = path.join(cacheDir, `${entryKey}-${contentHash(inputs)}.cjs`);
+  const bundle = path.join(cacheDir, `${entryKey}-${contentHash(inputs, runner)}.cjs`);
   fs.mkdirSync(cacheDir, { recursive: true });
   for (const old of fs.readdirSync(cacheDir)) {
     if (old.startsWith(`${entryKey}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
   }
-  const write = (file, content) => {
-    fs.writeFileSync(`${file}.tmp-${process.pid}`, content);
-    fs.renameSync(`${file}.tmp-${process.pid}`, file);
-  };
   write(bundle, result.outputFiles[0].contents);
-  write(manifestFile, JSON.stringify({ entry, inputs }));
+  write(manifestFile, JSON.stringify({ entry: entry.file, inputs }));
   return bundle;
 }
 
 const bundle = cachedBundle() ?? (await build());
-process.argv = [process.argv[0], bundle, ...process.argv.slice(3)];
-// Loaded as the main module, so the entry's `require.main === module` check holds.
-require('module')._load(bundle, null, true);
+// The bundle reads its entry and the output root from here, so one bundle serves every --root.
+globalThis.__stagecraftSynth = { entry, rootDir };
+require(bundle);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { helmChart } from '../bench/helm-chart';
 import { syntheticPlatform } from '../bench/synthetic';
-import { K8sObject, kustomizeSync, parseManifests } from '../lib';
+import { K8sObject, kustomizeSync, parseManifests, synth } from '../lib';
 import { tempDir } from './support';
 
 const HELM = path.resolve(__dirname, '..', '.tools', 'bin', 'helm');
@@ -48,7 +48,7 @@ describe('bench peer chart', () => {
 
   beforeAll(() => {
     // GIVEN the synthetic platform synthesized and its Helm chart written
-    syntheticPlatform(new App(), SIZE).synth({ rootDir: root, outdir: 'dist' });
+    synth(syntheticPlatform(new App(), SIZE), { rootDir: root, outdir: 'dist' });
     for (const [file, content] of Object.entries(helmChart(SIZE))) {
       fs.mkdirSync(path.dirname(path.join(chartDir, file)), { recursive: true });
       fs.writeFileSync(path.join(chartDir, file), content);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
-import { diffTrees, formatMarkdown, formatText, Microservice, renderRef, renderTree, unifiedDiff } from '../lib';
+import { diffTrees, formatMarkdown, formatText, Microservice, renderRef, renderTree, synth, unifiedDiff } from '../lib';
 import { tempDir } from './support';
 
 const repo = path.resolve(__dirname, '..');
@@ -15,17 +15,17 @@ function git(dir: string, ...args: string[]): string {
 }
 
 /** Synthesizes Craftista (plus `extra` services) into `dir`. */
-function synth(dir: string, extra: string[] = []): void {
+function synthInto(dir: string, extra: string[] = []): void {
   const platform = craftista(new App());
   for (const name of extra)
     new Microservice(platform, name, { image: `craftista/${name}`, port: 8080, initialTag: '0.1.0' });
-  platform.synth({ rootDir: dir, outdir: 'dist' });
+  synth(platform, { rootDir: dir, outdir: 'dist' });
 }
 
 /** A git repo with the synthesized platform committed on main. */
 function baseRepo(extra: string[] = []): string {
   const dir = tempDir();
-  synth(dir, extra);
+  synthInto(dir, extra);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.email', 'ci@example.com');
   git(dir, 'config', 'user.name', 'CI');
@@ -86,7 +86,7 @@ describe('npm run diff', () => {
 
   test('adding a service adds its objects everywhere and resizes the quotas', async () => {
     const dir = baseRepo();
-    synth(dir, ['payments']);
+    synthInto(dir, ['payments']);
     expect(summary(await diffAgainstMain(dir))).toBe(
       [
         'ENV            ADDED  REMOVED  CHANGED',
@@ -102,7 +102,7 @@ describe('npm run diff', () => {
 
   test('removing a service removes its objects everywhere', async () => {
     const dir = baseRepo(['payments']);
-    synth(dir);
+    synthInto(dir);
     expect(summary(await diffAgainstMain(dir))).toBe(
       [
         'ENV            ADDED  REMOVED  CHANGED',

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
+import { EnvironmentTable, Microservice, Platform, render, Scaling } from '../lib';
 import { environmentProps, environments } from '../main';
 
 describe('environment table', () => {
@@ -46,7 +46,7 @@ describe('environment table', () => {
       ['dev', 'staging', 'prod'],
       ['dev', 'staging', 'preprod'],
     ]);
-    const files = Object.fromEntries(platform.render().entries());
+    const files = Object.fromEntries(render(platform).entries());
     expect(files['overlays/preprod/catalogue/deployment-patch.yaml']).toContain('memory: 1Gi');
     expect(files['overlays/preprod/catalogue/kustomization.yaml']).toContain('namespace: craftista-preprod');
     expect(files['overlays/preprod/kustomization.yaml']).toContain('  - catalogue\n');

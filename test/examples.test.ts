@@ -1,16 +1,11 @@
-import * as path from 'path';
-import { App } from 'cdk8s';
-import { validate } from '../lib';
-import { EXAMPLES } from '../scripts/examples';
+import { loadApp, validate } from '../lib';
+import { exampleEntries } from '../scripts/examples';
 
 /** Every example platform passes the same validation gate as Craftista, parity included. */
-describe.each(Object.entries(EXAMPLES))('examples/%s', (name, build) => {
+describe.each(Object.entries(exampleEntries()))('examples/%s', (_name, entry) => {
   test('validates clean with the gate (schema, unknown fields, cross-references, policy, parity)', async () => {
-    const result = await validate({
-      rootDir: path.resolve(__dirname, '..', 'examples', name),
-      platform: build(new App()),
-      cacheDir: false,
-    });
+    const app = loadApp(entry);
+    const result = await validate({ rootDir: entry.rootDir, platform: app.platform, cacheDir: false });
     expect(result.findings).toEqual([]);
     expect(result.summary.length).toBeGreaterThan(1);
   });

@@ -3,12 +3,11 @@ import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { syntheticPlatform } from '../bench/synthetic';
 import { craftista } from '../main';
-import { fastYaml, Platform, YAML_OPTIONS } from '../lib';
+import { fastYaml, Platform, render, YAML_OPTIONS } from '../lib';
 
 /** Every document of every file a platform generates, as plain data. */
 function documents(platform: Platform): unknown[] {
-  return platform
-    .render()
+  return render(platform)
     .entries()
     .flatMap(([, content]) => parseAllDocuments(content).map((d) => d.toJS()))
     .filter((v) => v !== null);

@@ -10,6 +10,7 @@ import {
   EnvironmentTable,
   K8sObject,
   kustomizeSync,
+  manualSecrets,
   Microservice,
   Platform,
   podTemplateOf,
@@ -388,11 +389,11 @@ test('fails when a service takes a reserved name', () => {
 
 test('the model names every secret that must exist before the first sync in manual environments', () => {
   const platform = craftista(new App());
-  expect(platform.manualSecrets('staging')).toEqual([
+  expect(manualSecrets(platform, platform.environments.get('staging'))).toEqual([
     'mongodb-credentials',
     'postgresql-credentials',
     'redis-credentials',
   ]);
-  expect(platform.manualSecrets('prod')).toEqual([]);
+  expect(manualSecrets(platform, platform.environments.get('prod'))).toEqual([]);
   expect(environments.get('prod').secrets.external?.storeName).toBe('craftista-vault');
 });

@@ -1,5 +1,14 @@
 import { App } from 'cdk8s';
-import { EnvironmentTable, JobGrant, JobTemplate, Microservice, NamespaceBundle, Platform, Scaling } from '../lib';
+import {
+  EnvironmentTable,
+  JobGrant,
+  JobTemplate,
+  Microservice,
+  NamespaceBundle,
+  Platform,
+  render,
+  Scaling,
+} from '../lib';
 
 const RESOURCES = { cpu: '100m', memory: '128Mi' };
 
@@ -29,13 +38,11 @@ describe('NamespaceBundle', () => {
     new JobTemplate(bundle.chart, 'trainer', { namespace: 'training', image: 'vision/trainer', resources: RESOURCES });
     // WHEN rendered
     const files = new Map(
-      platform
-        .render({ outdir: 'dist' }, (file, image) =>
-          file === 'overlays/env0/training/kustomization.yaml' && image === 'vision/trainer'
-            ? { newTag: '1.1.0' }
-            : undefined,
-        )
-        .entries(),
+      render(platform, { outdir: 'dist' }, (file, image) =>
+        file === 'overlays/env0/training/kustomization.yaml' && image === 'vision/trainer'
+          ? { newTag: '1.1.0' }
+          : undefined,
+      ).entries(),
     );
     // THEN the bundle has its own base and an overlay without a namespace transformer
     expect(files.get('dist/training/kustomization.yaml')).toContain('- cronjob-trainer.yaml');
@@ -47,7 +54,7 @@ describe('NamespaceBundle', () => {
   test('fails when a template is in another namespace than its bundle', () => {
     const { platform, bundle } = setup();
     new JobTemplate(bundle.chart, 'trainer', { namespace: 'jobs', image: 'vision/trainer', resources: RESOURCES });
-    expect(() => platform.render()).toThrow(
+    expect(() => render(platform)).toThrow(
       '[vision/training/objects/trainer] namespace "jobs" differs from its bundle\'s; allowed: training',
     );
   });
@@ -55,7 +62,7 @@ describe('NamespaceBundle', () => {
   test('fails when a template image has no initial tag', () => {
     const { platform, bundle } = setup();
     new JobTemplate(bundle.chart, 'trainer', { namespace: 'training', image: 'vision/other', resources: RESOURCES });
-    expect(() => platform.render()).toThrow(
+    expect(() => render(platform)).toThrow(
       '[vision/training] no initial tag for image "vision/other"; allowed: vision/trainer',
     );
   });
@@ -68,7 +75,7 @@ describe('NamespaceBundle', () => {
       resources: RESOURCES,
     });
     new JobGrant(bundle.chart, 'grant', { template, service: backend, serviceNamespace: 'platform' });
-    expect(() => platform.render()).toThrow(
+    expect(() => render(platform)).toThrow(
       '[vision/training/objects/grant] serviceNamespace "platform" differs from environment "env1"\'s namespace "platform-prod"',
     );
   });

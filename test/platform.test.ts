@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { EnvironmentTable, Microservice, Platform, readImagePin, Scaling } from '../lib';
+import { EnvironmentTable, Microservice, Platform, readImagePin, render, Scaling } from '../lib';
 import { readTree, synthCraftista, tempDir } from './support';
 
 describe('synth', () => {
@@ -68,7 +68,7 @@ describe('synth', () => {
     });
     new Microservice(platform, 'api', { image: 'solo/api', port: 8080, initialTag: '1.0.0' });
     // WHEN it is rendered
-    const files = new Map(platform.render().entries());
+    const files = new Map(render(platform).entries());
     // THEN the overlays and the compose file (with the first environment's values) are there
     expect(files.has('overlays/kind-2/api/kustomization.yaml')).toBe(true);
     expect(files.get('local/docker-compose.yaml')).toContain('with the kind values of the environment table');

@@ -7,12 +7,16 @@ import {
   EnvironmentProps,
   EnvironmentTable,
   kustomizeSync,
+  manualSecrets,
   Microservice,
   Platform,
+  platformSecrets,
+  render,
   Scaling,
   SecretSource,
   SharedConfig,
   SharedConfigProps,
+  synth,
 } from '../lib';
 import { tempDir } from './support';
 
@@ -54,7 +58,7 @@ describe('SharedConfig', () => {
     const { platform, backend } = setup();
     shared(platform, { consumers: [backend], variables: { EXECUTION_MODE: 'kubernetes' }, secret: SECRET });
     const root = tempDir('shared-config-');
-    platform.synth({ rootDir: root, outdir: 'dist', compose: false, makefile: false, environmentsDoc: false });
+    synth(platform, { rootDir: root, outdir: 'dist', compose: false, makefile: false, environmentsDoc: false });
     for (const [env, storage] of [
       ['kind', 'minio'],
       ['prod', 'r2'],
@@ -85,12 +89,12 @@ describe('SharedConfig', () => {
       consumers: [backend],
       secret: { name: 'platform-secrets', keys: ['OPENAI_API_KEY', 'JWT_SECRET'] },
     });
-    expect(platform.requiredSecrets('kind')).toEqual([
+    expect(platformSecrets(platform, platform.environments.get('kind'))).toEqual([
       { name: 'platform-secrets', keys: ['JWT_SECRET', 'OPENAI_API_KEY'] },
     ]);
-    expect(platform.manualSecrets('kind')).toEqual(['platform-secrets']);
-    expect(platform.manualSecrets('prod')).toEqual([]);
-    const files = new Map(platform.render({ outdir: 'dist' }).entries());
+    expect(manualSecrets(platform, platform.environments.get('kind'))).toEqual(['platform-secrets']);
+    expect(manualSecrets(platform, platform.environments.get('prod'))).toEqual([]);
+    const files = new Map(render(platform, { outdir: 'dist' }).entries());
     expect(files.get('overlays/prod/shared/external-secrets.yaml')).toContain('key: vision/prod/platform-secrets');
     expect(files.has('overlays/kind/shared/external-secrets.yaml')).toBe(false);
   });
@@ -99,7 +103,7 @@ describe('SharedConfig', () => {
     const hashes = (storage: string) => {
       const { platform, backend } = setup([{ name: 'kind', sharedVariables: { STORAGE_TYPE: storage } }]);
       shared(platform, { consumers: [backend] });
-      const files = new Map(platform.render({ outdir: 'dist' }).entries());
+      const files = new Map(render(platform, { outdir: 'dist' }).entries());
       return ['backend', 'frontend'].map(
         (s) => /config-hash: (\w+)/.exec(files.get(`overlays/kind/${s}/deployment-patch.yaml`) ?? '')?.[1],
       );
@@ -113,7 +117,7 @@ describe('SharedConfig', () => {
   test('the local compose file gives consumers the data and reads the Secret keys from local/.env', () => {
     const { platform, backend } = setup();
     shared(platform, { consumers: [backend], secret: SECRET });
-    const files = new Map(platform.render({ outdir: 'dist' }).entries());
+    const files = new Map(render(platform, { outdir: 'dist' }).entries());
     expect(files.get('local/docker-compose.yaml')).toContain('STORAGE_TYPE: minio');
     expect(files.get('local/docker-compose.yaml')).toContain('JWT_SECRET: ${JWT_SECRET:?set JWT_SECRET in local/.env');
     expect(files.get('local/.env.example')).toContain('# platform-secrets JWT_SECRET\nJWT_SECRET=local-only-change-me');
@@ -122,7 +126,7 @@ describe('SharedConfig', () => {
   test('kind-up creates its Secret with random local-only values when it is missing', () => {
     const { platform, backend } = setup([{ name: 'kind', local: true }, { name: 'prod' }]);
     shared(platform, { consumers: [backend], secret: SECRET });
-    const makefile = new Map(platform.render({ outdir: 'dist' }).entries()).get('Makefile') ?? '';
+    const makefile = new Map(render(platform, { outdir: 'dist' }).entries()).get('Makefile') ?? '';
     expect(makefile).toContain(
       '\t$(KUBECTL) -n platform get secret platform-secrets >/dev/null 2>&1 || \\\n' +
         '\t  $(KUBECTL) -n platform create secret generic platform-secrets --from-literal=JWT_SECRET=$$(openssl rand -hex 16)',
@@ -153,7 +157,7 @@ describe('SharedConfig', () => {
   test("fails when an environment's sharedVariables set a key of the shared Secret", () => {
     const { platform, backend } = setup([{ name: 'kind', sharedVariables: { JWT_SECRET: 'x' } }]);
     shared(platform, { consumers: [backend], secret: SECRET });
-    expect(() => platform.render()).toThrow(
+    expect(() => render(platform)).toThrow(
       '[environments/kind] sharedVariables key "JWT_SECRET" is also a key of secret platform-secrets, got both; allowed: one of them',
     );
   });
@@ -167,14 +171,14 @@ describe('SharedConfig', () => {
       },
     ]);
     shared(platform, { consumers: [backend] });
-    expect(() => platform.render()).toThrow(
+    expect(() => render(platform)).toThrow(
       '[vision/platform-config] key "STORAGE_TYPE" is set here and by service backend in environment kind, got both; allowed: one of them',
     );
   });
 
   test('fails when sharedVariables are set without a SharedConfig', () => {
     const { platform } = setup();
-    expect(() => platform.render()).toThrow(
+    expect(() => render(platform)).toThrow(
       '[environments/kind] sharedVariables need a SharedConfig in the platform, got none; add one or move them to variables',
     );
   });
@@ -183,7 +187,7 @@ describe('SharedConfig', () => {
     const { platform, backend } = setup();
     shared(platform, { consumers: [backend] });
     shared(platform, { consumers: [backend] }, 'more-config');
-    expect(() => platform.render()).toThrow(
+    expect(() => render(platform)).toThrow(
       '[vision] a platform has at most one SharedConfig, got 2: platform-config, more-config',
     );
   });
@@ -262,7 +266,7 @@ describe('SharedConfig', () => {
         'PRIMARY_DSN',
         'REDIS_PASSWORD',
       ]);
-      expect(platform.requiredSecrets('kind').map((s) => s.name)).toEqual([
+      expect(platformSecrets(platform, platform.environments.get('kind')).map((s) => s.name)).toEqual([
         'postgres-credentials',
         'redis-credentials',
       ]);
@@ -273,7 +277,7 @@ describe('SharedConfig', () => {
       const { platform, frontend, backend, postgres, redis } = withDatastores();
       shared(platform, { consumers: [frontend, backend], connections: { DATABASE_URL: postgres, REDIS_URL: redis } });
       const root = tempDir('shared-config-');
-      platform.synth({ rootDir: root, outdir: 'dist', compose: false, makefile: false, environmentsDoc: false });
+      synth(platform, { rootDir: root, outdir: 'dist', compose: false, makefile: false, environmentsDoc: false });
       const policies = (env: string) =>
         (kustomizeSync(path.join(root, 'overlays', env, 'shared')) as any[]).filter((o) => o.kind === 'NetworkPolicy');
       const named = (env: string, name: string) => policies(env).find((p) => p.metadata.name === name);
@@ -343,7 +347,7 @@ describe('SharedConfig', () => {
         'POSTGRES_PASSWORD',
       ]);
       expect(frontend.settingsFor(kind).connectionEnv).toEqual([]);
-      const files = Object.fromEntries(platform.render().entries());
+      const files = Object.fromEntries(render(platform).entries());
       expect(files['overlays/kind/shared/network-policies.yaml']).toContain('name: allow-backend-to-postgres');
       expect(files['overlays/kind/shared/network-policies.yaml']).not.toContain('name: allow-frontend-to-postgres');
     });
@@ -379,7 +383,7 @@ describe('SharedConfig', () => {
       const other = withDatastores().platform;
       const elsewhere = new Datastore(other, 'cache', { engine: DatastoreEngine.REDIS });
       shared(platform, { consumers: [backend], connections: { REDIS_URL: elsewhere } });
-      expect(() => platform.render()).toThrow(
+      expect(() => render(platform)).toThrow(
         '[vision/platform-config] connection REDIS_URL is vision/cache, not a service or datastore of this platform; allowed: frontend, backend, postgres, redis',
       );
     });
@@ -389,7 +393,7 @@ describe('SharedConfig', () => {
         { name: 'kind', sharedVariables: { REDIS_URL: 'redis://x' } },
       ]);
       shared(platform, { consumers: [backend], connections: { REDIS_URL: redis } });
-      expect(() => platform.render()).toThrow(
+      expect(() => render(platform)).toThrow(
         '[environments/kind] sharedVariables key "REDIS_URL" is also a connection of shared config platform-config, got both; allowed: one of them',
       );
     });
@@ -403,7 +407,7 @@ describe('SharedConfig', () => {
         connections: { REDIS_URL: redis },
       });
       shared(platform, { consumers: [worker], connections: { REDIS_URL: redis } });
-      expect(() => platform.render()).toThrow(
+      expect(() => render(platform)).toThrow(
         '[vision/platform-config] key "REDIS_URL" is set here and by service worker in environment kind, got both; allowed: one of them',
       );
     });

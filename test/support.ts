@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
-import { FileSet } from '../lib';
+import { FileSet, synth } from '../lib';
 
 /** A fresh temp directory for one test. */
 export function tempDir(prefix = 'stagecraft-'): string {
@@ -12,7 +12,7 @@ export function tempDir(prefix = 'stagecraft-'): string {
 
 /** Synthesizes Craftista into `root` (dist/ and overlays/) and returns the file set. */
 export function synthCraftista(root: string): FileSet {
-  return craftista(new App()).synth({ rootDir: root, outdir: 'dist' });
+  return synth(craftista(new App()), { rootDir: root, outdir: 'dist' });
 }
 
 /** Every file below `root` by relative path. */

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { EnvironmentTable, kustomizeSync, Microservice, Platform, Scaling, Worker, WorkerProps } from '../lib';
+import { EnvironmentTable, kustomizeSync, Microservice, Platform, Scaling, synth, Worker, WorkerProps } from '../lib';
 import { tempDir } from './support';
 
 const PING = ['celery', '-A', 'app', 'inspect', 'ping'];
@@ -26,7 +26,7 @@ describe('Worker', () => {
     new Worker(platform, 'worker', { ...WORKER, overrides: { dev: { scaling: Scaling.fixed(3) } } });
     const root = tempDir();
     // WHEN synthesized and rendered with the real Kustomize
-    const files = platform.synth({ rootDir: root, outdir: 'dist' });
+    const files = synth(platform, { rootDir: root, outdir: 'dist' });
     const objects = kustomizeSync(path.join(root, 'overlays', 'dev', 'worker'));
     // THEN the base has no Service and the pod keeps the restricted security defaults
     expect(

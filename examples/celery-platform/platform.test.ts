@@ -1,11 +1,11 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { checkRequiredVariables, K8sObject, kustomizeSync } from '../../lib';
+import { checkRequiredVariables, K8sObject, kustomizeSync, synth } from '../../lib';
 import { readTree, tempDir } from '../../test/support';
 import { celeryPlatform, REQUIRED } from './platform';
 
 const root = tempDir('celery-platform-');
-celeryPlatform(new App()).synth({ rootDir: root, outdir: 'dist' });
+synth(celeryPlatform(new App()), { rootDir: root, outdir: 'dist' });
 
 function render(env: string): K8sObject[] {
   return kustomizeSync(path.join(root, 'overlays', env));

@@ -9,6 +9,7 @@ import {
   Platform,
   Scaling,
   SecretSource,
+  SynthOptions,
   Worker,
 } from '../../lib';
 
@@ -168,3 +169,6 @@ export function celeryPlatform(app: App): Platform {
   checkRequiredVariables(platform, { web: REQUIRED, worker: REQUIRED });
   return platform;
 }
+
+/** How `npm run examples` writes this example: bases in dist/, no repository targets in its Makefile. */
+export const synthOptions: SynthOptions = { outdir: 'dist', makefileRepoTargets: false };

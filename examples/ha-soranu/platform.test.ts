@@ -1,11 +1,11 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { K8sObject, kustomizeSync } from '../../lib';
+import { K8sObject, kustomizeSync, synth } from '../../lib';
 import { readTree, tempDir } from '../../test/support';
 import { haSoranu } from './platform';
 
 const root = tempDir('ha-soranu-');
-haSoranu(new App()).synth({ rootDir: root, outdir: 'dist' });
+synth(haSoranu(new App()), { rootDir: root, outdir: 'dist' });
 const render = (env: string) => kustomizeSync(path.join(root, 'overlays', env));
 const container = (objects: K8sObject[], name: string): any =>
   (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as any).spec.template.spec.containers[0];

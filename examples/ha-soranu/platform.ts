@@ -9,6 +9,7 @@ import {
   Platform,
   Scaling,
   SecretSource,
+  SynthOptions,
 } from '../../lib';
 
 /**
@@ -88,3 +89,6 @@ export function haSoranu(app: App): Platform {
   });
   return platform;
 }
+
+/** How `npm run examples` writes this example: bases in dist/, no repository targets in its Makefile. */
+export const synthOptions: SynthOptions = { outdir: 'dist', makefileRepoTargets: false };

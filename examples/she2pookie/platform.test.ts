@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
-import { K8sObject, kustomizeSync, renderSkaffold } from '../../lib';
+import { K8sObject, kustomizeSync, renderSkaffold, synth } from '../../lib';
 import { readTree, tempDir } from '../../test/support';
 import { she2pookie, SKAFFOLD_IMAGES, SKAFFOLD_PROFILES } from './platform';
 
 const root = tempDir('she2pookie-');
-she2pookie(new App()).synth({
+synth(she2pookie(new App()), {
   rootDir: root,
   outdir: 'dist',
   extraFiles: { 'skaffold.yaml': renderSkaffold('she2pookie', SKAFFOLD_PROFILES, SKAFFOLD_IMAGES, 'overlays') },

@@ -8,8 +8,10 @@ import {
   Microservice,
   NetworkPolicyMode,
   Platform,
+  renderSkaffold,
   Scaling,
   SecretSource,
+  SynthOptions,
   Worker,
 } from '../../lib';
 
@@ -99,3 +101,10 @@ export function she2pookie(app: App): Platform {
 export const SKAFFOLD_PROFILES = { dev: 'kind', test: 'test', prod: 'prod' };
 /** Images Skaffold builds, by their build context. */
 export const SKAFFOLD_IMAGES = { 'she2pookie/api': 'src/app', 'she2pookie/orchestrator': 'src/orchestrator' };
+
+/** How `npm run examples` writes this example: bases in dist/, skaffold.yaml beside them, no repository targets. */
+export const synthOptions: SynthOptions = {
+  outdir: 'dist',
+  makefileRepoTargets: false,
+  extraFiles: { 'skaffold.yaml': renderSkaffold('she2pookie', SKAFFOLD_PROFILES, SKAFFOLD_IMAGES, 'overlays') },
+};

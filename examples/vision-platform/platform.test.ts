@@ -1,11 +1,11 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { K8sObject, kustomizeSync } from '../../lib';
+import { K8sObject, kustomizeSync, synth } from '../../lib';
 import { readTree, tempDir } from '../../test/support';
 import { visionPlatform } from './platform';
 
 const root = tempDir('vision-platform-');
-visionPlatform(new App()).synth({ rootDir: root, outdir: 'dist' });
+synth(visionPlatform(new App()), { rootDir: root, outdir: 'dist' });
 
 function find(objects: K8sObject[], kind: string, name: string): any {
   return objects.find((o) => o.kind === kind && (o.metadata as { name: string }).name === name);

@@ -12,6 +12,7 @@ import {
   Scaling,
   SecretSource,
   SharedConfig,
+  SynthOptions,
 } from '../../lib';
 
 /**
@@ -101,3 +102,6 @@ export function visionPlatform(app: App): Platform {
   new JobGrant(training.chart, 'backend-grant', { template: trainer, service: backend, serviceNamespace: 'platform' });
   return platform;
 }
+
+/** How `npm run examples` writes this example: bases in dist/, no repository targets in its Makefile. */
+export const synthOptions: SynthOptions = { outdir: 'dist', makefileRepoTargets: false };

@@ -3,19 +3,12 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { EndpointEnvVar, IEndpoint } from './endpoint';
 import { Environment } from '../model/environment';
-import { Exposure } from '../generators/ingress';
 import { ResolvedResources, ResourceOverride, resolveResources } from '../model/resources';
 import { Scaling } from '../model/scaling';
-import {
-  checkDnsLabel,
-  checkMinimum,
-  checkPort,
-  checkQuantity,
-  checkVariables,
-  StagecraftError,
-  uniqueChildId,
-} from '../core/checks';
+import { checkDnsLabel, checkMinimum, checkPort, checkQuantity, checkVariables, uniqueChildId } from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { Exposure } from '../model/exposure';
+import { StagecraftError } from '../core/errors';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {

@@ -1,13 +1,10 @@
-import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Environment } from '../model/environment';
-import { FileSet } from '../core/file-set';
-import { ImagePin } from '../kube/image-pin';
 import { JobGrant } from './job-grant';
 import { JobTemplate } from './job-template';
-import { checkDnsLabel, StagecraftError } from '../core/checks';
-import { toYaml } from '../core/yaml';
+import { checkDnsLabel } from '../core/checks';
+import { StagecraftError } from '../core/errors';
 
 /** Props of a `NamespaceBundle`. */
 export interface NamespaceBundleProps {
@@ -15,18 +12,6 @@ export interface NamespaceBundleProps {
   readonly namespace: string;
   /** Tag per image repository of the bundle, for overlays that hold none yet (e.g. `{ 'vision/trainer': '1.0.0' }`). */
   readonly initialTags: Record<string, string>;
-}
-
-/** Options of `NamespaceBundle.render()`. */
-export interface NamespaceBundleRenderOptions {
-  /** Directory of the bases. */
-  readonly outdir: string;
-  /** Directory of the overlays. */
-  readonly overlaysDir: string;
-  /** Every environment. */
-  readonly environments: readonly Environment[];
-  /** The pin an overlay already holds, if any. */
-  readonly readPin: (file: string, image: string) => ImagePin | undefined;
 }
 
 /**
@@ -84,34 +69,8 @@ export class NamespaceBundle extends Construct {
     }
   }
 
-  /** Adds the base and one overlay per environment to `files`. */
-  public render(files: FileSet, options: NamespaceBundleRenderOptions): void {
-    this.check(options.environments);
-    const baseDir = path.posix.join(options.outdir, this.name);
-    const manifests = this.chart.toJson();
-    const names = manifests.map((m) => `${String(m.kind).toLowerCase()}-${m.metadata.name}.yaml`);
-    manifests.forEach((m, i) => files.add(path.posix.join(baseDir, names[i]), toYaml(m)));
-    files.add(
-      path.posix.join(baseDir, 'kustomization.yaml'),
-      toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...names].sort() }),
-    );
-    const images = Object.keys(this.initialTags).sort();
-    for (const env of options.environments) {
-      const dir = path.posix.join(options.overlaysDir, env.name, this.name);
-      const file = path.posix.join(dir, 'kustomization.yaml');
-      files.add(
-        file,
-        toYaml({
-          apiVersion: 'kustomize.config.k8s.io/v1beta1',
-          kind: 'Kustomization',
-          resources: [path.posix.relative(dir, baseDir)],
-          labels: [{ pairs: { environment: env.name }, includeTemplates: true }],
-          images: images.map((name) => ({
-            name,
-            ...(options.readPin(file, name) ?? { newTag: this.initialTags[name] }),
-          })),
-        }),
-      );
-    }
+  /** Tag per image repository, for overlays that hold none yet. */
+  public get initialTagsByImage(): Readonly<Record<string, string>> {
+    return this.initialTags;
   }
 }

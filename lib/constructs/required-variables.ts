@@ -1,7 +1,8 @@
 import { Environment } from '../model/environment';
 import { Microservice } from './microservice';
 import { Platform } from './platform';
-import { checkVariables, StagecraftError } from '../core/checks';
+import { checkVariables } from '../core/checks';
+import { StagecraftError } from '../core/errors';
 
 /** Options of `checkRequiredVariables()`. */
 export interface RequiredVariablesOptions {

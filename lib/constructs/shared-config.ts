@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { IEndpoint } from './endpoint';
 import { Environment } from '../model/environment';
 import { Microservice } from './microservice';
-import { checkDnsLabel, checkVariables, StagecraftError, uniqueChildId } from '../core/checks';
+import { checkDnsLabel, checkVariables, uniqueChildId } from '../core/checks';
+import { StagecraftError } from '../core/errors';
 
 /** The platform's shared Secret: referenced by name, its values never in the manifests. */
 export interface SharedSecretProps {

@@ -1,7 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Microservice, MicroserviceProps } from './microservice';
-import { checkMinimum, StagecraftError } from '../core/checks';
+import { checkMinimum } from '../core/checks';
+import { StagecraftError } from '../core/errors';
 
 /** Props of a `Worker`. */
 export interface WorkerProps extends Omit<MicroserviceProps, 'port' | 'healthPath' | 'component'> {

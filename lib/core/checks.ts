@@ -4,14 +4,7 @@
  */
 
 import { Construct } from 'constructs';
-
-/** An error in the platform model: one line, `[path] what is wrong, got value`. */
-export class StagecraftError extends Error {
-  constructor(path: string, message: string) {
-    super(`[${path}] ${message}`);
-    this.name = 'StagecraftError';
-  }
-}
+import { StagecraftError } from './errors';
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][-+]?\d+)?$/;

@@ -1,7 +1,7 @@
 import { K8sObject } from '../kube/kubectl';
+import { Severity } from '../model/validation-settings';
 
-/** How bad a finding is. `off` drops it. */
-export type Severity = 'error' | 'warning' | 'off';
+export type { Severity };
 
 /** One problem found in a rendered object. */
 export interface Finding {

@@ -4,6 +4,7 @@ import { CrdSchema } from '../../imports/crd-schema';
 import { Environment } from '../model/environment';
 import { findYamlFiles, K8sObject, objectIdentity, parseManifests } from '../kube/kubectl';
 import { Platform } from '../constructs/platform';
+import { manualSecrets } from '../generators/shared-overlay';
 import { resolveValidation, ValidationSettings } from '../model/validation-settings';
 import { checkParity } from '../review/parity';
 import { formatTable } from '../core/table';
@@ -277,7 +278,7 @@ function settingsOf(platform: Platform | undefined, env: string): ValidationSett
   const found: Environment | undefined = platform?.environments.environments.find((e) => e.name === env);
   if (!found || !platform) return resolveValidation();
   // Secrets the model says are created out of band count as existing.
-  const manual = platform.manualSecrets(env);
+  const manual = manualSecrets(platform, found);
   return { ...found.validation, externalSecrets: [...found.validation.externalSecrets, ...manual] };
 }
 

@@ -1,25 +1,8 @@
 import { Environment } from '../model/environment';
-
-/** Where Argo CD finds this repository. */
-export interface GitOpsProps {
-  /** Git URL of this repository, e.g. `https://github.com/acme/platform.git`. */
-  readonly repoURL: string;
-  /**
-   * Branch or tag Argo CD follows.
-   * @default 'main'
-   */
-  readonly targetRevision?: string;
-  /**
-   * Namespace Argo CD runs in.
-   * @default 'argocd'
-   */
-  readonly argocdNamespace?: string;
-  /**
-   * Cluster API server the applications deploy to.
-   * @default 'https://kubernetes.default.svc'
-   */
-  readonly destinationServer?: string;
-}
+import * as path from 'path';
+import { toYaml } from '../core/yaml';
+import { GitOpsProps } from '../model/gitops';
+import { Generator } from './generator';
 
 /** Sync wave of the shared objects (namespace, policies, datastores) and of the services. */
 export const SHARED_WAVE = '-1';
@@ -143,3 +126,18 @@ export function argoCdFiles(options: ArgoCdOptions): Record<string, object> {
   };
   return files;
 }
+
+/** `argocd/`: the bootstrap app-of-apps, the AppProject and the Applications, where the platform has GitOps settings. */
+export const argoCd: Generator = (view, files) => {
+  if (!view.gitops) return;
+  const argocdDir = view.layout.argocdDir;
+  const argo = argoCdFiles({
+    platform: view.name,
+    gitops: view.gitops,
+    environments: view.environments.deployed,
+    services: view.services.map((s) => s.name),
+    overlaysDir: view.layout.overlaysDir,
+    argocdDir,
+  });
+  for (const [name, content] of Object.entries(argo)) files.add(path.posix.join(argocdDir, name), toYaml(content));
+};

@@ -5,7 +5,9 @@ import { ImagePin } from '../kube/image-pin';
 import { Microservice } from '../constructs/microservice';
 import { SharedConfig } from '../constructs/shared-config';
 import { stringify } from 'yaml';
+import * as path from 'path';
 import { GENERATED_HEADER } from '../core/yaml';
+import { Generator } from './generator';
 
 /** The local tier: a Docker Compose file and the `.env.example` it reads. */
 export interface ComposeFiles {
@@ -133,3 +135,24 @@ function toCompose(value: string): string {
 function cpus(quantity: string): number {
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
 }
+
+/** Path of the Docker Compose file in the local tier's directory. */
+export function composeFile(localDir: string): string {
+  return path.posix.join(localDir, 'docker-compose.yaml');
+}
+
+/** `local/docker-compose.yaml` and `local/.env.example`, with the compose environment's values. */
+export const compose: Generator = (view, files) => {
+  const env = view.layout.composeEnvironment;
+  if (!env) return;
+  const rendered = renderCompose(
+    view.name,
+    env,
+    view.services,
+    view.datastores,
+    (s) => view.pinOf(env, s),
+    view.sharedConfig,
+  );
+  files.add(composeFile(view.layout.localDir), rendered.compose);
+  files.add(path.posix.join(view.layout.localDir, '.env.example'), rendered.envExample);
+};

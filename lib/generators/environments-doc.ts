@@ -1,6 +1,11 @@
 import { Environment } from '../model/environment';
 import { ImagePin } from '../kube/image-pin';
 import { Microservice } from '../constructs/microservice';
+import { composeFile } from './compose';
+import { DocSection } from './doc-section';
+import { Generator } from './generator';
+import { localDocSections } from './local-doc';
+import { sharedDocSections } from './shared-overlay';
 
 /** Inputs of the generated environments document. */
 export interface EnvironmentsDocOptions {
@@ -14,14 +19,6 @@ export interface EnvironmentsDocOptions {
   readonly pinOf: (env: Environment, service: Microservice) => ImagePin;
   /** Extra sections (title -> markdown body) contributed by other parts of the model. */
   readonly sections?: readonly DocSection[];
-}
-
-/** One section of the environments document. */
-export interface DocSection {
-  /** Heading text. */
-  readonly title: string;
-  /** Markdown body. */
-  readonly body: string;
 }
 
 /**
@@ -201,3 +198,28 @@ function hours(value: number | undefined): string {
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** ENVIRONMENTS.md: the table, the current pins and the sections the shared objects and the local tier add. */
+export const environmentsDoc: Generator = (view, files) => {
+  const { environmentsDoc: doc, composeEnvironment, localDir } = view.layout;
+  if (doc === false) return;
+  const deployed = view.environments.deployed;
+  files.add(
+    doc,
+    renderEnvironmentsDoc({
+      platform: view.name,
+      environments: deployed,
+      services: view.services,
+      pinOf: (env, service) => view.pinOf(env, service),
+      sections: [
+        ...sharedDocSections(view.name, deployed, view.services, view.datastores, view.sharedConfig),
+        ...localDocSections(
+          view.environments.environments.filter((e) => e.local),
+          view.services,
+          view.datastores,
+          composeEnvironment ? composeFile(localDir) : undefined,
+        ),
+      ],
+    }),
+  );
+};

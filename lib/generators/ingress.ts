@@ -1,29 +1,6 @@
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
-
-/** Where a service is reachable from outside the cluster. */
-export enum Exposure {
-  /** At `/` on the environment's main host (the web frontend). */
-  FRONTEND = 'frontend',
-  /** At `<apiPathPrefix>/<service>` on the environment's API host. */
-  API = 'api',
-}
-
-/** An environment's public hosts (seed: "Access URLs"). */
-export interface IngressProps {
-  /** Host of the frontend, e.g. `dev.craftista.local` or `craftista.com`. */
-  readonly host: string;
-  /**
-   * Host of the APIs, e.g. `api.craftista.com`.
-   * @default - the frontend host
-   */
-  readonly apiHost?: string;
-  /**
-   * Path prefix of the APIs on the API host: `/api` gives `/api/catalogue`; '' gives `/catalogue`.
-   * @default '/api'
-   */
-  readonly apiPathPrefix?: string;
-}
+import { Exposure } from '../model/exposure';
 
 /** One public URL of a service. */
 export interface AccessUrl {

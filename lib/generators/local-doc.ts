@@ -1,5 +1,5 @@
 import { Datastore } from '../constructs/datastores/datastore';
-import { DocSection } from './environments-doc';
+import { DocSection } from './doc-section';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 

@@ -2,6 +2,8 @@ import { Datastore } from '../constructs/datastores/datastore';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { SharedSecretProps } from '../constructs/shared-config';
+import { composeFile } from './compose';
+import { Generator } from './generator';
 
 /** Inputs of the generated Makefile. */
 export interface MakefileOptions {
@@ -148,3 +150,23 @@ function localPort(datastore: Datastore, env: Environment): number {
   const advertised = datastore.advertisedAddressIn(env);
   return advertised ? Number(advertised.split(':')[1]) : datastore.port;
 }
+
+/** The Makefile: kind and compose targets for the local tiers, and the repository targets. */
+export const makefile: Generator = (view, files) => {
+  const { layout } = view;
+  if (!layout.makefile) return;
+  const locals = view.environments.environments.filter((e) => e.local);
+  files.add(
+    'Makefile',
+    renderMakefile({
+      platform: view.name,
+      kind: locals.find((e) => e.runServices),
+      kindHeadless: locals.find((e) => !e.runServices),
+      services: view.services,
+      datastores: view.datastores,
+      sharedSecret: view.sharedConfig?.secret,
+      composeFile: layout.composeEnvironment ? composeFile(layout.localDir) : undefined,
+      repoTargets: layout.makefileRepoTargets,
+    }),
+  );
+};

@@ -1,8 +1,9 @@
-import { Datastore, DatastoreEngine, DatastoreTopology } from '../constructs/datastores/datastore';
+import { Datastore, DatastoreEngine } from '../constructs/datastores/datastore';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { podSecurityLabels } from '../model/pod-security';
 import { bytes, exactCpu, exactMemory, formatCpu, formatMemory, milliCpu } from '../core/quantity';
+import { DatastoreTopology } from '../model/datastore-settings';
 
 /** Headroom of the ResourceQuota over the largest footprint the model can produce. */
 const QUOTA_HEADROOM = 1.25;

@@ -1,23 +1,9 @@
-import { Datastore, DatastoreEngine } from '../constructs/datastores/datastore';
+import { Datastore } from '../constructs/datastores/datastore';
 import { IEndpoint } from '../constructs/endpoint';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
-
-/** An environment's network policy posture (seed: "Network Policies"). */
-export enum NetworkPolicyMode {
-  /** Basic: pods accept traffic from their own namespace and the ingress controller. */
-  ALLOW_NAMESPACE = 'allow-namespace',
-  /** Enforced: deny all ingress, then allow each real edge; services' egress limited to DNS and their edges. */
-  DEFAULT_DENY = 'default-deny',
-}
-
-/** Where the cluster's shared components run. */
-export interface ClusterComponents {
-  /** Namespace of the ingress controller. */
-  readonly ingressControllerNamespace: string;
-  /** Namespace of each datastore engine's operator. */
-  readonly operatorNamespaces: Readonly<Record<DatastoreEngine, string>>;
-}
+import { ClusterComponents } from '../model/cluster-components';
+import { NetworkPolicyMode } from '../model/network-policy-mode';
 
 interface Edge {
   readonly from: { readonly name: string; readonly selector: Record<string, string> };

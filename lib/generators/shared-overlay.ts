@@ -1,12 +1,19 @@
+import * as path from 'path';
+import { toYaml, toYamlAll } from '../core/yaml';
 import { describeBackup } from '../model/backup';
+import { Generator } from './generator';
+import { kustomization } from './kustomization';
+import { PlatformView } from './platform-view';
 import { Datastore } from '../constructs/datastores/datastore';
-import { DocSection } from './environments-doc';
+import { DocSection } from './doc-section';
 import { Environment } from '../model/environment';
 import { accessUrls, ingressObjects } from './ingress';
 import { Microservice } from '../constructs/microservice';
 import { footprint, limitRangeObject, namespaceObject, resourceQuotaObject } from './namespace';
-import { ClusterComponents, NetworkPolicyMode, networkPolicies } from './network-policies';
+import { networkPolicies } from './network-policies';
 import { SharedConfig } from '../constructs/shared-config';
+import { ClusterComponents } from '../model/cluster-components';
+import { NetworkPolicyMode } from '../model/network-policy-mode';
 
 /** Argo CD sync-wave annotation. */
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -96,6 +103,54 @@ export function sharedObjects(options: SharedObjectsOptions): Record<string, obj
   if (external.length > 0) files['external-secrets.yaml'] = external.map((o) => wave(o, '-1'));
   return files;
 }
+
+/** What the shared objects read of a platform: its view, or the `Platform` construct itself. */
+export type SharedObjectsSource = Pick<
+  PlatformView,
+  'name' | 'services' | 'datastores' | 'ingressClassName' | 'cluster' | 'sharedConfig'
+>;
+
+/** The inputs of `env`'s shared objects (no services where the environment runs only datastores). */
+export function sharedObjectsOptions(source: SharedObjectsSource, env: Environment): SharedObjectsOptions {
+  return {
+    platform: source.name,
+    env,
+    services: env.runServices ? source.services : [],
+    datastores: source.datastores,
+    ingressClassName: source.ingressClassName,
+    cluster: source.cluster,
+    sharedConfig: source.sharedConfig,
+  };
+}
+
+/** Secrets `env` references that must exist before the first sync (none is ever generated with data). */
+export function platformSecrets(source: SharedObjectsSource, env: Environment): RequiredSecret[] {
+  return requiredSecrets(sharedObjectsOptions(source, env));
+}
+
+/** Secrets of `env` created out of band (none where the environment's secret source syncs them). */
+export function manualSecrets(source: SharedObjectsSource, env: Environment): string[] {
+  return env.secrets.external ? [] : platformSecrets(source, env).map((s) => s.name);
+}
+
+/** `overlays/<env>/shared/`: namespace, quota, limits, network policies, ingress, TLS, secrets, datastores. */
+export const sharedOverlays: Generator = (view, files) => {
+  for (const env of view.environments.environments) {
+    const sharedDir = path.posix.join(view.layout.overlaysDir, env.name, 'shared');
+    const objects = sharedObjects(sharedObjectsOptions(view, env));
+    for (const [name, docs] of Object.entries(objects)) files.add(path.posix.join(sharedDir, name), toYamlAll(docs));
+    files.add(
+      path.posix.join(sharedDir, 'kustomization.yaml'),
+      toYaml(
+        kustomization({
+          namespace: env.namespace,
+          resources: [...Object.keys(objects).sort(), ...view.datastores.map((d) => `../${d.name}`)],
+          labels: { environment: env.name },
+        }),
+      ),
+    );
+  }
+};
 
 /** The shared configuration, when a service that reads it runs in the environment. */
 function sharedConfigIn(options: SharedObjectsOptions): SharedConfig | undefined {

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { isScalar, parseDocument } from 'yaml';
 
 /** What an overlay pins for one image: a tag, a digest, or both. */
@@ -7,6 +8,18 @@ export interface ImagePin {
   readonly newTag?: string;
   /** `images[].digest` (`sha256:...`). */
   readonly digest?: string;
+}
+
+/** Human form of a pin: `1.4.2`, `sha256:abcd…` or `1.4.2@sha256:abcd…`. */
+export function describePin(pin: ImagePin | undefined): string {
+  if (!pin) return '(none)';
+  const digest = pin.digest ? `${pin.digest.slice(0, 19)}…` : undefined;
+  return [pin.newTag, digest].filter((x) => x !== undefined).join('@');
+}
+
+/** Relative path of the overlay kustomization that pins `service` in `env`. */
+export function overlayKustomization(overlaysDir: string, env: string, service: string): string {
+  return path.posix.join(overlaysDir, env, service, 'kustomization.yaml');
 }
 
 /**

@@ -1,4 +1,5 @@
-import { checkMinimum, StagecraftError } from '../core/checks';
+import { checkMinimum } from '../core/checks';
+import { StagecraftError } from '../core/errors';
 
 /** Options for `Scaling.autoscale()`. */
 export interface AutoscaleOptions {

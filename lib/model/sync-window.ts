@@ -1,4 +1,5 @@
-import { checkMinimum, StagecraftError } from '../core/checks';
+import { checkMinimum } from '../core/checks';
+import { StagecraftError } from '../core/errors';
 
 /** When Argo CD may sync an environment automatically (outside it, only manual syncs run). */
 export interface SyncWindowProps {

@@ -1,4 +1,5 @@
-import { Severity } from '../gate/findings';
+/** How bad a finding is. `off` drops it. */
+export type Severity = 'error' | 'warning' | 'off';
 
 /** How strictly `npm run validate` judges one environment. */
 export interface ValidationProps {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Environment } from '../model/environment';
 import { FileSet } from '../core/file-set';
-import { ImagePin, readImagePin } from '../kube/image-pin';
+import { describePin, ImagePin, overlayKustomization, readImagePin } from '../kube/image-pin';
 import { editImagePin } from '../kube/image-pin-edit';
 import { Microservice } from '../constructs/microservice';
 import { Platform } from '../constructs/platform';
@@ -79,13 +79,6 @@ export function parseImageReference(reference: string): ImagePin {
   return { ...(tag !== undefined ? { newTag: tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
-/** Human form of a pin: `1.4.2`, `sha256:abcd…` or `1.4.2@sha256:abcd…`. */
-export function describePin(pin: ImagePin | undefined): string {
-  if (!pin) return '(none)';
-  const digest = pin.digest ? `${pin.digest.slice(0, 19)}…` : undefined;
-  return [pin.newTag, digest].filter((x) => x !== undefined).join('@');
-}
-
 /** The service called `name`, or a one-line error listing the allowed names. */
 export function findService(platform: Platform, name: string): Microservice {
   const service = platform.services.find((s) => s.name === name);
@@ -99,7 +92,7 @@ export function findService(platform: Platform, name: string): Microservice {
 
 /** Relative path of the overlay kustomization of `service` in `env`. */
 export function overlayFile(ctx: PromotionContext, env: string, service: string): string {
-  return path.posix.join(ctx.overlaysDir ?? 'overlays', env, service, 'kustomization.yaml');
+  return overlayKustomization(ctx.overlaysDir ?? 'overlays', env, service);
 }
 
 /** Plans pinning `reference` for one service in one environment (what CI runs after a push). */

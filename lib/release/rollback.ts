@@ -3,9 +3,9 @@ import * as path from 'path';
 import { BLOCKLIST_FILE, BlockedTag, findBlock, readBlocklist, renderBlocklist } from './blocklist';
 import { FileSet } from '../core/file-set';
 import { pinHistory, samePin } from './history';
-import { readImagePin } from '../kube/image-pin';
+import { describePin, readImagePin } from '../kube/image-pin';
 import { editImagePin } from '../kube/image-pin-edit';
-import { describePin, findService, overlayFile, parseImageReference, PinChange, PromotionContext } from './promotion';
+import { findService, overlayFile, parseImageReference, PinChange, PromotionContext } from './promotion';
 
 /** Options of `planRollback`. */
 export interface RollbackOptions {

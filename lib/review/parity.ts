@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readImagePin } from '../kube/image-pin';
+import { describePin, overlayKustomization, readImagePin } from '../kube/image-pin';
 import { K8sObject } from '../kube/kubectl';
 import { Platform } from '../constructs/platform';
-import { describePin, overlayFile } from '../release/promotion';
 import { renderOverlays } from '../kube/render-cache';
+import { render } from '../synth/render';
 
 /** One difference between what the model renders and what the committed overlays render. */
 export interface ParityFinding {
@@ -52,7 +52,7 @@ export async function checkParity(options: ParityOptions): Promise<ParityFinding
       return undefined;
     }
   };
-  const expected = platform.render({ outdir: 'dist' }, pinOf);
+  const expected = render(platform, { outdir: 'dist' }, pinOf);
   const expectedFiles = new Map(expected.entries().filter(([f]) => f.startsWith('dist/') || f.startsWith('overlays/')));
   const changed = new Set<string>();
   for (const [file, content] of expectedFiles) {
@@ -115,18 +115,24 @@ export async function checkParity(options: ParityOptions): Promise<ParityFinding
 /** How far each environment lags the one it is promoted from: services whose pins differ. */
 export function tagLag(rootDir: string, platform: Platform): string[] {
   const lines: string[] = [];
-  const ctx = { platform, rootDir };
+  const overlaysDir = 'overlays';
   for (const env of platform.environments.environments) {
     if (!env.promotedFrom) continue;
     const differing = platform.services.filter((s) => {
-      const up = readImagePin(path.join(rootDir, overlayFile(ctx, env.promotedFrom!, s.name)), s.image);
-      const down = readImagePin(path.join(rootDir, overlayFile(ctx, env.name, s.name)), s.image);
+      const up = readImagePin(
+        path.join(rootDir, overlayKustomization(overlaysDir, env.promotedFrom!, s.name)),
+        s.image,
+      );
+      const down = readImagePin(path.join(rootDir, overlayKustomization(overlaysDir, env.name, s.name)), s.image);
       return describePin(up) !== describePin(down);
     });
     const detail = differing
       .map((s) => {
-        const up = readImagePin(path.join(rootDir, overlayFile(ctx, env.promotedFrom!, s.name)), s.image);
-        const down = readImagePin(path.join(rootDir, overlayFile(ctx, env.name, s.name)), s.image);
+        const up = readImagePin(
+          path.join(rootDir, overlayKustomization(overlaysDir, env.promotedFrom!, s.name)),
+          s.image,
+        );
+        const down = readImagePin(path.join(rootDir, overlayKustomization(overlaysDir, env.name, s.name)), s.image);
         return `${s.name} ${describePin(down)} -> ${describePin(up)}`;
       })
       .join(', ');

@@ -1,0 +1,21 @@
+import * as path from 'path';
+import { toYaml } from '../core/yaml';
+import { Generator } from './generator';
+import { kustomization } from './kustomization';
+
+/**
+ * `overlays/<env>/kustomization.yaml`: the shared objects and every service of the environment,
+ * composed and nothing more. Each sub-overlay already sets the namespace, so this level sets
+ * none: a kustomization that only lists directories renders to their concatenation, which lets
+ * the validation gate reuse their renders instead of rendering every object twice (see
+ * lib/kube/render-cache.ts).
+ */
+export const environmentOverlay: Generator = (view, files) => {
+  for (const env of view.environments.environments) {
+    const resources = ['shared', ...view.servicesIn(env).map((s) => s.name)].sort();
+    files.add(
+      path.posix.join(view.layout.overlaysDir, env.name, 'kustomization.yaml'),
+      toYaml(kustomization({ resources })),
+    );
+  }
+};
