@@ -4,7 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { findKustomizations, kustomizeAll, render, runMain, validate } from '../lib';
+import { runMain } from '../lib';
+import { validate } from '../lib/gate/gate';
+import { kustomizeAll } from '../lib/kube/kubectl';
+import { findKustomizations } from '../lib/kube/kubectl';
+import { render } from '../lib/synth/render';
 import { helmChart } from './helm-chart';
 import { syntheticPlatform, SyntheticSize } from './synthetic';
 

@@ -1,4 +1,5 @@
-import { resolveResources, toYaml } from '../lib';
+import { toYaml } from '../lib/core/yaml';
+import { resolveResources } from '../lib/model/resources';
 import { SYNTHETIC_PLATFORM, SyntheticSize, syntheticEnvironments, syntheticServices } from './synthetic';
 
 /**

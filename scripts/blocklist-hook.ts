@@ -1,4 +1,6 @@
-import { findBlock, ImagePin, Microservice, readBlocklist } from '../lib';
+import { Microservice } from '../lib';
+import { ImagePin } from '../lib/kube/image-pin';
+import { findBlock, readBlocklist } from '../lib/release/blocklist';
 
 /** A `PromotionContext.refuse` that refuses tags on the repository's blocklist. */
 export function refuseBlocked(rootDir: string): (service: Microservice, pin: ImagePin) => string | undefined {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'util';
-import { defaultBase, diffTrees, formatMarkdown, formatText, renderRef, renderTree, runMain } from '../lib';
+import { runMain } from '../lib';
+import { renderRef, renderTree } from '../lib/review/diff';
+import { defaultBase, diffTrees, formatMarkdown, formatText } from '../lib/review/diff';
 import { repoRoot } from './model';
 
 runMain('diff', async () => {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AppEntry, loadApp, resolveAppEntry, runMain, synth } from '../lib';
+import { runMain, synth } from '../lib';
+import { AppEntry, resolveAppEntry } from '../lib/synth/app-entry';
+import { loadApp } from '../lib/synth/load-app';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', 'examples');
 

@@ -1,6 +1,10 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { describePin, findService, formatTable, overlayFile, pinHistory, readImagePin, runMain } from '../lib';
+import { runMain } from '../lib';
+import { formatTable } from '../lib/core/table';
+import { describePin, readImagePin } from '../lib/kube/image-pin';
+import { pinHistory } from '../lib/release/history';
+import { findService, overlayFile } from '../lib/release/promotion';
 import { loadPlatform, repoRoot } from './model';
 
 runMain('history', () => {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'util';
-import { checkParity, runMain, tagLag } from '../lib';
+import { runMain } from '../lib';
+import { checkParity } from '../lib/review/parity';
+import { tagLag } from '../lib/review/parity';
 import { loadPlatform, repoRoot } from './model';
 
 runMain('parity', async () => {

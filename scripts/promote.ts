@@ -1,17 +1,9 @@
 import * as readline from 'readline';
 import { parseArgs } from 'util';
-import {
-  applyChanges,
-  changedPaths,
-  commitPaths,
-  createReleaseTag,
-  describePin,
-  formatChanges,
-  planPromotion,
-  requireCleanWorkTree,
-  runMain,
-  synth,
-} from '../lib';
+import { runMain, synth } from '../lib';
+import { changedPaths, commitPaths, createReleaseTag, requireCleanWorkTree } from '../lib/core/git';
+import { describePin } from '../lib/kube/image-pin';
+import { applyChanges, formatChanges, planPromotion } from '../lib/release/promotion';
 import { refuseBlocked } from './blocklist-hook';
 import { loadPlatform, repoRoot } from './model';
 

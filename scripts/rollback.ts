@@ -1,15 +1,9 @@
 import { parseArgs } from 'util';
-import {
-  applyRollback,
-  changedPaths,
-  commitPaths,
-  describePin,
-  formatChanges,
-  planRollback,
-  requireCleanWorkTree,
-  runMain,
-  synth,
-} from '../lib';
+import { runMain, synth } from '../lib';
+import { changedPaths, commitPaths, requireCleanWorkTree } from '../lib/core/git';
+import { describePin } from '../lib/kube/image-pin';
+import { formatChanges } from '../lib/release/promotion';
+import { applyRollback, planRollback } from '../lib/release/rollback';
 import { loadPlatform, repoRoot } from './model';
 
 const USAGE =

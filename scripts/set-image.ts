@@ -1,5 +1,6 @@
 import { parseArgs } from 'util';
-import { applyChanges, formatChanges, planSetImage, runMain, synth } from '../lib';
+import { runMain, synth } from '../lib';
+import { applyChanges, formatChanges, planSetImage } from '../lib/release/promotion';
 import { loadPlatform, repoRoot } from './model';
 import { refuseBlocked } from './blocklist-hook';
 

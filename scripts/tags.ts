@@ -1,4 +1,5 @@
-import { runMain, tagTable } from '../lib';
+import { runMain } from '../lib';
+import { tagTable } from '../lib/release/promotion';
 import { loadPlatform, repoRoot } from './model';
 
 runMain('tags', () => {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'util';
-import { planUnblock, runMain, writeBlocklist } from '../lib';
+import { runMain } from '../lib';
+import { writeBlocklist } from '../lib/release/blocklist';
+import { planUnblock } from '../lib/release/rollback';
 import { repoRoot } from './model';
 
 runMain('unblock', () => {

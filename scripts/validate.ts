@@ -1,5 +1,7 @@
 import { parseArgs } from 'util';
-import { formatReport, runMain, validate } from '../lib';
+import { runMain } from '../lib';
+import { validate } from '../lib/gate/gate';
+import { formatReport } from '../lib/gate/gate';
 import { loadPlatform, repoRoot } from './model';
 
 runMain('validate', async () => {

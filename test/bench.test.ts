@@ -4,7 +4,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { helmChart } from '../bench/helm-chart';
 import { syntheticPlatform } from '../bench/synthetic';
-import { K8sObject, kustomizeSync, parseManifests, synth } from '../lib';
+import { synth } from '../lib';
+import { K8sObject, kustomizeSync, parseManifests } from '../lib/kube/kubectl';
 import { tempDir } from './support';
 
 const HELM = path.resolve(__dirname, '..', '.tools', 'bin', 'helm');

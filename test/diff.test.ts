@@ -3,7 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
-import { diffTrees, formatMarkdown, formatText, Microservice, renderRef, renderTree, synth, unifiedDiff } from '../lib';
+import { Microservice, synth } from '../lib';
+import { renderRef, renderTree } from '../lib/review/diff';
+import { diffTrees, formatMarkdown, formatText } from '../lib/review/diff';
+import { unifiedDiff } from '../lib/review/line-diff';
 import { tempDir } from './support';
 
 const repo = path.resolve(__dirname, '..');

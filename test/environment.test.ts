@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
-import { EnvironmentTable, Microservice, Platform, render, Scaling } from '../lib';
+import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
+import { render } from '../lib/synth/render';
 import { environmentProps, environments } from '../main';
 
 describe('environment table', () => {

@@ -1,4 +1,5 @@
-import { loadApp, validate } from '../lib';
+import { validate } from '../lib/gate/gate';
+import { loadApp } from '../lib/synth/load-app';
 import { exampleEntries } from '../scripts/examples';
 
 /** Every example platform passes the same validation gate as Craftista, parity included. */

@@ -3,7 +3,10 @@ import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { syntheticPlatform } from '../bench/synthetic';
 import { craftista } from '../main';
-import { fastYaml, Platform, render, YAML_OPTIONS } from '../lib';
+import { Platform } from '../lib';
+import { fastYaml } from '../lib/core/fast-yaml';
+import { YAML_OPTIONS } from '../lib/core/yaml';
+import { render } from '../lib/synth/render';
 
 /** Every document of every file a platform generates, as plain data. */
 function documents(platform: Platform): unknown[] {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileSet } from '../lib';
+import { FileSet } from '../lib/core/file-set';
 import { readTree, tempDir } from './support';
 
 function set(files: Record<string, string>): FileSet {

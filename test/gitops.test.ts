@@ -5,18 +5,11 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { parseAllDocuments, parse } from 'yaml';
 import { craftista, environments } from '../main';
-import {
-  checkCrossReferences,
-  EnvironmentTable,
-  K8sObject,
-  kustomizeSync,
-  manualSecrets,
-  Microservice,
-  Platform,
-  podTemplateOf,
-  Scaling,
-  selects,
-} from '../lib';
+import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
+import { checkCrossReferences } from '../lib/gate/cross-references';
+import { podTemplateOf, selects } from '../lib/gate/pods';
+import { manualSecrets } from '../lib/generators/shared-overlay';
+import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
 import { readTree, synthCraftista, tempDir } from './support';
 
 const root = tempDir();

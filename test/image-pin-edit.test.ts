@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { editImagePin, formatScalar } from '../lib';
+import { editImagePin, formatScalar } from '../lib/kube/image-pin-edit';
 
 const FILE = 'overlays/staging/catalogue/kustomization.yaml';
 const BLOCK = [

@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { JobTemplate, JobTemplateProps, kustomizeSync, NEVER, toYaml } from '../lib';
+import { JobTemplate, JobTemplateProps } from '../lib';
+import { NEVER } from '../lib/constructs/job-template';
+import { toYaml } from '../lib/core/yaml';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import { tempDir } from './support';
 
 const TRAINER: JobTemplateProps = {

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { kustomizeSync } from '../lib';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import { synthCraftista, tempDir } from './support';
 
 const root = tempDir();

@@ -1,14 +1,6 @@
 import { App } from 'cdk8s';
-import {
-  EnvironmentTable,
-  JobGrant,
-  JobTemplate,
-  Microservice,
-  NamespaceBundle,
-  Platform,
-  render,
-  Scaling,
-} from '../lib';
+import { EnvironmentTable, JobGrant, JobTemplate, Microservice, NamespaceBundle, Platform, Scaling } from '../lib';
+import { render } from '../lib/synth/render';
 
 const RESOURCES = { cpu: '100m', memory: '128Mi' };
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { K8sObject, kustomizeSync } from '../lib';
+import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
 import { synthCraftista, tempDir } from './support';
 
 /**

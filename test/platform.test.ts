@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { EnvironmentTable, Microservice, Platform, readImagePin, render, Scaling } from '../lib';
+import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
+import { readImagePin } from '../lib/kube/image-pin';
+import { render } from '../lib/synth/render';
 import { readTree, synthCraftista, tempDir } from './support';
 
 describe('synth', () => {

@@ -3,17 +3,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
+import { readImagePin } from '../lib/kube/image-pin';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import {
   applyChanges,
   formatChanges,
-  kustomizeSync,
   parseImageReference,
   planPromotion,
   planSetImage,
   PromotionContext,
-  readImagePin,
   tagTable,
-} from '../lib';
+} from '../lib/release/promotion';
 import { readTree, synthCraftista, tempDir } from './support';
 
 const DIGEST = 'sha256:' + 'd'.repeat(64);

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { K8sObject, kustomizeSync, RENDER_SOURCE_ANNOTATION, renderOverlays } from '../lib';
+import { renderOverlays } from '../lib/kube/render-cache';
+import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
+import { RENDER_SOURCE_ANNOTATION } from '../lib/kube/render-cache';
 import { synthCraftista, tempDir } from './support';
 
 const root = tempDir();

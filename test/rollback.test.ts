@@ -3,22 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
-import {
-  applyChanges,
-  applyRollback,
-  checkParity,
-  findBlock,
-  pinHistory,
-  planPromotion,
-  planRollback,
-  planSetImage,
-  planUnblock,
-  PromotionContext,
-  readBlocklist,
-  readImagePin,
-  tagLag,
-  writeBlocklist,
-} from '../lib';
+import { checkParity } from '../lib/review/parity';
+import { readImagePin } from '../lib/kube/image-pin';
+import { findBlock, readBlocklist, writeBlocklist } from '../lib/release/blocklist';
+import { pinHistory } from '../lib/release/history';
+import { applyChanges, planPromotion, planSetImage, PromotionContext } from '../lib/release/promotion';
+import { applyRollback, planRollback, planUnblock } from '../lib/release/rollback';
+import { tagLag } from '../lib/review/parity';
 import { readTree, synthCraftista, tempDir } from './support';
 
 const repo = path.resolve(__dirname, '..');

@@ -6,18 +6,17 @@ import {
   DatastoreTopology,
   EnvironmentProps,
   EnvironmentTable,
-  kustomizeSync,
-  manualSecrets,
   Microservice,
   Platform,
-  platformSecrets,
-  render,
   Scaling,
   SecretSource,
   SharedConfig,
   SharedConfigProps,
   synth,
 } from '../lib';
+import { manualSecrets, platformSecrets } from '../lib/generators/shared-overlay';
+import { kustomizeSync } from '../lib/kube/kubectl';
+import { render } from '../lib/synth/render';
 import { tempDir } from './support';
 
 const RESOURCES = { cpu: '100m', memory: '128Mi' };

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
-import { FileSet, synth } from '../lib';
+import { synth } from '../lib';
+import { FileSet } from '../lib/core/file-set';
 
 /** A fresh temp directory for one test. */
 export function tempDir(prefix = 'stagecraft-'): string {

@@ -3,20 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
-import {
-  checkCrossReferences,
-  checkDuplicates,
-  checkEnvironmentPolicy,
-  checkNames,
-  checkPolicy,
-  checkSchema,
-  checkUnknownFields,
-  crdSchemaIndex,
-  K8sObject,
-  kustomizeSync,
-  RawFinding,
-  validate,
-} from '../lib';
+import { validate } from '../lib/gate/gate';
+import { checkCrossReferences } from '../lib/gate/cross-references';
+import { RawFinding } from '../lib/gate/findings';
+import { checkDuplicates, checkNames } from '../lib/gate/names';
+import { checkEnvironmentPolicy, checkPolicy } from '../lib/gate/policy';
+import { checkSchema, checkUnknownFields, crdSchemaIndex } from '../lib/gate/schema';
+import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
 import { synthCraftista, tempDir } from './support';
 
 const root = tempDir();

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { EnvironmentTable, kustomizeSync, Microservice, Platform, Scaling, synth, Worker, WorkerProps } from '../lib';
+import { EnvironmentTable, Microservice, Platform, Scaling, synth, Worker, WorkerProps } from '../lib';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import { tempDir } from './support';
 
 const PING = ['celery', '-A', 'app', 'inspect', 'ping'];

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { checkRequiredVariables, K8sObject, kustomizeSync, synth } from '../../lib';
+import { checkRequiredVariables, synth } from '../../lib';
+import { K8sObject, kustomizeSync } from '../../lib/kube/kubectl';
 import { readTree, tempDir } from '../../test/support';
 import { celeryPlatform, REQUIRED } from './platform';
 

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
-import { K8sObject, kustomizeSync, renderSkaffold, synth } from '../../lib';
+import { renderSkaffold, synth } from '../../lib';
+import { K8sObject, kustomizeSync } from '../../lib/kube/kubectl';
 import { readTree, tempDir } from '../../test/support';
 import { she2pookie, SKAFFOLD_IMAGES, SKAFFOLD_PROFILES } from './platform';
 

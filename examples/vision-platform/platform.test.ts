@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { K8sObject, kustomizeSync, synth } from '../../lib';
+import { synth } from '../../lib';
+import { K8sObject, kustomizeSync } from '../../lib/kube/kubectl';
 import { readTree, tempDir } from '../../test/support';
 import { visionPlatform } from './platform';
 

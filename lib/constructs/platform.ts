@@ -31,7 +31,7 @@ export interface PlatformProps {
 }
 
 /** Directory names inside `overlays/<env>/` that the platform uses itself. */
-export const RESERVED_NAMES: readonly string[] = ['shared'];
+const RESERVED_NAMES: readonly string[] = ['shared'];
 
 /**
  * A microservice platform: its services, datastores and the environment table. `synth()` (in

@@ -62,13 +62,6 @@ export function checkVariables(path: string, variables: Record<string, string>):
   }
 }
 
-/** Throws unless `value` is one of `allowed`. */
-export function checkOneOf(path: string, what: string, value: string, allowed: readonly string[]): void {
-  if (!allowed.includes(value)) {
-    throw new StagecraftError(path, `${what} ${JSON.stringify(value)} is not one of: ${allowed.join(', ')}`);
-  }
-}
-
 /** `id` when `scope` has no child of that name yet; otherwise a one-line duplicate error. */
 export function uniqueChildId(scope: Construct, id: string, what: string): string {
   if (scope.node.tryFindChild(id)) {

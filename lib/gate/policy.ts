@@ -141,7 +141,7 @@ function hasPort(c: Container, port: string | number): boolean {
 }
 
 /** The tag of an image reference, or undefined when it has none. */
-export function imageTag(image: string): string | undefined {
+function imageTag(image: string): string | undefined {
   const withoutDigest = image.split('@')[0];
   const lastSlash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.indexOf(':', lastSlash + 1);

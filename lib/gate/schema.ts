@@ -109,7 +109,7 @@ interface SchemaProblem {
 }
 
 /** Validates `value` against the JSON Schema subset of `imports/crd-schema.ts`. */
-export function checkJsonSchema(schema: JsonSchema, value: unknown, path: string): SchemaProblem[] {
+function checkJsonSchema(schema: JsonSchema, value: unknown, path: string): SchemaProblem[] {
   const at = path || '(root)';
   const problems: SchemaProblem[] = [];
   const fail = (message: string, unknown = false) => problems.push({ message: `${at} ${message}`, unknown });

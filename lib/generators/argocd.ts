@@ -5,9 +5,9 @@ import { GitOpsProps } from '../model/gitops';
 import { Generator } from './generator';
 
 /** Sync wave of the shared objects (namespace, policies, datastores) and of the services. */
-export const SHARED_WAVE = '-1';
+const SHARED_WAVE = '-1';
 /** Sync wave of the services. */
-export const SERVICES_WAVE = '0';
+const SERVICES_WAVE = '0';
 
 const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
@@ -32,7 +32,7 @@ export interface ArgoCdOptions {
  * only manual `kubectl apply`), and under `apps/` the AppProject plus one Application per
  * environment and service and one per environment for the shared objects.
  */
-export function argoCdFiles(options: ArgoCdOptions): Record<string, object> {
+function argoCdFiles(options: ArgoCdOptions): Record<string, object> {
   const { platform, gitops, environments } = options;
   const argocd = gitops.argocdNamespace ?? 'argocd';
   const revision = gitops.targetRevision ?? 'main';

@@ -26,7 +26,7 @@ const LOCAL_ONLY = 'local-only-change-me';
  * (never committed; `.env.example` lists every variable with a local-only value). Consumers of
  * `shared` get its data and read its Secret's keys from `local/.env` too.
  */
-export function renderCompose(
+function renderCompose(
   platform: string,
   env: Environment,
   services: readonly Microservice[],

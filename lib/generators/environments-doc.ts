@@ -25,7 +25,7 @@ export interface EnvironmentsDocOptions {
  * Renders ENVIRONMENTS.md from the environment table: every value comes from the model, so
  * the document cannot drift from what is deployed (CI regenerates it and diffs).
  */
-export function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
+function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
   const { environments: envs, services } = options;
   const title = (e: Environment) => capitalize(e.name);
   const columns = envs.map(title);

@@ -8,7 +8,7 @@ import { ImagePin } from '../kube/image-pin';
 import { Microservice, ServiceSettings } from '../constructs/microservice';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
-export const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
+const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
 
 /** Inputs of one `overlays/<env>/<service>/` directory. */
 export interface ServiceOverlayOptions {
@@ -33,7 +33,7 @@ export interface ServiceOverlayOptions {
 }
 
 /** The files of one service overlay, by file name, as plain objects ready to serialize. */
-export function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown> {
+function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown> {
   const { service, env, settings, pin } = options;
   const files: Record<string, unknown> = {};
   const resources = [options.basePath];

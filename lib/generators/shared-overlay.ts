@@ -50,7 +50,7 @@ export interface RequiredSecret {
 }
 
 /** Every Secret referenced in `env` that no rendered object produces by itself. */
-export function requiredSecrets(options: SharedObjectsOptions): RequiredSecret[] {
+function requiredSecrets(options: SharedObjectsOptions): RequiredSecret[] {
   const { env, datastores, platform } = options;
   const secrets: RequiredSecret[] = datastores.flatMap((d) => d.secretsFor(env));
   // Secrets the services read keys from, one entry per Secret with every key any service reads.
@@ -73,7 +73,7 @@ export function requiredSecrets(options: SharedObjectsOptions): RequiredSecret[]
 }
 
 /** The files of `overlays/<env>/shared/` (besides kustomization.yaml), each a list of objects. */
-export function sharedObjects(options: SharedObjectsOptions): Record<string, object[]> {
+function sharedObjects(options: SharedObjectsOptions): Record<string, object[]> {
   const { env, platform } = options;
   const labels = { 'app.kubernetes.io/part-of': platform, 'app.kubernetes.io/managed-by': 'stagecraft' };
   const wave = <T extends object>(o: T, value: string): T => {
@@ -111,7 +111,7 @@ export type SharedObjectsSource = Pick<
 >;
 
 /** The inputs of `env`'s shared objects (no services where the environment runs only datastores). */
-export function sharedObjectsOptions(source: SharedObjectsSource, env: Environment): SharedObjectsOptions {
+function sharedObjectsOptions(source: SharedObjectsSource, env: Environment): SharedObjectsOptions {
   return {
     platform: source.name,
     env,

@@ -33,7 +33,7 @@ export interface EnvironmentDiffSummary {
 }
 
 /** Object identity: API group, kind, namespace and name. */
-export function objectKey(o: K8sObject): string {
+function objectKey(o: K8sObject): string {
   const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : 'core';
   return `${group}/${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
 }
@@ -202,7 +202,7 @@ function markdownBody(changes: readonly ObjectChange[], envs: readonly string[],
 }
 
 /** YAML with keys sorted recursively, and every Secret value replaced by a short hash. */
-export function toStableYaml(o: K8sObject): string {
+function toStableYaml(o: K8sObject): string {
   const masked = o.kind === 'Secret' ? maskSecret(o) : o;
   return stringify(sortDeep(masked), { lineWidth: 0 });
 }

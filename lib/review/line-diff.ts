@@ -5,7 +5,7 @@ interface DiffLine {
 }
 
 /** Line-level diff (longest common subsequence), as a sequence of kept, removed and added lines. */
-export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[] {
+function diffLines(a: readonly string[], b: readonly string[]): DiffLine[] {
   const n = a.length;
   const m = b.length;
   // Trim the common prefix and suffix so the quadratic table only covers the changed middle.

@@ -26,7 +26,7 @@ export interface ResolveAppOptions {
 }
 
 /** The default entry, as in cdk8s's TypeScript app template. */
-export const DEFAULT_APP = 'main.ts';
+const DEFAULT_APP = 'main.ts';
 
 /**
  * The one place a command learns which platform it works on: `--app <file>`, else the
