@@ -7,10 +7,10 @@ import { parseAllDocuments } from 'yaml';
 import { runMain } from '../lib';
 import { validate } from '../lib/gate/gate';
 import { kustomizeAll } from '../lib/kube/kubectl';
-import { findKustomizations } from '../lib/kube/kubectl';
 import { render } from '../lib/synth/render';
 import { helmChart } from './helm-chart';
 import { syntheticPlatform, SyntheticSize } from './synthetic';
+import { findKustomizations } from '../lib/kube/overlays';
 
 const ROOT = path.resolve(__dirname, '..');
 

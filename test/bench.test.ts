@@ -5,8 +5,9 @@ import { App } from 'cdk8s';
 import { helmChart } from '../bench/helm-chart';
 import { syntheticPlatform } from '../bench/synthetic';
 import { synth } from '../lib';
-import { K8sObject, kustomizeSync, parseManifests } from '../lib/kube/kubectl';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import { tempDir } from './support';
+import { K8sObject, parseManifests } from '../lib/kube/object';
 
 const HELM = path.resolve(__dirname, '..', '.tools', 'bin', 'helm');
 const SIZE = { services: 3, envs: 2 };

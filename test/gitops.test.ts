@@ -9,8 +9,9 @@ import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
 import { checkCrossReferences } from '../lib/gate/cross-references';
 import { podTemplateOf, selects } from '../lib/gate/pods';
 import { manualSecrets } from '../lib/generators/shared-overlay';
-import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import { readTree, synthCraftista, tempDir } from './support';
+import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
 synthCraftista(root);

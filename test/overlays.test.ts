@@ -1,6 +1,7 @@
 import * as path from 'path';
-import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import { synthCraftista, tempDir } from './support';
+import { K8sObject } from '../lib/kube/object';
 
 /**
  * Renders every committed-style overlay with the real Kustomize (kubectl 1.33, Kustomize 5.6)

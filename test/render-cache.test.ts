@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderOverlays } from '../lib/kube/render-cache';
-import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import { RENDER_SOURCE_ANNOTATION } from '../lib/kube/render-cache';
 import { synthCraftista, tempDir } from './support';
+import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
 synthCraftista(root);

@@ -9,8 +9,9 @@ import { RawFinding } from '../lib/gate/findings';
 import { checkDuplicates, checkNames } from '../lib/gate/names';
 import { checkEnvironmentPolicy, checkPolicy } from '../lib/gate/policy';
 import { checkSchema, checkUnknownFields, crdSchemaIndex } from '../lib/gate/schema';
-import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
+import { kustomizeSync } from '../lib/kube/kubectl';
 import { synthCraftista, tempDir } from './support';
+import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
 synthCraftista(root);

@@ -1,9 +1,10 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { synth } from '../../lib';
-import { K8sObject, kustomizeSync } from '../../lib/kube/kubectl';
+import { kustomizeSync } from '../../lib/kube/kubectl';
 import { readTree, tempDir } from '../../test/support';
 import { haSoranu } from './platform';
+import { K8sObject } from '../../lib/kube/object';
 
 const root = tempDir('ha-soranu-');
 synth(haSoranu(new App()), { rootDir: root, outdir: 'dist' });

@@ -3,9 +3,10 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { renderSkaffold, synth } from '../../lib';
-import { K8sObject, kustomizeSync } from '../../lib/kube/kubectl';
+import { kustomizeSync } from '../../lib/kube/kubectl';
 import { readTree, tempDir } from '../../test/support';
 import { she2pookie, SKAFFOLD_IMAGES, SKAFFOLD_PROFILES } from './platform';
+import { K8sObject } from '../../lib/kube/object';
 
 const root = tempDir('she2pookie-');
 synth(she2pookie(new App()), {

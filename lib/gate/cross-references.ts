@@ -1,6 +1,6 @@
-import { K8sObject } from '../kube/kubectl';
 import { RawFinding } from './findings';
 import { allContainers, PodTemplate, podTemplateOf, selects } from './pods';
+import { K8sObject } from '../kube/object';
 
 /** Options of the cross-reference checks. */
 export interface CrossReferenceOptions {

@@ -1,5 +1,5 @@
-import { K8sObject } from '../kube/kubectl';
 import { Severity } from '../model/validation-settings';
+import { K8sObject } from '../kube/object';
 
 export type { Severity };
 

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CrdSchema } from '../../imports/crd-schema';
 import { Environment } from '../model/environment';
-import { findYamlFiles, K8sObject, objectIdentity, parseManifests } from '../kube/kubectl';
 import { Platform } from '../constructs/platform';
 import { manualSecrets } from '../generators/shared-overlay';
 import { resolveValidation, ValidationSettings } from '../model/validation-settings';
@@ -14,6 +13,8 @@ import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { renderOverlays } from '../kube/render-cache';
 import { checkSchema, checkUnknownFields, crdSchemaIndex } from './schema';
+import { findYamlFiles } from '../kube/overlays';
+import { K8sObject, objectIdentity, parseManifests } from '../kube/object';
 
 /** Options of `validate()`. */
 export interface ValidateOptions {

@@ -1,5 +1,5 @@
-import { K8sObject } from '../kube/kubectl';
 import { RawFinding } from './findings';
+import { K8sObject } from '../kube/object';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

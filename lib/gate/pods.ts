@@ -1,4 +1,4 @@
-import { K8sObject } from '../kube/kubectl';
+import { K8sObject } from '../kube/object';
 
 /** A pod template inside a workload, with what the checks need to know about it. */
 export interface PodTemplate {

@@ -1,6 +1,6 @@
-import { K8sObject } from '../kube/kubectl';
 import { RawFinding } from './findings';
 import { allContainers, Container, podTemplateOf, PodTemplate, selects } from './pods';
+import { K8sObject } from '../kube/object';
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
 

@@ -1,7 +1,7 @@
 import { CrdSchema, JsonSchema } from '../../imports/crd-schema';
 import { CRD_SCHEMAS } from '../../imports/crd-schemas';
-import { K8sObject } from '../kube/kubectl';
 import { RawFinding } from './findings';
+import { K8sObject } from '../kube/object';
 
 interface AjvError {
   readonly instancePath: string;

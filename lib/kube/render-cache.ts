@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { load } from 'js-yaml';
-import { K8sObject, kubectlPath, kustomizeYaml, objectIdentity, parseManifests } from './kubectl';
+import { kubectlPath, kustomizeYaml } from './kubectl';
+import { K8sObject, objectIdentity, parseManifests } from './object';
 
 /** Bump when the cached content's meaning changes. */
 const CACHE_VERSION = 'v2';

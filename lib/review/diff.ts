@@ -4,10 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { git } from '../core/git';
-import { findYamlFiles, K8sObject, parseManifests } from '../kube/kubectl';
 import { unifiedDiff } from './line-diff';
 import { formatTable } from '../core/table';
 import { renderOverlays } from '../kube/render-cache';
+import { findYamlFiles } from '../kube/overlays';
+import { K8sObject, parseManifests } from '../kube/object';
 
 /** The rendered objects of one tree, by environment and object identity. */
 export type RenderedTree = Map<string, Map<string, K8sObject>>;

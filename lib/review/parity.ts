@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describePin, overlayKustomization, readImagePin } from '../kube/image-pin';
-import { K8sObject } from '../kube/kubectl';
 import { Platform } from '../constructs/platform';
 import { renderOverlays } from '../kube/render-cache';
 import { render } from '../synth/render';
+import { K8sObject } from '../kube/object';
 
 /** One difference between what the model renders and what the committed overlays render. */
 export interface ParityFinding {
