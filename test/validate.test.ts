@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
-import { validate } from '../lib/gate/gate';
+import { hasErrors, validate } from '../lib/gate/gate';
 import { checkCrossReferences } from '../lib/gate/cross-references';
 import { RawFinding } from '../lib/gate/findings';
 import { checkDuplicates, checkNames } from '../lib/gate/names';
@@ -422,6 +422,7 @@ describe('the gate', () => {
     const repo = path.resolve(__dirname, '..');
     const result = await validate({ rootDir: repo, platform: craftista(new App()), cacheDir: false });
     expect(result.findings).toEqual([]);
+    expect(hasErrors(result)).toBe(false);
     expect(result.summary.map((s) => [s.env, s.errors])).toEqual(
       expect.arrayContaining([
         ['dev', 0],
@@ -464,6 +465,9 @@ describe('the gate', () => {
         reason: 'JVM writes to its install dir',
       },
     ]);
+    // The gate fails on the error; a warning alone would pass.
+    expect(hasErrors(result)).toBe(true);
+    expect(hasErrors({ ...result, findings: result.findings.filter((f) => f.severity === 'warning') })).toBe(false);
   });
 
   test('caches renders by input hash: a second run renders nothing, a changed base renders its overlay again', async () => {
