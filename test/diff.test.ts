@@ -7,7 +7,7 @@ import { Microservice, synth } from '../lib';
 import { diffAgainst, renderRef, renderTree } from '../lib/review/diff';
 import { diffTrees, formatMarkdown, formatText } from '../lib/review/diff';
 import { unifiedDiff } from '../lib/review/line-diff';
-import { gitInit, synthShop, tempDir, tempDirsRemovedAfterEach } from './support';
+import { gitInit, synthShop, tempDir, tempDirsRemovedAfterEach, writeCraftistaEntry } from './support';
 
 const repo = path.resolve(__dirname, '..');
 const removedTempDir = tempDirsRemovedAfterEach();
@@ -156,11 +156,11 @@ describe('npm run diff', () => {
 
   test('no changes prints "no changes" and exits 0; an unknown base ref is one clear line', () => {
     const dir = baseRepo();
+    writeCraftistaEntry(dir);
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(repo, 'scripts/diff.ts'), ...args], {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, STAGECRAFT_ROOT: dir },
       });
     const clean = run();
     expect([clean.status, clean.stdout, clean.stderr]).toEqual([0, 'no changes\n', '']);

@@ -36,9 +36,11 @@ export function git(dir: string, ...args: string[]): string {
   }).trim();
 }
 
-/** Makes `dir` a git repository with everything in it committed as `base`. */
+/** Makes `dir` a git repository (with an identity, for commands that commit) with everything in it committed as `base`. */
 export function gitInit(dir: string): void {
   git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.name', 'CI');
+  git(dir, 'config', 'user.email', 'ci@example.com');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'base');
 }

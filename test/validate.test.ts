@@ -10,7 +10,7 @@ import { checkDuplicates, checkNames } from '../lib/gate/names';
 import { checkEnvironmentPolicy, checkPolicy } from '../lib/gate/policy';
 import { checkSchema, checkUnknownFields, crdSchemaIndex } from '../lib/gate/schema';
 import { K8sObject, kustomizeSync } from '../lib/kube/kubectl';
-import { synthCraftista, tempDir } from './support';
+import { synthCraftista, tempDir, writeCraftistaEntry } from './support';
 
 const root = tempDir();
 synthCraftista(root);
@@ -495,6 +495,7 @@ describe('the gate', () => {
       fs.readFileSync(patch, 'utf8').replace(/(limits:\n\s+cpu: 500m\n)\s+memory: 512Mi\n/, '$1'),
     );
     fs.writeFileSync(path.join(dir, 'overlays/staging/voting/kustomization.yaml'), 'resources: [missing]\n');
+    writeCraftistaEntry(dir);
     const repo = path.resolve(__dirname, '..');
     const result = spawnSync(
       process.execPath,
@@ -502,7 +503,6 @@ describe('the gate', () => {
       {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, STAGECRAFT_ROOT: dir },
       },
     );
     expect(result.stderr).toBe('');
