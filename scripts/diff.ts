@@ -1,24 +1,26 @@
-import { parseArgs } from 'util';
 import { runMain } from '../lib';
-import { renderRef, renderTree } from '../lib/review/diff';
-import { defaultBase, diffTrees, formatMarkdown, formatText } from '../lib/review/diff';
-import { repoRoot } from './model';
+import { parseCommandArgs } from '../lib/core/command-args';
+import { diffAgainst, formatMarkdown, formatText } from '../lib/review/diff';
+import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
+import { loadApp } from '../lib/synth/load-app';
+
+const USAGE = 'usage: npm run diff [-- --app <file.ts>] [--base <ref>] [--env <env>]... [--markdown]';
 
 runMain('diff', async () => {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
+    usage: USAGE,
     options: {
+      ...APP_OPTION,
       base: { type: 'string' },
       env: { type: 'string', multiple: true },
       markdown: { type: 'boolean', default: false },
     },
   });
-  const rootDir = repoRoot();
-  const base = values.base ?? defaultBase(rootDir);
-  const [before, after] = await Promise.all([
-    renderRef(rootDir, base, { envs: values.env }),
-    renderTree(rootDir, { envs: values.env }),
-  ]);
-  const changes = diffTrees(before, after);
-  const envs = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const app = loadApp(resolveAppEntry({ app: values.app }));
+  const { changes, envs } = await diffAgainst(app.options.rootDir, {
+    base: values.base,
+    envs: values.env,
+    overlaysDir: app.options.overlaysDir,
+  });
   process.stdout.write(values.markdown ? formatMarkdown(changes, envs) : formatText(changes, envs));
 });

@@ -1,24 +1,22 @@
-import { parseArgs } from 'util';
 import { runMain } from '../lib';
-import { checkParity } from '../lib/review/parity';
-import { tagLag } from '../lib/review/parity';
-import { loadPlatform, repoRoot } from './model';
+import { parseCommandArgs } from '../lib/core/command-args';
+import { checkParity, formatParity, tagLag } from '../lib/review/parity';
+import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
+import { loadApp } from '../lib/synth/load-app';
+
+const USAGE = 'usage: npm run parity [-- --app <file.ts>] [--tags] [--env <env>]...';
 
 runMain('parity', async () => {
-  const { values } = parseArgs({
-    options: { tags: { type: 'boolean', default: false }, env: { type: 'string', multiple: true } },
+  const { values } = parseCommandArgs({
+    usage: USAGE,
+    options: { ...APP_OPTION, tags: { type: 'boolean', default: false }, env: { type: 'string', multiple: true } },
   });
-  const rootDir = repoRoot();
-  const platform = loadPlatform();
+  const { platform, options } = loadApp(resolveAppEntry({ app: values.app }));
   if (values.tags) {
-    for (const line of tagLag(rootDir, platform)) console.log(line);
+    for (const line of tagLag(options.rootDir, platform)) console.log(line);
     return;
   }
-  const findings = await checkParity({ rootDir, platform, envs: values.env });
-  for (const f of findings) console.log(`${f.overlay}  ${f.object}  parity  ${f.message}`);
-  if (findings.length === 0) {
-    console.log('parity: every difference between environments is explained by the environment table');
-  } else {
-    process.exitCode = 1;
-  }
+  const findings = await checkParity({ rootDir: options.rootDir, platform, envs: values.env });
+  process.stdout.write(formatParity(findings));
+  if (findings.length > 0) process.exitCode = 1;
 });

@@ -1,19 +1,24 @@
 import * as readline from 'readline';
-import { parseArgs } from 'util';
 import { runMain, synth } from '../lib';
-import { changedPaths, commitPaths, createReleaseTag, requireCleanWorkTree } from '../lib/core/git';
-import { describePin } from '../lib/kube/image-pin';
+import { listOption, parseCommandArgs } from '../lib/core/command-args';
+import { changedPaths, commitPaths, requireCleanWorkTree } from '../lib/core/git';
+import { requireApproval } from '../lib/release/approval';
+import { promotionCommitMessage } from '../lib/release/commit-message';
 import { applyChanges, formatChanges, planPromotion } from '../lib/release/promotion';
-import { refuseBlocked } from './blocklist-hook';
-import { loadPlatform, repoRoot } from './model';
+import { releaseContext } from '../lib/release/release-context';
+import { tagRelease } from '../lib/release/release-tag';
+import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
+import { loadApp } from '../lib/synth/load-app';
 
 const USAGE =
-  'usage: npm run promote -- <from> <to> [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve]';
+  'usage: npm run promote -- <from> <to> [--app <file.ts>] [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve]';
 
 runMain('promote', async () => {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
+  const { positionals, values } = parseCommandArgs({
+    usage: USAGE,
+    positionals: [2, 2],
     options: {
+      ...APP_OPTION,
       only: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       commit: { type: 'boolean', default: false },
@@ -21,18 +26,12 @@ runMain('promote', async () => {
       approve: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 2) throw new Error(USAGE);
   const [from, to] = positionals;
-  const rootDir = repoRoot();
-  const platform = loadPlatform();
-  const target = platform.environments.get(to);
-  if (values.commit && !values['dry-run']) requireCleanWorkTree(rootDir, 'commit the promotion');
-  const ctx = { platform, rootDir, refuse: refuseBlocked(rootDir) };
-  const only = values.only
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  const changes = planPromotion(ctx, { from, to, only, skipStage: values['skip-stage'] });
+  const app = loadApp(resolveAppEntry({ app: values.app }));
+  const ctx = releaseContext(app);
+  const target = app.platform.environments.get(to);
+  if (values.commit && !values['dry-run']) requireCleanWorkTree(ctx.rootDir, 'commit the promotion');
+  const changes = planPromotion(ctx, { from, to, only: listOption(values.only), skipStage: values['skip-stage'] });
   if (changes.length === 0) {
     console.log(`nothing to promote: ${to} already pins what ${from} pins`);
     return;
@@ -42,34 +41,23 @@ runMain('promote', async () => {
     console.log('dry run: nothing written');
     return;
   }
-  if (
-    target.requiresApproval &&
-    !values.approve &&
-    !(await confirm(`promote ${changes.length} service(s) to ${to}?`))
-  ) {
-    throw new Error(`promotion to ${to} requires approval: pass --approve (or answer yes on a terminal)`);
-  }
+  await requireApproval(target, changes, { approved: values.approve, ask });
   applyChanges(ctx, changes);
-  synth(platform, { rootDir });
+  synth(app.platform, app.options);
   console.log(`promoted ${changes.length} service(s) ${from} -> ${to}`);
   if (values.commit) {
-    const lines = changes.map((c) => `- ${c.service}: ${describePin(c.before)} -> ${describePin(c.after)}`);
-    const message = `promote ${from} -> ${to}: ${changes.map((c) => c.service).join(', ')}\n\n${lines.join('\n')}\n`;
-    const sha = commitPaths(rootDir, changedPaths(rootDir), message);
-    console.log(`committed ${sha}`);
-    if (target.requiresApproval) {
-      const day = new Date().toISOString().slice(0, 10);
-      const tag = createReleaseTag(rootDir, `release/${to}/${day}`, message);
-      console.log(`tagged ${tag}`);
-    }
+    const message = promotionCommitMessage(from, to, changes);
+    console.log(`committed ${commitPaths(ctx.rootDir, changedPaths(ctx.rootDir), message)}`);
+    const tag = tagRelease(ctx.rootDir, target, message);
+    if (tag !== undefined) console.log(`tagged ${tag}`);
   }
 });
 
-/** Asks for an explicit "yes" on a terminal; without a terminal there is no approval. */
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
+/** Asks on a terminal and resolves to the answer; without a terminal nobody can answer. */
+async function ask(prompt: string): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return undefined;
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await new Promise<string>((resolve) => rl.question(`${question} type yes to approve: `, resolve));
+  const answer = await new Promise<string>((resolve) => rl.question(prompt, resolve));
   rl.close();
-  return answer.trim() === 'yes';
+  return answer;
 }

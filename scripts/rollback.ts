@@ -1,44 +1,41 @@
-import { parseArgs } from 'util';
 import { runMain, synth } from '../lib';
+import { parseCommandArgs } from '../lib/core/command-args';
 import { changedPaths, commitPaths, requireCleanWorkTree } from '../lib/core/git';
-import { describePin } from '../lib/kube/image-pin';
+import { rollbackCommitMessage } from '../lib/release/commit-message';
 import { formatChanges } from '../lib/release/promotion';
+import { releaseContext } from '../lib/release/release-context';
 import { applyRollback, planRollback } from '../lib/release/rollback';
-import { loadPlatform, repoRoot } from './model';
+import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
+import { loadApp } from '../lib/synth/load-app';
 
 const USAGE =
-  'usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--to <tag>] [--date YYYY-MM-DD] [--commit]';
+  'usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--app <file.ts>] [--to <tag>] [--date YYYY-MM-DD] [--commit]';
 
 runMain('rollback', () => {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
+  const { positionals, values } = parseCommandArgs({
+    usage: USAGE,
+    positionals: [1, Infinity],
     options: {
+      ...APP_OPTION,
       to: { type: 'string' },
       reason: { type: 'string' },
       date: { type: 'string' },
       commit: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length < 1 || values.reason === undefined) throw new Error(USAGE);
+  const { reason } = values;
+  if (reason === undefined) throw new Error(`--reason is required; ${USAGE}`);
   const [env, ...services] = positionals;
-  const rootDir = repoRoot();
-  if (values.commit) requireCleanWorkTree(rootDir, 'commit the rollback');
-  const platform = loadPlatform();
-  const ctx = { platform, rootDir };
-  const plan = planRollback(ctx, {
-    env,
-    services,
-    to: values.to,
-    reason: values.reason,
-    date: values.date ?? new Date().toISOString().slice(0, 10),
-  });
+  const app = loadApp(resolveAppEntry({ app: values.app }));
+  const ctx = releaseContext(app);
+  if (values.commit) requireCleanWorkTree(ctx.rootDir, 'commit the rollback');
+  const plan = planRollback(ctx, { env, services, to: values.to, reason, date: values.date });
   process.stdout.write(formatChanges(plan.changes));
   applyRollback(ctx, plan);
-  synth(platform, { rootDir });
+  synth(app.platform, app.options);
   for (const b of plan.blocked) console.log(`blocked ${b.service} ${b.tag}: ${b.reason}`);
   if (values.commit) {
-    const lines = plan.changes.map((c) => `- ${c.service}: ${describePin(c.before)} -> ${describePin(c.after)}`);
-    const message = `rollback ${env}: ${plan.changes.map((c) => c.service).join(', ')}\n\nReason: ${values.reason}\n\n${lines.join('\n')}\n`;
-    console.log(`committed ${commitPaths(rootDir, changedPaths(rootDir), message)}`);
+    const message = rollbackCommitMessage(env, reason, plan.changes);
+    console.log(`committed ${commitPaths(ctx.rootDir, changedPaths(ctx.rootDir), message)}`);
   }
 });

@@ -1,16 +1,17 @@
-import { parseArgs } from 'util';
 import { runMain, synth } from '../lib';
+import { parseCommandArgs } from '../lib/core/command-args';
 import { applyChanges, formatChanges, planSetImage } from '../lib/release/promotion';
-import { loadPlatform, repoRoot } from './model';
-import { refuseBlocked } from './blocklist-hook';
+import { releaseContext } from '../lib/release/release-context';
+import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
+import { loadApp } from '../lib/synth/load-app';
+
+const USAGE = 'usage: npm run set-image -- <env> <service> <tag|sha256:digest|tag@sha256:digest> [--app <file.ts>]';
 
 runMain('set-image', () => {
-  const { positionals } = parseArgs({ allowPositionals: true, options: {} });
-  if (positionals.length !== 3)
-    throw new Error('usage: npm run set-image -- <env> <service> <tag|sha256:digest|tag@sha256:digest>');
+  const { positionals, values } = parseCommandArgs({ usage: USAGE, positionals: [3, 3], options: { ...APP_OPTION } });
   const [env, service, reference] = positionals;
-  const platform = loadPlatform();
-  const ctx = { platform, rootDir: repoRoot(), refuse: refuseBlocked(repoRoot()) };
+  const app = loadApp(resolveAppEntry({ app: values.app }));
+  const ctx = releaseContext(app);
   const changes = planSetImage(ctx, env, service, reference);
   if (changes.length === 0) {
     console.log(`nothing to change: ${service} in ${env} already pins ${reference}`);
@@ -18,5 +19,5 @@ runMain('set-image', () => {
   }
   process.stdout.write(formatChanges(changes));
   applyChanges(ctx, changes);
-  synth(platform, { rootDir: ctx.rootDir });
+  synth(app.platform, app.options);
 });

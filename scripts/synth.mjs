@@ -9,7 +9,6 @@ import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { parseArgs } from 'util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(root, '.cache', 'synth');
@@ -34,10 +33,13 @@ function write(file, content) {
   fs.renameSync(`${file}.tmp-${process.pid}`, file);
 }
 
-/** The one entry resolver of the library, compiled on its own (it imports only Node's modules). */
-function loadResolver() {
-  const source = path.join(root, 'lib', 'synth', 'app-entry.ts');
-  const compiled = path.join(cacheDir, `app-entry-${contentHash([source])}.cjs`);
+/**
+ * A module of the library that imports only Node's modules (the entry resolver, the argument
+ * parser), compiled on its own.
+ */
+function loadStandalone(...relative) {
+  const source = path.join(root, ...relative);
+  const compiled = path.join(cacheDir, `${path.basename(source, '.ts')}-${contentHash([source])}.cjs`);
   if (!fs.existsSync(compiled)) {
     const { code } = require('esbuild').transformSync(fs.readFileSync(source, 'utf8'), {
       loader: 'ts',
@@ -53,19 +55,19 @@ const USAGE = 'usage: npm run synth [-- --app <file.ts>] [--root <dir>]';
 let app;
 let rootDir;
 try {
-  const { values } = parseArgs({
+  const { values } = loadStandalone('lib', 'core', 'command-args.ts').parseCommandArgs({
+    usage: USAGE,
     options: { app: { type: 'string' }, root: { type: 'string' } },
-    allowPositionals: false,
   });
   app = values.app;
   rootDir = values.root === undefined ? undefined : path.resolve(values.root);
 } catch (error) {
-  process.stderr.write(`synth: ${error.message.split('\n')[0]}; ${USAGE}\n`);
+  process.stderr.write(`synth: ${error.message}\n`);
   process.exit(2);
 }
 let entry;
 try {
-  entry = loadResolver().resolveAppEntry({ app });
+  entry = loadStandalone('lib', 'synth', 'app-entry.ts').resolveAppEntry({ app });
 } catch (error) {
   process.stderr.write(`synth: ${error.message}\n`);
   process.exit(1);

@@ -1,7 +1,13 @@
 import { runMain } from '../lib';
+import { parseCommandArgs } from '../lib/core/command-args';
 import { tagTable } from '../lib/release/promotion';
-import { loadPlatform, repoRoot } from './model';
+import { releaseContext } from '../lib/release/release-context';
+import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
+import { loadApp } from '../lib/synth/load-app';
+
+const USAGE = 'usage: npm run tags [-- --app <file.ts>]';
 
 runMain('tags', () => {
-  process.stdout.write(tagTable({ platform: loadPlatform(), rootDir: repoRoot() }));
+  const { values } = parseCommandArgs({ usage: USAGE, options: { ...APP_OPTION } });
+  process.stdout.write(tagTable(releaseContext(loadApp(resolveAppEntry({ app: values.app })))));
 });

@@ -1,13 +1,16 @@
-import { parseArgs } from 'util';
 import { runMain } from '../lib';
+import { parseCommandArgs } from '../lib/core/command-args';
 import { writeBlocklist } from '../lib/release/blocklist';
 import { planUnblock } from '../lib/release/rollback';
-import { repoRoot } from './model';
+import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
+import { loadApp } from '../lib/synth/load-app';
+
+const USAGE = 'usage: npm run unblock -- <service> <tag> [--app <file.ts>]';
 
 runMain('unblock', () => {
-  const { positionals } = parseArgs({ allowPositionals: true, options: {} });
-  if (positionals.length !== 2) throw new Error('usage: npm run unblock -- <service> <tag>');
+  const { positionals, values } = parseCommandArgs({ usage: USAGE, positionals: [2, 2], options: { ...APP_OPTION } });
   const [service, tag] = positionals;
-  writeBlocklist(repoRoot(), planUnblock(repoRoot(), service, tag));
+  const { rootDir } = loadApp(resolveAppEntry({ app: values.app })).options;
+  writeBlocklist(rootDir, planUnblock(rootDir, service, tag));
   console.log(`unblocked ${service} ${tag}`);
 });

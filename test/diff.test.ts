@@ -4,12 +4,13 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
 import { Microservice, synth } from '../lib';
-import { renderRef, renderTree } from '../lib/review/diff';
+import { diffAgainst, renderRef, renderTree } from '../lib/review/diff';
 import { diffTrees, formatMarkdown, formatText } from '../lib/review/diff';
 import { unifiedDiff } from '../lib/review/line-diff';
-import { tempDir } from './support';
+import { gitInit, synthShop, tempDir, tempDirsRemovedAfterEach, writeCraftistaEntry } from './support';
 
 const repo = path.resolve(__dirname, '..');
+const removedTempDir = tempDirsRemovedAfterEach();
 
 function git(dir: string, ...args: string[]): string {
   const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
@@ -155,11 +156,11 @@ describe('npm run diff', () => {
 
   test('no changes prints "no changes" and exits 0; an unknown base ref is one clear line', () => {
     const dir = baseRepo();
+    writeCraftistaEntry(dir);
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(repo, 'scripts/diff.ts'), ...args], {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, STAGECRAFT_ROOT: dir },
       });
     const clean = run();
     expect([clean.status, clean.stdout, clean.stderr]).toEqual([0, 'no changes\n', '']);
@@ -170,6 +171,22 @@ describe('npm run diff', () => {
       'diff: unknown git ref "release-9.9": pass --base with a branch, tag or commit that exists\n',
     ]);
     expect(git(dir, 'worktree', 'list').split('\n')).toHaveLength(1);
+  });
+
+  test('diffAgainst compares a tree below the top of the repository with the same tree at the base', async () => {
+    const root = removedTempDir();
+    const shop = path.join(root, 'platforms', 'shop');
+    synthShop(shop);
+    gitInit(root);
+    const patch = path.join(shop, 'overlays/prod/cart/deployment-patch.yaml');
+    fs.writeFileSync(patch, fs.readFileSync(patch, 'utf8').replace('replicas: 2', 'replicas: 3'));
+    const { changes, envs } = await diffAgainst(shop, { base: 'main' });
+    expect(envs).toEqual(['dev', 'prod']);
+    expect(changes.map((c) => [c.env, c.change, c.id])).toEqual([
+      ['prod', 'changed', 'apps/Deployment shop-prod/cart'],
+    ]);
+    expect(changes[0].diff).toContain('-  replicas: 2\n+  replicas: 3\n');
+    expect(git(root, 'worktree', 'list').split('\n')).toHaveLength(1);
   });
 
   test('unified diff hunks carry line numbers and context', () => {

@@ -1,9 +1,21 @@
+import * as path from 'path';
 import { validate } from '../lib/gate/gate';
+import { exampleEntries } from '../lib/synth/example-entries';
 import { loadApp } from '../lib/synth/load-app';
-import { exampleEntries } from '../scripts/examples';
+
+const examples = exampleEntries(path.resolve(__dirname, '..', 'examples'));
+
+test('every directory of examples/ with a platform.ts is an example, its own root', () => {
+  expect(Object.entries(examples).map(([name, e]) => [name, path.relative(e.rootDir, e.file)])).toEqual([
+    ['celery-platform', 'platform.ts'],
+    ['ha-soranu', 'platform.ts'],
+    ['she2pookie', 'platform.ts'],
+    ['vision-platform', 'platform.ts'],
+  ]);
+});
 
 /** Every example platform passes the same validation gate as Craftista, parity included. */
-describe.each(Object.entries(exampleEntries()))('examples/%s', (_name, entry) => {
+describe.each(Object.entries(examples))('examples/%s', (_name, entry) => {
   test('validates clean with the gate (schema, unknown fields, cross-references, policy, parity)', async () => {
     const app = loadApp(entry);
     const result = await validate({ rootDir: entry.rootDir, platform: app.platform, cacheDir: false });

@@ -14,7 +14,7 @@ import {
   PromotionContext,
   tagTable,
 } from '../lib/release/promotion';
-import { readTree, synthCraftista, tempDir } from './support';
+import { readTree, synthCraftista, tempDir, writeCraftistaEntry } from './support';
 
 const DIGEST = 'sha256:' + 'd'.repeat(64);
 
@@ -204,6 +204,7 @@ describe('promotion commands', () => {
   function gitRepo(): string {
     const root = tempDir();
     synthCraftista(root);
+    writeCraftistaEntry(root);
     const git = (...args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
     git('init', '-q', '-b', 'main');
     git('config', 'user.email', 'ci@example.com');
@@ -217,7 +218,6 @@ describe('promotion commands', () => {
     const result = spawnSync(process.execPath, ['--import', tsx, path.join(repo, 'scripts', script), ...args], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, STAGECRAFT_ROOT: root },
       input: '',
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -10,7 +10,7 @@ import { pinHistory } from '../lib/release/history';
 import { applyChanges, planPromotion, planSetImage, PromotionContext } from '../lib/release/promotion';
 import { applyRollback, planRollback, planUnblock } from '../lib/release/rollback';
 import { tagLag } from '../lib/review/parity';
-import { readTree, synthCraftista, tempDir } from './support';
+import { readTree, synthCraftista, tempDir, writeCraftistaEntry } from './support';
 
 const repo = path.resolve(__dirname, '..');
 const FILE = 'overlays/dev/catalogue/kustomization.yaml';
@@ -27,6 +27,7 @@ function repoWithHistory(): PromotionContext {
   synthCraftista(rootDir);
   fs.symlinkSync(path.join(repo, '.tools'), path.join(rootDir, '.tools'));
   fs.writeFileSync(path.join(rootDir, '.gitignore'), '.tools\n');
+  writeCraftistaEntry(rootDir);
   git(rootDir, 'init', '-q', '-b', 'main');
   git(rootDir, 'config', 'user.email', 'ci@example.com');
   git(rootDir, 'config', 'user.name', 'CI');
@@ -126,7 +127,6 @@ describe('rollback', () => {
       spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(repo, 'scripts', script), ...args], {
         cwd: ctx.rootDir,
         encoding: 'utf8',
-        env: { ...process.env, STAGECRAFT_ROOT: ctx.rootDir },
       });
     const rollback = run(
       'rollback.ts',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -5,15 +6,71 @@ import { App } from 'cdk8s';
 import { craftista } from '../main';
 import { synth } from '../lib';
 import { FileSet } from '../lib/core/file-set';
+import { resolveAppEntry } from '../lib/synth/app-entry';
+import { LoadedApp, loadApp } from '../lib/synth/load-app';
 
 /** A fresh temp directory for one test. */
 export function tempDir(prefix = 'stagecraft-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** A `tempDir` per call, each removed after the test that made it (call once per file, at the top). */
+export function tempDirsRemovedAfterEach(): (prefix?: string) => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return (prefix) => {
+    const dir = tempDir(prefix);
+    made.push(dir);
+    return dir;
+  };
+}
+
+/** Runs git in `dir` (identity set) and returns its trimmed stdout; throws on failure. */
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+}
+
+/** Makes `dir` a git repository (with an identity, for commands that commit) with everything in it committed as `base`. */
+export function gitInit(dir: string): void {
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.name', 'CI');
+  git(dir, 'config', 'user.email', 'ci@example.com');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'base');
+}
+
+/**
+ * Writes `<dir>/platform.ts`, an app entry for the shop fixture (test/fixtures/shop: cart and
+ * checkout, dev -> prod), synthesizes it into `dir` as `npm run synth --app` would and returns it.
+ */
+export function synthShop(dir: string): LoadedApp {
+  fs.mkdirSync(dir, { recursive: true });
+  const fixture = path.resolve(__dirname, 'fixtures', 'shop', 'platform');
+  const entry = path.join(dir, 'platform.ts');
+  fs.writeFileSync(entry, `export { shop, synthOptions } from ${JSON.stringify(fixture)};\n`);
+  const app = loadApp(resolveAppEntry({ app: entry }));
+  synth(app.platform, app.options);
+  return app;
+}
+
 /** Synthesizes Craftista into `root` (dist/ and overlays/) and returns the file set. */
 export function synthCraftista(root: string): FileSet {
   return synth(craftista(new App()), { rootDir: root, outdir: 'dist' });
+}
+
+/**
+ * Writes `main.ts` into `root`: an app entry that builds Craftista, so a command run in `root`
+ * (the default entry is `./main.ts`) works on the tree there.
+ */
+export function writeCraftistaEntry(root: string): void {
+  const main = path.resolve(__dirname, '..', 'main');
+  fs.writeFileSync(path.join(root, 'main.ts'), `export { craftista } from ${JSON.stringify(main)};\n`);
 }
 
 /** Every file below `root` by relative path. */

@@ -3,14 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { craftista } from '../main';
-import { validate } from '../lib/gate/gate';
+import { hasErrors, validate } from '../lib/gate/gate';
 import { checkCrossReferences } from '../lib/gate/cross-references';
 import { RawFinding } from '../lib/gate/findings';
 import { checkDuplicates, checkNames } from '../lib/gate/names';
 import { checkEnvironmentPolicy, checkPolicy } from '../lib/gate/policy';
 import { checkSchema, checkUnknownFields, crdSchemaIndex } from '../lib/gate/schema';
 import { kustomizeSync } from '../lib/kube/kubectl';
-import { synthCraftista, tempDir } from './support';
+import { synthCraftista, tempDir, writeCraftistaEntry } from './support';
 import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
@@ -423,6 +423,7 @@ describe('the gate', () => {
     const repo = path.resolve(__dirname, '..');
     const result = await validate({ rootDir: repo, platform: craftista(new App()), cacheDir: false });
     expect(result.findings).toEqual([]);
+    expect(hasErrors(result)).toBe(false);
     expect(result.summary.map((s) => [s.env, s.errors])).toEqual(
       expect.arrayContaining([
         ['dev', 0],
@@ -465,6 +466,9 @@ describe('the gate', () => {
         reason: 'JVM writes to its install dir',
       },
     ]);
+    // The gate fails on the error; a warning alone would pass.
+    expect(hasErrors(result)).toBe(true);
+    expect(hasErrors({ ...result, findings: result.findings.filter((f) => f.severity === 'warning') })).toBe(false);
   });
 
   test('caches renders by input hash: a second run renders nothing, a changed base renders its overlay again', async () => {
@@ -492,6 +496,7 @@ describe('the gate', () => {
       fs.readFileSync(patch, 'utf8').replace(/(limits:\n\s+cpu: 500m\n)\s+memory: 512Mi\n/, '$1'),
     );
     fs.writeFileSync(path.join(dir, 'overlays/staging/voting/kustomization.yaml'), 'resources: [missing]\n');
+    writeCraftistaEntry(dir);
     const repo = path.resolve(__dirname, '..');
     const result = spawnSync(
       process.execPath,
@@ -499,7 +504,6 @@ describe('the gate', () => {
       {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, STAGECRAFT_ROOT: dir },
       },
     );
     expect(result.stderr).toBe('');

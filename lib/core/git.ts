@@ -10,13 +10,19 @@ export function git(cwd: string, args: readonly string[]): string {
   }
 }
 
-/** Paths (relative to the repo root) that differ from HEAD or are untracked. */
+/**
+ * Paths below `cwd` (relative to it; `cwd` may be a subdirectory of the repository) that differ
+ * from HEAD or are untracked.
+ */
 export function changedPaths(cwd: string): string[] {
-  const out = git(cwd, ['status', '--porcelain', '--untracked-files=all']);
-  return out === '' ? [] : out.split('\n').map((line) => line.slice(3));
+  const out = git(cwd, ['status', '--porcelain', '--untracked-files=all', '--', '.']);
+  if (out === '') return [];
+  // Porcelain paths are relative to the top of the repository, whatever the current directory.
+  const prefix = git(cwd, ['rev-parse', '--show-prefix']);
+  return out.split('\n').map((line) => line.slice(3).slice(prefix.length));
 }
 
-/** Throws unless the work tree has no uncommitted change. */
+/** Throws unless the work tree below `cwd` has no uncommitted change. */
 export function requireCleanWorkTree(cwd: string, action: string): void {
   const changed = changedPaths(cwd);
   if (changed.length > 0) {
@@ -26,7 +32,7 @@ export function requireCleanWorkTree(cwd: string, action: string): void {
   }
 }
 
-/** Commits exactly `paths` with `message` and returns the new commit's short hash. */
+/** Commits exactly `paths` (relative to `cwd`) with `message` and returns the new commit's short hash. */
 export function commitPaths(cwd: string, paths: readonly string[], message: string): string {
   git(cwd, ['add', '--', ...paths]);
   git(cwd, ['commit', '--quiet', '-m', message, '--', ...paths]);

@@ -309,6 +309,11 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Whether the gate fails: any finding of severity error (warnings and waived findings pass). */
+export function hasErrors(result: ValidateResult): boolean {
+  return result.findings.some((f) => f.severity === 'error');
+}
+
 /** Formats findings one per line and the per-environment summary table. */
 export function formatReport(result: ValidateResult): string {
   const lines = result.findings.map(

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument, stringify } from 'yaml';
 import { FileSet } from '../core/file-set';
+import { Microservice } from '../constructs/microservice';
 import { ImagePin } from '../kube/image-pin';
 
 /** Where the blocklist lives, relative to the repository root. */
@@ -46,6 +47,22 @@ export function readBlocklist(rootDir: string): BlockedTag[] {
 /** The blocklist entry that refuses `pin` for `service`, if any. */
 export function findBlock(blocklist: readonly BlockedTag[], service: string, pin: ImagePin): BlockedTag | undefined {
   return blocklist.find((b) => b.service === service && b.tag === pin.newTag);
+}
+
+/**
+ * A `PromotionContext.refuse` that refuses the tags on the blocklist of the repository at
+ * `rootDir`, saying when and why each was blocked and how to unblock it. The blocklist is read
+ * on the first pin checked.
+ */
+export function refuseBlocked(rootDir: string): (service: Microservice, pin: ImagePin) => string | undefined {
+  let blocklist: BlockedTag[] | undefined;
+  return (service, pin) => {
+    blocklist ??= readBlocklist(rootDir);
+    const block = findBlock(blocklist, service.name, pin);
+    return block
+      ? `blocked on ${block.date} (${block.reason}); run npm run unblock -- ${block.service} ${block.tag} to allow it again`
+      : undefined;
+  };
 }
 
 /** Adds `entry` to the blocklist (sorted; a repeated service+tag is replaced) and returns the new text. */

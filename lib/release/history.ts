@@ -1,7 +1,10 @@
 import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { parseDocument, isScalar } from 'yaml';
-import { ImagePin } from '../kube/image-pin';
+import { describePin, ImagePin, readImagePin } from '../kube/image-pin';
 import { git } from '../core/git';
+import { formatTable } from '../core/table';
+import { findService, overlayFile, PromotionContext } from './promotion';
 
 /** One pin an overlay held, with the commit that set it. */
 export interface PinHistoryEntry {
@@ -26,7 +29,8 @@ export function pinHistory(repoDir: string, file: string, image: string, current
     const [commit, date, subject] = line.split('\t');
     let text: string;
     try {
-      text = execFileSync('git', ['show', `${commit}:${file}`], {
+      // `./`: the path is relative to repoDir, which may be a subdirectory of the repository.
+      text = execFileSync('git', ['show', `${commit}:./${file}`], {
         cwd: repoDir,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
@@ -44,6 +48,23 @@ export function pinHistory(repoDir: string, file: string, image: string, current
     entries.unshift({ pin: current, commit: '(work tree)', date: '', subject: 'uncommitted' });
   }
   return entries;
+}
+
+/**
+ * The pins `service` has had in `env`, newest first (`pinHistory` of its overlay, with the
+ * uncommitted pin first when it differs); unknown names are one-line errors.
+ */
+export function serviceHistory(ctx: PromotionContext, env: string, service: string): PinHistoryEntry[] {
+  const environment = ctx.platform.environments.get(env);
+  const found = findService(ctx.platform, service);
+  const file = overlayFile(ctx, environment.name, found.name);
+  return pinHistory(ctx.rootDir, file, found.image, readImagePin(path.join(ctx.rootDir, file), found.image));
+}
+
+/** The table `npm run history` prints: tag, commit, date and subject, newest first. */
+export function formatHistory(entries: readonly PinHistoryEntry[]): string {
+  const rows = entries.map((h) => [describePin(h.pin), h.commit, h.date, h.subject]);
+  return formatTable(['TAG', 'COMMIT', 'DATE', 'SUBJECT'], rows);
 }
 
 /** Whether two pins are the same tag and digest. */

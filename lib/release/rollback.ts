@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BLOCKLIST_FILE, BlockedTag, findBlock, readBlocklist, renderBlocklist } from './blocklist';
+import { isIsoDay, isoDay } from '../core/day';
 import { FileSet } from '../core/file-set';
 import { pinHistory, samePin } from './history';
 import { describePin, readImagePin } from '../kube/image-pin';
@@ -23,8 +24,11 @@ export interface RollbackOptions {
   readonly to?: string;
   /** Why (recorded in the blocklist). */
   readonly reason: string;
-  /** Day of the rollback, `YYYY-MM-DD` (recorded in the blocklist). */
-  readonly date: string;
+  /**
+   * Day of the rollback, `YYYY-MM-DD` (recorded in the blocklist).
+   * @default - today (UTC)
+   */
+  readonly date?: string;
 }
 
 /** A rollback plan: the overlay changes and the blocklist entries it adds. */
@@ -42,8 +46,8 @@ export interface RollbackPlan {
 export function planRollback(ctx: PromotionContext, options: RollbackOptions): RollbackPlan {
   const env = ctx.platform.environments.get(options.env);
   if (options.reason.trim() === '') throw new Error('a rollback needs a reason: pass --reason "<why>"');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date))
-    throw new Error(`--date must be YYYY-MM-DD, got ${JSON.stringify(options.date)}`);
+  const date = options.date ?? isoDay();
+  if (!isIsoDay(date)) throw new Error(`--date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
   const blocklist = readBlocklist(ctx.rootDir);
   const explicit = options.services !== undefined && options.services.length > 0;
   const services = explicit ? options.services!.map((s) => findService(ctx.platform, s)) : ctx.platform.services;
@@ -78,7 +82,7 @@ export function planRollback(ctx: PromotionContext, options: RollbackOptions): R
     const text = editImagePin(fs.readFileSync(absolute, 'utf8'), file, service.image, target);
     changes.push({ service: service.name, env: env.name, file, before: current, after: target, text });
     if (current.newTag !== undefined)
-      blocked.push({ service: service.name, tag: current.newTag, reason: options.reason, date: options.date });
+      blocked.push({ service: service.name, tag: current.newTag, reason: options.reason, date });
   }
   if (changes.length === 0)
     throw new Error(`nothing to roll back in ${env.name}: no service has an earlier tag in git history`);

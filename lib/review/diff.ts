@@ -87,17 +87,19 @@ export async function renderTree(
 export async function renderRef(
   repoDir: string,
   ref: string,
-  options: { envs?: readonly string[] } = {},
+  options: { envs?: readonly string[]; overlaysDir?: string } = {},
 ): Promise<RenderedTree> {
   try {
     git(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch {
     throw new Error(`unknown git ref ${JSON.stringify(ref)}: pass --base with a branch, tag or commit that exists`);
   }
+  // repoDir may be a subdirectory of the repository (an example's tree): render the same one at ref.
+  const prefix = git(repoDir, ['rev-parse', '--show-prefix']);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-diff-'));
   try {
     git(repoDir, ['worktree', 'add', '--detach', '--quiet', dir, ref]);
-    return await renderTree(dir, options);
+    return await renderTree(path.join(dir, prefix), options);
   } finally {
     try {
       git(repoDir, ['worktree', 'remove', '--force', dir]);
@@ -105,6 +107,44 @@ export async function renderRef(
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** Options of `diffAgainst`. */
+export interface DiffOptions {
+  /**
+   * The git ref to compare the work tree with.
+   * @default - `defaultBase(rootDir)`
+   */
+  readonly base?: string;
+  /**
+   * Only these environments (and no `argocd/`).
+   * @default - every environment and `argocd/`
+   */
+  readonly envs?: readonly string[];
+  /**
+   * Overlays directory, relative to `rootDir`.
+   * @default 'overlays'
+   */
+  readonly overlaysDir?: string;
+}
+
+/** The object changes from a git ref to the work tree, and every environment either side has. */
+export interface TreeDiff {
+  /** Every object change, sorted by environment and identity. */
+  readonly changes: ObjectChange[];
+  /** Environments of either tree, sorted (the rows of the summary). */
+  readonly envs: string[];
+}
+
+/** What `npm run diff` reports: the tree at `rootDir` rendered at a base ref and in the work tree, compared. */
+export async function diffAgainst(rootDir: string, options: DiffOptions = {}): Promise<TreeDiff> {
+  const base = options.base ?? defaultBase(rootDir);
+  const [before, after] = await Promise.all([
+    renderRef(rootDir, base, { envs: options.envs, overlaysDir: options.overlaysDir }),
+    renderTree(rootDir, { envs: options.envs, overlaysDir: options.overlaysDir }),
+  ]);
+  const envs = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return { changes: diffTrees(before, after), envs };
 }
 
 /** The default base: the merge base of HEAD with `main` (or `origin/main`), else HEAD. */

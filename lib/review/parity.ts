@@ -35,6 +35,14 @@ export interface ParityOptions {
   readonly cacheDir?: string;
 }
 
+/** What `npm run parity` prints: one line per finding, or that every difference is explained. */
+export function formatParity(findings: readonly ParityFinding[]): string {
+  if (findings.length === 0) {
+    return 'parity: every difference between environments is explained by the environment table\n';
+  }
+  return findings.map((f) => `${f.overlay}  ${f.object}  parity  ${f.message}\n`).join('');
+}
+
 /**
  * The parity contract: the environment table is the only declaration of how environments may
  * differ, so every rendered difference must come from the model. This renders the overlays the

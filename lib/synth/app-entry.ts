@@ -25,6 +25,9 @@ export interface ResolveAppOptions {
   readonly cwd?: string;
 }
 
+/** The `--app <file.ts>` option of every command that works on a platform, in `parseArgs` form. */
+export const APP_OPTION = { app: { type: 'string' } } as const;
+
 /** The default entry, as in cdk8s's TypeScript app template. */
 const DEFAULT_APP = 'main.ts';
 

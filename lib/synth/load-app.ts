@@ -12,8 +12,11 @@ export interface LoadedApp {
   readonly entry: AppEntry;
   /** The platform, built into a new cdk8s App. */
   readonly platform: Platform;
-  /** The entry's `synthOptions` export, with `rootDir` defaulting to the entry's directory. */
-  readonly options: SynthOptions;
+  /**
+   * The entry's `synthOptions` export, with `rootDir` defaulting to the entry's directory: where
+   * synth writes and where every command reads the overlays.
+   */
+  readonly options: SynthOptions & { readonly rootDir: string };
 }
 
 /**

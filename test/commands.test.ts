@@ -1,0 +1,211 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { git, gitInit, synthShop, tempDirsRemovedAfterEach, writeCraftistaEntry } from './support';
+
+const repo = path.resolve(__dirname, '..');
+const tsx = require.resolve('tsx');
+const tempDir = tempDirsRemovedAfterEach();
+const SHOP = 'platforms/shop/platform.ts';
+
+/** Runs `node --import tsx scripts/<command>.ts ...args` in `cwd`, with no terminal. */
+function run(cwd: string, command: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', tsx, path.join(repo, 'scripts', `${command}.ts`), ...args], {
+    cwd,
+    encoding: 'utf8',
+    input: '',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * A git repository whose top holds Craftista's `main.ts` (what a command would use without
+ * --app) and whose `platforms/shop/` holds the synthesized shop fixture, all committed.
+ */
+function shopRepo(): string {
+  const root = tempDir();
+  writeCraftistaEntry(root);
+  synthShop(path.join(root, 'platforms', 'shop'));
+  gitInit(root);
+  return root;
+}
+
+/** `git status --porcelain` of the repository: paths relative to its top. */
+const status = (root: string) =>
+  spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).stdout.trimEnd();
+
+describe('commands on the platform given by --app', () => {
+  test("tags and set-image work on the entry's tree, not on Craftista", () => {
+    const root = shopRepo();
+    expect(run(root, 'tags', '--app', SHOP)).toEqual({
+      status: 0,
+      stdout: 'SERVICE   DEV    PROD\ncart      1.0.0  1.0.0\ncheckout  2.0.0  2.0.0\n',
+      stderr: '',
+    });
+    expect(run(root, 'set-image', 'dev', 'cart', '1.1.0', '--app', SHOP)).toEqual({
+      status: 0,
+      stdout: 'SERVICE  ENV  CHANGE\ncart     dev  1.0.0 -> 1.1.0\n',
+      stderr: '',
+    });
+    // The overlay and what synth regenerates from it, all below the entry's directory.
+    expect(status(root).split('\n')).toEqual([
+      ' M platforms/shop/ENVIRONMENTS.md',
+      ' M platforms/shop/local/.env.example',
+      ' M platforms/shop/local/docker-compose.yaml',
+      ' M platforms/shop/overlays/dev/cart/kustomization.yaml',
+    ]);
+    expect(run(root, 'tags', '--app', SHOP).stdout).toBe(
+      'SERVICE   DEV    PROD\ncart      1.1.0  1.0.0  differs\ncheckout  2.0.0  2.0.0\n',
+    );
+  });
+
+  test("promote asks approval of the entry's table, commits its tree only and tags the release", () => {
+    const root = shopRepo();
+    run(root, 'set-image', 'dev', 'cart', '1.1.0', '--app', SHOP);
+    git(root, 'commit', '-qam', 'dev cart 1.1.0');
+    expect(run(root, 'promote', 'dev', 'prod', '--commit', '--app', SHOP)).toEqual({
+      status: 1,
+      stdout: 'SERVICE  ENV   CHANGE\ncart     prod  1.0.0 -> 1.1.0\n',
+      stderr: 'promote: promotion to prod requires approval: pass --approve (or answer yes on a terminal)\n',
+    });
+    expect(status(root)).toBe('');
+    const promoted = run(root, 'promote', 'dev', 'prod', '--commit', '--approve', '--app', SHOP);
+    expect([promoted.status, promoted.stderr]).toEqual([0, '']);
+    expect(promoted.stdout).toMatch(
+      /^SERVICE {2}ENV {3}CHANGE\ncart {5}prod {2}1\.0\.0 -> 1\.1\.0\npromoted 1 service\(s\) dev -> prod\ncommitted [0-9a-f]+\ntagged release\/prod\/\d{4}-\d{2}-\d{2}\.1\n$/,
+    );
+    expect(git(root, 'log', '-1', '--format=%B')).toBe('promote dev -> prod: cart\n\n- cart: 1.0.0 -> 1.1.0');
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n')).toEqual([
+      'platforms/shop/ENVIRONMENTS.md',
+      'platforms/shop/overlays/prod/cart/kustomization.yaml',
+    ]);
+    expect(git(root, 'tag', '--list', 'release/prod/*')).toMatch(/^release\/prod\/\d{4}-\d{2}-\d{2}\.1$/);
+    expect(status(root)).toBe('');
+  });
+
+  test("history, rollback, unblock and diff read and write the entry's tree and blocklist", () => {
+    const root = shopRepo();
+    run(root, 'set-image', 'dev', 'cart', '1.1.0', '--app', SHOP);
+    git(root, 'commit', '-qam', 'dev cart 1.1.0');
+    expect(
+      run(root, 'history', 'dev', 'cart', '--app', SHOP)
+        .stdout.split('\n')
+        .map((l) => l.split(/\s{2,}/)[0]),
+    ).toEqual(['TAG', '1.1.0', '1.0.0', '']);
+    const rollback = run(
+      root,
+      'rollback',
+      'dev',
+      'cart',
+      '--reason',
+      'memory leak',
+      '--date',
+      '2026-11-24',
+      '--commit',
+      '--app',
+      SHOP,
+    );
+    expect([rollback.status, rollback.stderr]).toEqual([0, '']);
+    expect(rollback.stdout).toMatch(
+      /^SERVICE {2}ENV {2}CHANGE\ncart {5}dev {2}1\.1\.0 -> 1\.0\.0\nblocked cart 1\.1\.0: memory leak\ncommitted [0-9a-f]+\n$/,
+    );
+    expect(git(root, 'log', '-1', '--format=%B')).toBe(
+      'rollback dev: cart\n\nReason: memory leak\n\n- cart: 1.1.0 -> 1.0.0',
+    );
+    expect(fs.existsSync(path.join(root, 'platforms/shop/releases/blocklist.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'releases'))).toBe(false);
+    expect(run(root, 'set-image', 'dev', 'cart', '1.1.0', '--app', SHOP)).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'set-image: cart: 1.1.0 is refused: blocked on 2026-11-24 (memory leak); run npm run unblock -- cart 1.1.0 to allow it again\n',
+    });
+    expect(run(root, 'unblock', 'cart', '1.1.0', '--app', SHOP)).toEqual({
+      status: 0,
+      stdout: 'unblocked cart 1.1.0\n',
+      stderr: '',
+    });
+    expect(status(root)).toBe(' M platforms/shop/releases/blocklist.yaml');
+    expect(run(root, 'diff', '--app', SHOP)).toEqual({ status: 0, stdout: 'no changes\n', stderr: '' });
+    const diff = run(root, 'diff', '--base', 'HEAD~1', '--app', SHOP);
+    expect(diff.stdout.split('\n\n')[0]).toBe(
+      'ENV   ADDED  REMOVED  CHANGED\ndev   0      0        1\nprod  0      0        0',
+    );
+  });
+
+  test("validate and parity check the entry's tree against its own table", () => {
+    const root = shopRepo();
+    const validate = run(root, 'validate', '--no-cache', '--app', SHOP);
+    expect([validate.status, validate.stderr]).toEqual([0, '']);
+    expect(validate.stdout).toMatch(
+      /^ENV +OVERLAYS +OBJECTS +ERRORS +WARNINGS +WAIVED\ndev +4 +\d+ +0 +0 +0\nprod +4 +\d+ +0 +0 +0\n\n0 error\(s\)/,
+    );
+    expect(run(root, 'parity', '--app', SHOP)).toEqual({
+      status: 0,
+      stdout: 'parity: every difference between environments is explained by the environment table\n',
+      stderr: '',
+    });
+    expect(run(root, 'parity', '--tags', '--app', SHOP)).toEqual({
+      status: 0,
+      stdout: 'prod is level with dev\n',
+      stderr: '',
+    });
+  });
+
+  test('an example works as the entry: tags and validate --app examples/ha-soranu/platform.ts exit 0', () => {
+    const tags = run(repo, 'tags', '--app', 'examples/ha-soranu/platform.ts');
+    expect([tags.status, tags.stderr]).toEqual([0, '']);
+    expect(tags.stdout.split('\n').map((l) => l.split(/\s+/)[0])).toEqual([
+      'SERVICE',
+      'auth-service',
+      'restaurant-service',
+      'notification-service',
+      'api-gateway',
+      '',
+    ]);
+    const validate = run(repo, 'validate', '--no-cache', '--app', 'examples/ha-soranu/platform.ts');
+    expect([validate.status, validate.stderr]).toEqual([0, '']);
+    expect(validate.stdout.split('\n').map((l) => l.split(/\s+/)[0])).toEqual(
+      expect.arrayContaining(['ENV', 'dev', 'prod']),
+    );
+    expect(validate.stdout).not.toMatch(/^staging /m);
+  });
+});
+
+describe('command lines', () => {
+  const commands = ['promote', 'set-image', 'rollback', 'unblock', 'history', 'tags', 'validate', 'diff', 'parity'];
+
+  test.each(commands)('fails when %s gets an unknown option: one line naming it and the allowed options', (command) => {
+    const result = run(tempDir(), command, '--bogus');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^${command}: unknown option --bogus; allowed: --app(, --[a-z-]+)*; usage: npm run ${command} [^\\n]*--app <file\\.ts>[^\\n]*\\n$`,
+      ),
+    );
+  });
+
+  test('fails when examples gets an option: it takes none', () => {
+    expect(run(tempDir(), 'examples', '--app', 'x.ts')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'examples: unknown option --app; allowed: none; usage: npm run examples\n',
+    });
+  });
+
+  test('fails when --app names no file, or a rollback has no reason', () => {
+    const cwd = tempDir();
+    expect(run(cwd, 'tags', '--app', 'nope.ts')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `tags: --app "nope.ts": no such file in ${cwd}; pass --app <file.ts>\n`,
+    });
+    expect(run(cwd, 'rollback', 'prod', 'cart').stderr).toBe(
+      'rollback: --reason is required; usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--app <file.ts>] [--to <tag>] [--date YYYY-MM-DD] [--commit]\n',
+    );
+  });
+});
