@@ -157,7 +157,7 @@ export class Platform extends Construct {
     for (const [variable, endpoint] of Object.entries(shared.connections)) {
       // Datastore.fields() returns a plain endpoint: it is the platform's when its name is.
       const ours =
-        endpoint instanceof Construct ? own.includes(endpoint as never) : own.some((c) => c.name === endpoint.name);
+        endpoint instanceof Construct ? own.some((c) => c === endpoint) : own.some((c) => c.name === endpoint.name);
       if (!ours) {
         const what = endpoint instanceof Construct ? endpoint.node.path : endpoint.name;
         throw new StagecraftError(

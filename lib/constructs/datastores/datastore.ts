@@ -647,19 +647,18 @@ export class Datastore extends Construct implements IEndpoint {
     const { pod, container } = this.securityContexts();
     const scratch = this.spec.scratchPaths.map((mountPath, i) => ({ name: `scratch-${i}`, mountPath }));
     const port = { name: this.spec.portName, containerPort: this.port, protocol: 'TCP' };
-    const env = Object.entries(SERVER_ENV[this.engine]).map(([name, key]) => ({
+    const env: k8s.EnvVar[] = Object.entries(SERVER_ENV[this.engine]).map(([name, key]) => ({
       name,
       valueFrom: { secretKeyRef: { name: this.credentialsSecret, key } },
     }));
     for (const [name, value] of Object.entries(serverSettings(this.engine, this.name, this.spec.dataPath))) {
-      env.push({ name, value } as never);
+      env.push({ name, value });
     }
-    if (this.engine === DatastoreEngine.MONGODB)
-      env.push({ name: 'MONGO_INITDB_DATABASE', value: this.database } as never);
+    if (this.engine === DatastoreEngine.MONGODB) env.push({ name: 'MONGO_INITDB_DATABASE', value: this.database });
     if (this.engine === DatastoreEngine.POSTGRESQL) {
       env.push(
-        { name: 'POSTGRES_DB', value: this.database } as never,
-        { name: 'PGDATA', value: `${this.spec.dataPath}/pgdata` } as never,
+        { name: 'POSTGRES_DB', value: this.database },
+        { name: 'PGDATA', value: `${this.spec.dataPath}/pgdata` },
       );
     }
     const readiness = READINESS[this.engine];
@@ -701,7 +700,7 @@ export class Datastore extends Construct implements IEndpoint {
                     ? ['--requirepass', '$(REDIS_PASSWORD)', '--appendonly', 'yes', '--dir', this.spec.dataPath]
                     : undefined,
                 ports: [port],
-                env: env as never,
+                env,
                 livenessProbe: {
                   tcpSocket: { port: k8s.IntOrString.fromString(this.spec.portName) },
                   initialDelaySeconds: 30,
@@ -930,9 +929,8 @@ export class Datastore extends Construct implements IEndpoint {
         }
         const spec: db.CnpgClusterSpec = {
           instances: 1 + this.replicasIn(env),
-          imageName: undefined as never,
           storage: { size: settings.storage },
-          resources: settings.resources as never,
+          resources: settings.resources,
           bootstrap: {
             initdb: { database: this.database, owner: this.database, secret: { name: this.credentialsSecret } },
           },
@@ -951,20 +949,19 @@ export class Datastore extends Construct implements IEndpoint {
               }
             : {}),
         };
-        const { imageName: _omit, ...withoutImage } = spec;
-        return { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata, spec: withoutImage };
+        return { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata, spec };
       }
       case DatastoreEngine.REDIS: {
-        const spec: db.RedisFailoverSpec & Record<string, unknown> = {
+        const spec: db.RedisFailoverSpec = {
           sentinel: {
             replicas: 3,
-            resources: settings.resources as never,
+            resources: settings.resources,
             securityContext: pod,
             containerSecurityContext: container,
-          } as never,
+          },
           redis: {
             replicas: 3,
-            resources: settings.resources as never,
+            resources: settings.resources,
             storage: {
               keepAfterDeletion: true,
               persistentVolumeClaim: {
@@ -974,7 +971,7 @@ export class Datastore extends Construct implements IEndpoint {
             },
             securityContext: pod,
             containerSecurityContext: container,
-          } as never,
+          },
           auth: { secretPath: this.credentialsSecret },
         };
         return { apiVersion: 'databases.spotahome.com/v1', kind: 'RedisFailover', metadata, spec };
@@ -1154,7 +1151,7 @@ export class Datastore extends Construct implements IEndpoint {
       replicas: 3,
       roles: ['controller', 'broker'],
       storage: { type: 'persistent-claim', size: env.datastores.storage, deleteClaim: false },
-      resources: env.datastores.resources as never,
+      resources: env.datastores.resources,
     };
     return {
       apiVersion: 'kafka.strimzi.io/v1beta2',
