@@ -9,6 +9,8 @@ import { DatastoreTopology, ExternalEndpointProps, PoolerSettings } from '../../
 import { checkDnsLabel, uniqueChildId } from '../../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
 import { StagecraftError } from '../../core/errors';
+import { BackupMethod, DatastoreBackup } from './datastore-backup';
+import { ClaimGroup, DatastoreFootprint, DatastorePlan, PodGroup } from './datastore-plan';
 
 /** A database engine the platform can run. */
 export enum DatastoreEngine {
@@ -743,17 +745,108 @@ export class Datastore extends Construct implements IEndpoint {
   }
 
   /**
+   * How this datastore runs in `env` and what it brings beside its server: its backup, what
+   * the namespace's ResourceQuota counts for it and the network edges of its own pods. The
+   * overlay, the quota and the network policies all read this one plan.
+   */
+  public planIn(env: Environment): DatastorePlan {
+    const topology = this.topologyIn(env);
+    const pooler = this.poolerIn(env);
+    this.replicasIn(env);
+    this.clusterSizeIn(env);
+    const backup = this.backupIn(env, topology);
+    const server = this.serverFootprint(env, topology);
+    const dump = backup.method === BackupMethod.DUMP;
+    const backupClaims: ClaimGroup[] = dump ? [{ count: 1, size: env.datastores.backup?.storage ?? '5Gi' }] : [];
+    const footprint: DatastoreFootprint = {
+      pods: [
+        ...(pooler ? [{ count: pooler.instances, containers: 1 }] : []),
+        ...server.pods,
+        ...(dump ? [{ count: 1, containers: 1 }] : []),
+      ],
+      claims: [...server.claims, ...backupClaims],
+    };
+    const backupJob = `${this.name}-backup`;
+    return {
+      topology,
+      pooler,
+      backup,
+      footprint,
+      edges: {
+        backup: dump
+          ? {
+              from: { name: backupJob, selector: { ...this.selectorLabels, 'app.kubernetes.io/name': backupJob } },
+              to: this.serverEndpoint(),
+            }
+          : undefined,
+        pooler: pooler
+          ? { from: { name: this.poolerName, selector: this.poolerSelectorFor(env) }, to: this.serverEndpoint() }
+          : undefined,
+      },
+    };
+  }
+
+  /** The backup of this datastore in `env` with `topology`: by its operator, by a dump job, or none. */
+  private backupIn(env: Environment, topology: DatastoreTopology): DatastoreBackup {
+    if (!env.datastores.backup || topology === DatastoreTopology.EXTERNAL) return DatastoreBackup.none();
+    if (topology === DatastoreTopology.CLUSTER) {
+      throw new StagecraftError(
+        this.node.path,
+        `datastores.backup has no dump for the Redis CLUSTER topology (environment ${env.name}); allowed: backups with SINGLE or HA`,
+      );
+    }
+    if (this.engine === DatastoreEngine.POSTGRESQL && topology === DatastoreTopology.HA) {
+      return DatastoreBackup.native({
+        name: `${this.name}-backup-credentials`,
+        keys: ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'],
+      });
+    }
+    // Kafka keeps its data replicated, not dumped.
+    if (this.engine === DatastoreEngine.KAFKA || this.engine === DatastoreEngine.MINIO) return DatastoreBackup.none();
+    return DatastoreBackup.dump(this.dumpCommand(topology));
+  }
+
+  /** Pods, containers and volumes of the server itself in `env` (none when external). */
+  private serverFootprint(env: Environment, topology: DatastoreTopology): DatastoreFootprint {
+    const storage = env.datastores.storage;
+    const of = (pods: PodGroup, claims: ClaimGroup[]): DatastoreFootprint => ({ pods: [pods], claims });
+    if (topology === DatastoreTopology.EXTERNAL) return { pods: [], claims: [] };
+    if (topology === DatastoreTopology.SINGLE) return of({ count: 1, containers: 1 }, [{ count: 1, size: storage }]);
+    if (topology === DatastoreTopology.CLUSTER) {
+      // Masters and their followers, each with a data volume and a node-conf volume.
+      const pods = 2 * this.clusterSizeIn(env);
+      return of({ count: pods, containers: 1 }, [
+        { count: pods, size: storage },
+        { count: pods, size: '1Gi' },
+      ]);
+    }
+    if (this.engine === DatastoreEngine.POSTGRESQL) {
+      const instances = 1 + this.replicasIn(env);
+      return of({ count: instances, containers: 1 }, [{ count: instances, size: storage }]);
+    }
+    // Pods, containers per pod and volumes of each engine's HA form (Kafka: 3 nodes plus the entity operator).
+    const [pods, containers, claims] = {
+      mongodb: [3, 2, 3],
+      postgresql: [3, 1, 3],
+      redis: [6, 1, 3],
+      minio: [1, 1, 1],
+      kafka: [4, 1, 3],
+    }[this.engine];
+    return of({ count: pods, containers }, [{ count: claims, size: storage }]);
+  }
+
+  /**
    * Files of `overlays/<env>/<name>/`: for the single topology, patches over the base; for HA,
-   * the operator's custom resource. Plus the backup CronJob where the table asks for backups.
+   * the operator's custom resource. Plus the backup CronJob where the plan has a dump.
    */
   public overlayObjects(env: Environment): { patches: Record<string, unknown>; resources: Record<string, unknown> } {
     const settings = env.datastores;
     const resources: Record<string, unknown> = {};
     const patches: Record<string, unknown> = {};
-    const pooler = this.poolerIn(env);
-    this.replicasIn(env);
-    this.clusterSizeIn(env);
-    if (this.topologyIn(env) === DatastoreTopology.SINGLE) {
+    const plan = this.planIn(env);
+    const pooler = plan.pooler;
+    if (plan.topology === DatastoreTopology.EXTERNAL) return { patches, resources };
+    if (plan.topology === DatastoreTopology.SINGLE) {
       if (pooler) Object.assign(resources, this.pgbouncer(env, pooler));
       const advertised = this.advertisedAddressIn(env);
       const listeners = advertised
@@ -777,50 +870,34 @@ export class Datastore extends Construct implements IEndpoint {
           ],
         },
       };
+    } else if (plan.topology === DatastoreTopology.CLUSTER) {
+      resources['rediscluster.yaml'] = this.redisCluster(env);
     } else {
-      if (this.topologyIn(env) === DatastoreTopology.EXTERNAL) return { patches, resources };
-      if (this.topologyIn(env) === DatastoreTopology.CLUSTER) {
-        if (settings.backup) {
-          throw new StagecraftError(
-            this.node.path,
-            `datastores.backup has no dump for the Redis CLUSTER topology (environment ${env.name}); allowed: backups with SINGLE or HA`,
-          );
-        }
-        resources['rediscluster.yaml'] = this.redisCluster(env);
-        return { patches, resources };
-      }
-      resources[`${this.haKind().toLowerCase()}.yaml`] = this.haResource(env);
+      resources[`${this.haKind().toLowerCase()}.yaml`] = this.haResource(env, plan.backup);
       if (pooler) resources['pooler.yaml'] = this.cnpgPooler(env, pooler);
       if (this.engine === DatastoreEngine.KAFKA) resources['kafkanodepool.yaml'] = this.kafkaNodePool(env);
       if (this.engine === DatastoreEngine.MONGODB) Object.assign(resources, this.mongoDatabaseRbac());
-      if (this.engine === DatastoreEngine.POSTGRESQL && settings.backup) {
+      if (plan.backup.method === BackupMethod.NATIVE) {
         resources['scheduledbackup.yaml'] = {
           apiVersion: 'postgresql.cnpg.io/v1',
           kind: 'ScheduledBackup',
           metadata: { name: `${this.name}-scheduled`, labels: this.labels },
           spec: {
-            schedule: `0 ${settings.backup.schedule}`,
+            schedule: `0 ${settings.backup!.schedule}`,
             backupOwnerReference: 'self',
             cluster: { name: this.name },
           } satisfies db.CnpgScheduledBackupSpec,
         };
       }
     }
-    const nativeBackup = this.engine === DatastoreEngine.POSTGRESQL && settings.topology === DatastoreTopology.HA;
-    // Kafka keeps its data replicated, not dumped; managed services back up themselves.
-    if (
-      settings.backup &&
-      !nativeBackup &&
-      this.engine !== DatastoreEngine.KAFKA &&
-      this.engine !== DatastoreEngine.MINIO
-    ) {
+    if (plan.backup.dumpCommand !== undefined) {
       resources['backup-pvc.yaml'] = {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
         metadata: { name: `${this.name}-backups`, labels: this.labels },
         spec: {
           accessModes: ['ReadWriteOnce'],
-          resources: { requests: { storage: settings.backup.storage ?? '5Gi' } },
+          resources: { requests: { storage: settings.backup!.storage ?? '5Gi' } },
         },
       };
       resources['backup-serviceaccount.yaml'] = {
@@ -829,7 +906,7 @@ export class Datastore extends Construct implements IEndpoint {
         metadata: { name: `${this.name}-backup`, labels: this.labels },
         automountServiceAccountToken: false,
       };
-      resources['backup-cronjob.yaml'] = this.backupCronJob(env);
+      resources['backup-cronjob.yaml'] = this.backupCronJob(env, plan.backup.dumpCommand);
     }
     return { patches, resources };
   }
@@ -866,17 +943,12 @@ export class Datastore extends Construct implements IEndpoint {
       },
     ];
     if (this.spec.secretKeys.length === 0) secrets.shift();
-    if (
-      this.engine === DatastoreEngine.POSTGRESQL &&
-      this.topologyIn(env) === DatastoreTopology.HA &&
-      env.datastores.backup
-    ) {
-      secrets.push({ name: `${this.name}-backup-credentials`, keys: ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'] });
-    }
+    const backup = this.backupIn(env, this.topologyIn(env)).secret;
+    if (backup) secrets.push(backup);
     return secrets;
   }
 
-  private haResource(env: Environment): unknown {
+  private haResource(env: Environment, backupPlan: DatastoreBackup): unknown {
     const settings = env.datastores;
     const { pod, container } = this.securityContexts();
     const metadata = { name: this.name, labels: this.labels };
@@ -920,7 +992,7 @@ export class Datastore extends Construct implements IEndpoint {
         return { apiVersion: 'mongodbcommunity.mongodb.com/v1', kind: 'MongoDBCommunity', metadata, spec };
       }
       case DatastoreEngine.POSTGRESQL: {
-        const backup = settings.backup;
+        const backup = backupPlan.method === BackupMethod.NATIVE ? settings.backup : undefined;
         if (backup && !backup.objectStore) {
           throw new StagecraftError(
             `environments/${env.name}`,
@@ -1161,26 +1233,9 @@ export class Datastore extends Construct implements IEndpoint {
     };
   }
 
-  private backupCronJob(env: Environment): unknown {
+  /** The CronJob that runs `dump` on the backup schedule, then prunes dumps past the retention. */
+  private backupCronJob(env: Environment, dump: string): unknown {
     const backup = env.datastores.backup!;
-    const ha = this.topologyIn(env) === DatastoreTopology.HA;
-    const host = ha
-      ? {
-          mongodb: `${this.name}-svc`,
-          postgresql: `${this.name}-rw`,
-          redis: `rfr-${this.name}`,
-          kafka: this.name,
-          minio: this.name,
-        }[this.engine]
-      : this.name;
-    const stamp = '$(date -u +%Y%m%dT%H%M%SZ)';
-    const dump = {
-      mongodb: `mongodump --uri="mongodb://$DB_USERNAME:$DB_PASSWORD@${host}:${this.port}/?authSource=admin" --gzip --archive=/backups/${this.name}-${stamp}.archive.gz`,
-      postgresql: `PGPASSWORD="$DB_PASSWORD" pg_dump -h ${host} -U "$DB_USERNAME" -d ${this.database} -Fc -f /backups/${this.name}-${stamp}.dump`,
-      redis: `redis-cli -h ${host} -a "$DB_PASSWORD" --no-auth-warning --rdb /backups/${this.name}-${stamp}.rdb`,
-      kafka: '',
-      minio: '',
-    }[this.engine];
     const prune = `find /backups -type f -name '${this.name}-*' -mtime +${backup.retentionDays} -delete`;
     const { pod, container } = this.securityContexts();
     const env_ = this.spec.secretKeys.map((key) => ({
@@ -1238,6 +1293,28 @@ export class Datastore extends Construct implements IEndpoint {
         },
       },
     };
+  }
+
+  /** The shell command that dumps this datastore with `topology` into one file below `/backups`. */
+  private dumpCommand(topology: DatastoreTopology): string {
+    const host =
+      topology === DatastoreTopology.HA
+        ? {
+            mongodb: `${this.name}-svc`,
+            postgresql: `${this.name}-rw`,
+            redis: `rfr-${this.name}`,
+            kafka: this.name,
+            minio: this.name,
+          }[this.engine]
+        : this.name;
+    const stamp = '$(date -u +%Y%m%dT%H%M%SZ)';
+    return {
+      mongodb: `mongodump --uri="mongodb://$DB_USERNAME:$DB_PASSWORD@${host}:${this.port}/?authSource=admin" --gzip --archive=/backups/${this.name}-${stamp}.archive.gz`,
+      postgresql: `PGPASSWORD="$DB_PASSWORD" pg_dump -h ${host} -U "$DB_USERNAME" -d ${this.database} -Fc -f /backups/${this.name}-${stamp}.dump`,
+      redis: `redis-cli -h ${host} -a "$DB_PASSWORD" --no-auth-warning --rdb /backups/${this.name}-${stamp}.rdb`,
+      kafka: '',
+      minio: '',
+    }[this.engine];
   }
 
   /**
