@@ -50,7 +50,7 @@ export function networkPolicies(
           {
             podSelector: selector,
             policyTypes: ['Ingress'],
-            ingress: [{ from: [namespacePeer(cluster.operatorNamespaces[d.engine])] }],
+            ingress: [{ from: [namespacePeer(cluster.operatorNamespaces[d.engine.name])] }],
           },
           operatorWaiver(d),
         ),
