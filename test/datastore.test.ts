@@ -6,6 +6,7 @@ import {
   DatastoreEnvironmentProps,
   DatastoreTopology,
   EnvironmentTable,
+  IDatastoreEngine,
   Microservice,
   Platform,
   PoolMode,
@@ -348,6 +349,39 @@ describe('backups: one rule for the overlay, the quota and the network policies'
     const orders = new Datastore(platform, 'orders', { engine: DatastoreEngine.POSTGRESQL });
     expect(() => orders.overlayObjects(table.get('dev'))).toThrow(
       '[environments/dev] datastores.backup.objectStore is required for orders (PostgreSQL HA backs up to an object store), got none',
+    );
+  });
+});
+
+describe('engines', () => {
+  test('each engine brings its defaults: port, version, database, human name and operator namespace', () => {
+    const { platform } = platformWith({});
+    const rows = DatastoreEngine.all().map((engine) => {
+      const d = new Datastore(platform, engine.name, { engine });
+      return [d.name, d.port, d.version, d.database, d.engine.displayName, d.engine.operatorNamespace];
+    });
+    expect(rows).toEqual([
+      ['mongodb', 27017, '7.0.14', 'shop', 'MongoDB', 'mongodb'],
+      ['postgresql', 5432, '16.4', 'shop', 'PostgreSQL', 'cnpg-system'],
+      ['redis', 6379, '7.2.5', '0', 'Redis', 'redis-operator'],
+      ['kafka', 9092, '3.8.0', 'shop', 'Kafka', 'strimzi'],
+      ['minio', 9000, 'RELEASE.2024-10-13T13-34-11Z', 'shop', 'MinIO', 'minio-operator'],
+    ]);
+  });
+
+  test('fails when the engine is not one of the engines', () => {
+    const { platform } = platformWith({});
+    const engine = 'cassandra' as unknown as IDatastoreEngine;
+    expect(() => new Datastore(platform, 'events', { engine })).toThrow(
+      '[shop/events] engine "cassandra" is not one of: mongodb, postgresql, redis, kafka, minio',
+    );
+  });
+
+  test('fails when MinIO is asked for the HA topology', () => {
+    const { platform, table } = platformWith({ topology: DatastoreTopology.HA });
+    const minio = new Datastore(platform, 'minio', { engine: DatastoreEngine.MINIO });
+    expect(() => minio.overlayObjects(table.get('dev'))).toThrow(
+      '[shop/minio] MinIO has no HA topology here (environment dev); allowed: SINGLE, or EXTERNAL for S3/R2',
     );
   });
 });
