@@ -1,28 +1,42 @@
 import { CrdSchema, JsonSchema } from './crd-schema';
 
+/** Requests and limits of one container, as the operators' CRDs take them. */
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** A pod or container security context, passed through to the pods the operator creates. */
+export type SecurityContext = Readonly<Record<string, unknown>>;
+
+/** A reference to one key of a Secret. */
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
 /**
  * Typed props for the database operator CRDs the platform uses in its HA and CLUSTER
- * topologies: CloudNativePG (`postgresql.cnpg.io/v1` Cluster, ScheduledBackup, Pooler), the
- * MongoDB Community operator (`mongodbcommunity.mongodb.com/v1` MongoDBCommunity), the Redis
- * operator by Spotahome (`databases.spotahome.com/v1` RedisFailover: Redis with Sentinel) and
- * the OT-Container-Kit redis-operator (`redis.redis.opstreelabs.in/v1beta2` RedisCluster).
+ * topologies, exactly the fields it renders: CloudNativePG (`postgresql.cnpg.io/v1` Cluster,
+ * ScheduledBackup, Pooler), the MongoDB Community operator (`mongodbcommunity.mongodb.com/v1`
+ * MongoDBCommunity), the Redis operator by Spotahome (`databases.spotahome.com/v1`
+ * RedisFailover: Redis with Sentinel) and the OT-Container-Kit redis-operator
+ * (`redis.redis.opstreelabs.in/v1beta2` RedisCluster). The schemas below, used by the
+ * validation gate, accept more than these props.
  */
 export interface CnpgClusterSpec {
   readonly instances: number;
-  readonly imageName: string;
   readonly storage: { readonly size: string };
-  readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+  readonly resources: ContainerResources;
   readonly bootstrap: {
     readonly initdb: { readonly database: string; readonly owner: string; readonly secret: { readonly name: string } };
   };
+  /** Continuous backup to an object store, where the environment asks for backups. */
   readonly backup?: {
     readonly retentionPolicy: string;
     readonly barmanObjectStore: {
       readonly destinationPath: string;
-      readonly s3Credentials: {
-        readonly accessKeyId: { readonly name: string; readonly key: string };
-        readonly secretAccessKey: { readonly name: string; readonly key: string };
-      };
+      readonly s3Credentials: { readonly accessKeyId: SecretKeyRef; readonly secretAccessKey: SecretKeyRef };
     };
   };
 }
@@ -39,33 +53,41 @@ export interface CnpgPoolerSpec {
   readonly cluster: { readonly name: string };
   readonly instances: number;
   readonly type: 'rw' | 'ro';
-  readonly pgbouncer: { readonly poolMode: 'session' | 'transaction'; readonly parameters?: Record<string, string> };
-  readonly template?: {
-    readonly metadata?: { readonly labels?: Record<string, string> };
+  readonly pgbouncer: { readonly poolMode: 'session' | 'transaction' };
+  readonly template: {
+    readonly metadata: { readonly labels: Readonly<Record<string, string>> };
     readonly spec: {
-      readonly containers: ReadonlyArray<{ readonly name: string; readonly resources: unknown }>;
+      readonly containers: ReadonlyArray<{ readonly name: string; readonly resources: ContainerResources }>;
     };
+  };
+}
+
+/** A PersistentVolumeClaim template of the OT-Container-Kit redis-operator. */
+export interface RedisClusterClaim {
+  readonly spec: {
+    readonly accessModes: readonly string[];
+    readonly resources: { readonly requests: { readonly storage: string } };
   };
 }
 
 /** OT-Container-Kit redis-operator RedisCluster spec (v1beta2): `clusterSize` masters, one follower each. */
 export interface RedisClusterSpec {
   readonly clusterSize: number;
-  readonly clusterVersion?: 'v6' | 'v7';
-  readonly persistenceEnabled?: boolean;
+  readonly clusterVersion: 'v6' | 'v7';
+  readonly persistenceEnabled: boolean;
   readonly kubernetesConfig: {
     readonly image: string;
-    readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-    readonly resources: unknown;
-    readonly existingPasswordSecret?: { readonly name: string; readonly key: string };
+    readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+    readonly resources: ContainerResources;
+    readonly existingPasswordSecret: SecretKeyRef;
   };
-  readonly podSecurityContext?: unknown;
-  readonly redisLeader?: { readonly replicas?: number; readonly securityContext?: unknown };
-  readonly redisFollower?: { readonly replicas?: number; readonly securityContext?: unknown };
-  readonly storage?: {
-    readonly volumeClaimTemplate: { readonly spec: Record<string, unknown> };
-    readonly nodeConfVolume?: boolean;
-    readonly nodeConfVolumeClaimTemplate?: { readonly spec: Record<string, unknown> };
+  readonly podSecurityContext: SecurityContext;
+  readonly redisLeader: { readonly securityContext: SecurityContext };
+  readonly redisFollower: { readonly securityContext: SecurityContext };
+  readonly storage: {
+    readonly volumeClaimTemplate: RedisClusterClaim;
+    readonly nodeConfVolume: boolean;
+    readonly nodeConfVolumeClaimTemplate: RedisClusterClaim;
   };
 }
 
@@ -80,22 +102,32 @@ export interface MongoDbCommunitySpec {
   readonly users: ReadonlyArray<{
     readonly name: string;
     readonly db: string;
-    readonly passwordSecretRef: { readonly name: string; readonly key?: string };
+    readonly passwordSecretRef: SecretKeyRef;
     readonly roles: ReadonlyArray<{ readonly name: string; readonly db: string }>;
     readonly scramCredentialsSecretName: string;
   }>;
-  readonly statefulSet?: { readonly spec: Record<string, unknown> };
+  /** Overrides merged into the StatefulSet the operator creates. */
+  readonly statefulSet: { readonly spec: Readonly<Record<string, unknown>> };
+}
+
+/** One pod group (Redis or Sentinel) of a Spotahome RedisFailover. */
+export interface RedisFailoverPods {
+  readonly replicas: number;
+  readonly resources: ContainerResources;
+  readonly securityContext: SecurityContext;
+  readonly containerSecurityContext: SecurityContext;
 }
 
 /** Spotahome RedisFailover spec. */
 export interface RedisFailoverSpec {
-  readonly sentinel: { readonly replicas: number; readonly resources: Record<string, Record<string, string>> };
-  readonly redis: {
-    readonly replicas: number;
-    readonly resources: Record<string, Record<string, string>>;
-    readonly storage?: { readonly persistentVolumeClaim: Record<string, unknown> };
+  readonly sentinel: RedisFailoverPods;
+  readonly redis: RedisFailoverPods & {
+    readonly storage: {
+      readonly keepAfterDeletion: boolean;
+      readonly persistentVolumeClaim: Readonly<Record<string, unknown>>;
+    };
   };
-  readonly auth?: { readonly secretPath: string };
+  readonly auth: { readonly secretPath: string };
 }
 
 const str: JsonSchema = { type: 'string' };

@@ -27,7 +27,10 @@ export interface KafkaNodePoolSpec {
     readonly size: string;
     readonly deleteClaim: boolean;
   };
-  readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+  };
 }
 
 const str: JsonSchema = { type: 'string' };

@@ -1,14 +1,18 @@
 import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import {
   Datastore,
   DatastoreEngine,
   DatastoreEnvironmentProps,
   DatastoreTopology,
   EnvironmentTable,
+  IDatastoreEngine,
+  Microservice,
   Platform,
   PoolMode,
   Scaling,
 } from '../lib';
+import { render } from '../lib/synth/render';
 
 /** A one-environment platform named `shop` whose environment `dev` has these datastore settings. */
 function platformWith(datastores: DatastoreEnvironmentProps): { platform: Platform; table: EnvironmentTable } {
@@ -222,6 +226,162 @@ describe('Redis CLUSTER topology', () => {
     const cache = new Datastore(platform, 'cache', { engine: DatastoreEngine.REDIS });
     expect(() => cache.overlayObjects(table.get('dev'))).toThrow(
       '[shop/cache] datastores.backup has no dump for the Redis CLUSTER topology (environment dev); allowed: backups with SINGLE or HA',
+    );
+  });
+});
+
+/**
+ * `shop` with one service `api` connected to PostgreSQL `orders`, in one environment `dev`
+ * whose default datastore topology is `envTopology` and where `orders` is overridden to
+ * `ordersTopology`, with daily backups; rendered in memory, file by file.
+ */
+function renderBackups(envTopology: DatastoreTopology, ordersTopology: DatastoreTopology): Record<string, string> {
+  const table = new EnvironmentTable([
+    {
+      name: 'dev',
+      namespace: 'shop-dev',
+      scaling: Scaling.fixed(1),
+      resources: { cpu: '100m', memory: '128Mi' },
+      datastores: {
+        topology: envTopology,
+        topologies: { orders: ordersTopology },
+        backup: { schedule: '0 3 * * *', retentionDays: 7, objectStore: 's3://shop-backups/dev' },
+      },
+    },
+  ]);
+  const platform = new Platform(new App(), 'shop', { environments: table });
+  const orders = new Datastore(platform, 'orders', { engine: DatastoreEngine.POSTGRESQL });
+  new Microservice(platform, 'api', {
+    image: 'shop/api',
+    port: 8080,
+    initialTag: '1.0.0',
+    connections: { DATABASE_URL: orders },
+  });
+  return Object.fromEntries(render(platform).entries());
+}
+
+/** The objects of one rendered multi-document YAML file. */
+function docs(file: string | undefined): any[] {
+  return parseAllDocuments(file ?? '').map((d) => d.toJSON());
+}
+
+describe('backups: one rule for the overlay, the quota and the network policies', () => {
+  test('PostgreSQL overridden to HA in a SINGLE environment gets only the native ScheduledBackup', () => {
+    // GIVEN orders as a CloudNativePG cluster in an environment of single instances
+    // WHEN the platform is rendered
+    const files = renderBackups(DatastoreTopology.SINGLE, DatastoreTopology.HA);
+    // THEN CloudNativePG backs it up and no dump job, volume or network edge exists
+    const overlay = 'overlays/dev/orders';
+    expect(docs(files[`${overlay}/scheduledbackup.yaml`])[0].spec).toEqual({
+      schedule: '0 0 3 * * *',
+      backupOwnerReference: 'self',
+      cluster: { name: 'orders' },
+    });
+    expect(docs(files[`${overlay}/cluster.yaml`])[0].spec.backup.barmanObjectStore.destinationPath).toBe(
+      's3://shop-backups/dev',
+    );
+    expect(files[`${overlay}/backup-cronjob.yaml`]).toBeUndefined();
+    expect(files[`${overlay}/backup-pvc.yaml`]).toBeUndefined();
+    expect(docs(files[`${overlay}/kustomization.yaml`])[0].resources).toEqual(['cluster.yaml', 'scheduledbackup.yaml']);
+    const policies = docs(files['overlays/dev/shared/network-policies.yaml']).map((p) => p.metadata.name);
+    expect(policies).toContain('allow-api-to-orders');
+    expect(policies).not.toContain('allow-orders-backup-to-orders');
+    // AND the quota counts api (1 pod + 1 surge) and the 3 instances, no dump job: 5 pods, 3 claims, +25%
+    expect(docs(files['overlays/dev/shared/resourcequota.yaml'])[0].spec.hard).toMatchObject({
+      pods: '7',
+      persistentvolumeclaims: '4',
+      'requests.storage': '3840Mi',
+    });
+  });
+
+  test('PostgreSQL overridden to SINGLE in an HA environment gets a dump CronJob, its volume and its edge', () => {
+    // GIVEN orders as a single instance in an environment whose datastores are operator-managed
+    // WHEN the platform is rendered
+    const files = renderBackups(DatastoreTopology.HA, DatastoreTopology.SINGLE);
+    // THEN a CronJob dumps it into its own PersistentVolumeClaim, and nothing of CloudNativePG exists
+    const overlay = 'overlays/dev/orders';
+    const cronJob = docs(files[`${overlay}/backup-cronjob.yaml`])[0];
+    expect(cronJob.spec.schedule).toBe('0 3 * * *');
+    expect(cronJob.spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain(
+      'pg_dump -h orders -U "$DB_USERNAME" -d shop -Fc',
+    );
+    expect(docs(files[`${overlay}/backup-pvc.yaml`])[0].metadata.name).toBe('orders-backups');
+    expect(files[`${overlay}/scheduledbackup.yaml`]).toBeUndefined();
+    expect(docs(files[`${overlay}/kustomization.yaml`])[0].resources).toEqual([
+      '../../../dist/orders',
+      'backup-cronjob.yaml',
+      'backup-pvc.yaml',
+      'backup-serviceaccount.yaml',
+    ]);
+    // AND the dump job may reach the database
+    const edge = docs(files['overlays/dev/shared/network-policies.yaml']).find(
+      (p) => p.metadata.name === 'allow-orders-backup-to-orders',
+    );
+    expect(edge.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/part-of': 'shop' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              podSelector: {
+                matchLabels: { 'app.kubernetes.io/name': 'orders-backup', 'app.kubernetes.io/part-of': 'shop' },
+              },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 5432 }],
+        },
+      ],
+    });
+    // AND the quota counts api (2 pods), the instance and the dump job, and both volumes (1Gi + 5Gi), +25%
+    expect(docs(files['overlays/dev/shared/resourcequota.yaml'])[0].spec.hard).toMatchObject({
+      pods: '5',
+      persistentvolumeclaims: '3',
+      'requests.storage': '7680Mi',
+    });
+  });
+
+  test('fails when PostgreSQL HA is backed up without an object store', () => {
+    const { platform, table } = platformWith({
+      topologies: { orders: DatastoreTopology.HA },
+      backup: { schedule: '0 3 * * *', retentionDays: 7 },
+    });
+    const orders = new Datastore(platform, 'orders', { engine: DatastoreEngine.POSTGRESQL });
+    expect(() => orders.overlayObjects(table.get('dev'))).toThrow(
+      '[environments/dev] datastores.backup.objectStore is required for orders (PostgreSQL HA backs up to an object store), got none',
+    );
+  });
+});
+
+describe('engines', () => {
+  test('each engine brings its defaults: port, version, database, human name and operator namespace', () => {
+    const { platform } = platformWith({});
+    const rows = DatastoreEngine.all().map((engine) => {
+      const d = new Datastore(platform, engine.name, { engine });
+      return [d.name, d.port, d.version, d.database, d.engine.displayName, d.engine.operatorNamespace];
+    });
+    expect(rows).toEqual([
+      ['mongodb', 27017, '7.0.14', 'shop', 'MongoDB', 'mongodb'],
+      ['postgresql', 5432, '16.4', 'shop', 'PostgreSQL', 'cnpg-system'],
+      ['redis', 6379, '7.2.5', '0', 'Redis', 'redis-operator'],
+      ['kafka', 9092, '3.8.0', 'shop', 'Kafka', 'strimzi'],
+      ['minio', 9000, 'RELEASE.2024-10-13T13-34-11Z', 'shop', 'MinIO', 'minio-operator'],
+    ]);
+  });
+
+  test('fails when the engine is not one of the engines', () => {
+    const { platform } = platformWith({});
+    const engine = 'cassandra' as unknown as IDatastoreEngine;
+    expect(() => new Datastore(platform, 'events', { engine })).toThrow(
+      '[shop/events] engine "cassandra" is not one of: mongodb, postgresql, redis, kafka, minio',
+    );
+  });
+
+  test('fails when MinIO is asked for the HA topology', () => {
+    const { platform, table } = platformWith({ topology: DatastoreTopology.HA });
+    const minio = new Datastore(platform, 'minio', { engine: DatastoreEngine.MINIO });
+    expect(() => minio.overlayObjects(table.get('dev'))).toThrow(
+      '[shop/minio] MinIO has no HA topology here (environment dev); allowed: SINGLE, or EXTERNAL for S3/R2',
     );
   });
 });

@@ -1,7 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
+import { parseAllDocuments } from 'yaml';
+import {
+  Datastore,
+  DatastoreEngine,
+  DatastoreTopology,
+  EnvironmentTable,
+  Microservice,
+  Platform,
+  Scaling,
+} from '../lib';
 import { readImagePin } from '../lib/kube/image-pin';
 import { render } from '../lib/synth/render';
 import { readTree, synthCraftista, tempDir } from './support';
@@ -78,3 +87,45 @@ describe('synth', () => {
 });
 
 const RESOURCES = { cpu: '100m', memory: '128Mi' };
+
+describe('cluster components', () => {
+  test('operator namespaces default to each engine own, and the platform overrides them by engine name', () => {
+    // GIVEN a platform that runs CloudNativePG in its own namespace, with orders as HA PostgreSQL
+    const environments = new EnvironmentTable([
+      {
+        name: 'prod',
+        namespace: 'shop-prod',
+        scaling: Scaling.fixed(1),
+        resources: RESOURCES,
+        datastores: { topology: DatastoreTopology.HA },
+      },
+    ]);
+    const platform = new Platform(new App(), 'shop', {
+      environments,
+      cluster: { operatorNamespaces: { postgresql: 'databases' } },
+    });
+    const orders = new Datastore(platform, 'orders', { engine: DatastoreEngine.POSTGRESQL });
+    new Microservice(platform, 'api', {
+      image: 'shop/api',
+      port: 8080,
+      initialTag: '1.0.0',
+      connections: { DATABASE_URL: orders },
+    });
+    // THEN every other engine keeps its operator's namespace
+    expect(platform.cluster.operatorNamespaces).toEqual({
+      mongodb: 'mongodb',
+      postgresql: 'databases',
+      redis: 'redis-operator',
+      kafka: 'strimzi',
+      minio: 'minio-operator',
+    });
+    // AND the operator's network policy admits the overridden namespace
+    const file = new Map(render(platform).entries()).get('overlays/prod/shared/network-policies.yaml');
+    const operator = parseAllDocuments(file ?? '')
+      .map((d) => d.toJSON())
+      .find((p) => p.metadata.name === 'allow-orders-operator');
+    expect(operator.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'databases' } } }] },
+    ]);
+  });
+});

@@ -4,7 +4,8 @@ import { StagecraftError } from '../core/errors';
 import { ClusterComponents } from '../model/cluster-components';
 import { EnvironmentTable } from '../model/environment-table';
 import { GitOpsProps } from '../model/gitops';
-import { Datastore, DatastoreEngine } from './datastores/datastore';
+import { Datastore } from './datastores/datastore';
+import { DatastoreEngine } from './datastores/datastore-engine';
 import { Microservice } from './microservice';
 import { NamespaceBundle } from './namespace-bundle';
 import { SharedConfig } from './shared-config';
@@ -24,8 +25,9 @@ export interface PlatformProps {
    */
   readonly ingressClassName?: string;
   /**
-   * Namespaces of the ingress controller and the datastore operators (for network policies).
-   * @default - ingress-nginx; mongodb, cnpg-system, redis-operator
+   * Namespaces of the ingress controller and the datastore operators (for network policies);
+   * `operatorNamespaces` is keyed by engine name and merged over the engines' own.
+   * @default - ingress-nginx; each engine's operator namespace (e.g. `postgresql: 'cnpg-system'`)
    */
   readonly cluster?: Partial<ClusterComponents>;
 }
@@ -69,11 +71,7 @@ export class Platform extends Construct {
     this.cluster = {
       ingressControllerNamespace: props.cluster?.ingressControllerNamespace ?? 'ingress-nginx',
       operatorNamespaces: {
-        [DatastoreEngine.MONGODB]: 'mongodb',
-        [DatastoreEngine.POSTGRESQL]: 'cnpg-system',
-        [DatastoreEngine.REDIS]: 'redis-operator',
-        [DatastoreEngine.KAFKA]: 'strimzi',
-        [DatastoreEngine.MINIO]: 'minio-operator',
+        ...Object.fromEntries(DatastoreEngine.all().map((e) => [e.name, e.operatorNamespace])),
         ...props.cluster?.operatorNamespaces,
       },
     };
@@ -157,7 +155,7 @@ export class Platform extends Construct {
     for (const [variable, endpoint] of Object.entries(shared.connections)) {
       // Datastore.fields() returns a plain endpoint: it is the platform's when its name is.
       const ours =
-        endpoint instanceof Construct ? own.includes(endpoint as never) : own.some((c) => c.name === endpoint.name);
+        endpoint instanceof Construct ? own.some((c) => c === endpoint) : own.some((c) => c.name === endpoint.name);
       if (!ours) {
         const what = endpoint instanceof Construct ? endpoint.node.path : endpoint.name;
         throw new StagecraftError(

@@ -48,9 +48,7 @@ function renderCompose(
     volumes[`${d.name}-data`] = {};
     composeServices[d.name] = {
       image: spec.image,
-      ...(spec.args
-        ? { command: [spec.image.split(':')[0] === 'redis' ? 'redis-server' : spec.image, ...spec.args.map(toCompose)] }
-        : {}),
+      ...(spec.command ? { command: spec.command.map(toCompose) } : {}),
       environment: Object.fromEntries(
         Object.entries(spec.environment).map(([name, v]) => [
           name,

@@ -1,9 +1,8 @@
-import { Datastore, DatastoreEngine } from '../constructs/datastores/datastore';
+import { Datastore } from '../constructs/datastores/datastore';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { podSecurityLabels } from '../model/pod-security';
 import { bytes, exactCpu, exactMemory, formatCpu, formatMemory, milliCpu } from '../core/quantity';
-import { DatastoreTopology } from '../model/datastore-settings';
 
 /** Headroom of the ResourceQuota over the largest footprint the model can produce. */
 const QUOTA_HEADROOM = 1.25;
@@ -70,46 +69,10 @@ export function footprint(
     const settings = service.settingsFor(env);
     add(settings.scaling.maxReplicas + 1, settings.resources);
   }
-  const ds = env.datastores;
   for (const datastore of datastores) {
-    const topology = datastore.topologyIn(env);
-    if (topology === DatastoreTopology.EXTERNAL) continue;
-    const pooler = datastore.poolerIn(env);
-    if (pooler) add(pooler.instances, ds.resources);
-    if (topology === DatastoreTopology.SINGLE) {
-      add(1, ds.resources);
-      claim(1, ds.storage);
-    } else if (topology === DatastoreTopology.CLUSTER) {
-      // Masters and their followers, each with a data volume and a node-conf volume.
-      const size = datastore.clusterSizeIn(env);
-      add(2 * size, ds.resources);
-      claim(2 * size, ds.storage);
-      claim(2 * size, '1Gi');
-    } else if (datastore.engine === DatastoreEngine.POSTGRESQL) {
-      add(1 + datastore.replicasIn(env), ds.resources);
-      claim(1 + datastore.replicasIn(env), ds.storage);
-    } else {
-      // Pods, containers per pod and volumes of each engine's HA form (Kafka: 3 nodes plus the entity operator).
-      const [pods, containers, claims] = {
-        mongodb: [3, 2, 3],
-        postgresql: [3, 1, 3],
-        redis: [6, 1, 3],
-        minio: [1, 1, 1],
-        kafka: [4, 1, 3],
-      }[datastore.engine];
-      add(pods, ds.resources, containers);
-      claim(claims, ds.storage);
-    }
-    const nativeBackup = datastore.engine === DatastoreEngine.POSTGRESQL && topology === DatastoreTopology.HA;
-    if (
-      ds.backup &&
-      !nativeBackup &&
-      datastore.engine !== DatastoreEngine.KAFKA &&
-      datastore.engine !== DatastoreEngine.MINIO
-    ) {
-      add(1, ds.resources);
-      claim(1, ds.backup.storage ?? '5Gi');
-    }
+    const { footprint } = datastore.planIn(env);
+    for (const group of footprint.pods) add(group.count, env.datastores.resources, group.containers);
+    for (const group of footprint.claims) claim(group.count, group.size);
   }
   return f;
 }

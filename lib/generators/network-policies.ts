@@ -1,14 +1,10 @@
 import { Datastore } from '../constructs/datastores/datastore';
 import { IEndpoint } from '../constructs/endpoint';
+import { NetworkEdge } from '../constructs/network-edge';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { ClusterComponents } from '../model/cluster-components';
 import { NetworkPolicyMode } from '../model/network-policy-mode';
-
-interface Edge {
-  readonly from: { readonly name: string; readonly selector: Record<string, string> };
-  readonly to: IEndpoint;
-}
 
 const WAIVE_SELECTOR = 'stagecraft.dev/waive.network-policy-selector';
 
@@ -54,7 +50,7 @@ export function networkPolicies(
           {
             podSelector: selector,
             policyTypes: ['Ingress'],
-            ingress: [{ from: [namespacePeer(cluster.operatorNamespaces[d.engine])] }],
+            ingress: [{ from: [namespacePeer(cluster.operatorNamespaces[d.engine.name])] }],
           },
           operatorWaiver(d),
         ),
@@ -79,23 +75,14 @@ export function networkPolicies(
     return policies;
   }
 
-  const edges: Edge[] = [
+  const plans = datastores.map((d) => d.planIn(env));
+  const edges: NetworkEdge[] = [
     ...services.flatMap((s) =>
       s.endpoints.map((to) => ({ from: { name: s.name, selector: s.podSelectorFor(env) }, to })),
     ),
-    ...datastores
-      .filter((d) => env.datastores.backup && d.overlayObjects(env).resources['backup-cronjob.yaml'])
-      .map((d) => ({
-        from: {
-          name: `${d.name}-backup`,
-          selector: { ...d.selectorLabels, 'app.kubernetes.io/name': `${d.name}-backup` },
-        },
-        to: d.serverEndpoint(),
-      })),
-    // A pooler connects to its database on the clients' behalf.
-    ...datastores
-      .filter((d) => d.poolerIn(env))
-      .map((d) => ({ from: { name: d.poolerName, selector: d.poolerSelectorFor(env) }, to: d.serverEndpoint() })),
+    // A dump job and a pooler connect to their database (the pooler on the clients' behalf).
+    ...plans.flatMap((p) => p.edges.backup ?? []),
+    ...plans.flatMap((p) => p.edges.pooler ?? []),
   ];
   const unique = new Map(edges.map((e) => [`${e.from.name}->${e.to.name}`, e]));
   policies.push(

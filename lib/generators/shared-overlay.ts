@@ -175,7 +175,7 @@ export function sharedDocSections(
       title: 'Databases',
       body:
         header('Database') +
-        datastores.map((d) => row(engineName(d), (e) => d.describeIn(e))).join('') +
+        datastores.map((d) => row(d.engine.displayName, (e) => d.describeIn(e))).join('') +
         '\n' +
         header('Sizing') +
         row(
@@ -242,10 +242,6 @@ export function sharedDocSections(
   });
   void platform;
   return sections;
-}
-
-function engineName(d: Datastore): string {
-  return { mongodb: 'MongoDB', postgresql: 'PostgreSQL', redis: 'Redis', kafka: 'Kafka', minio: 'MinIO' }[d.engine];
 }
 
 function cap(s: string): string {

@@ -1,0 +1,159 @@
+import * as db from '../../../imports/databases';
+import { DatastoreTopology } from '../../model/datastore-settings';
+import { Environment } from '../../model/environment';
+import { dumpFile } from './backup-job';
+import { DatastoreBackup } from './datastore-backup';
+import { DatastoreContext } from './datastore-context';
+import { DatastoreFootprint } from './datastore-plan';
+import { EngineEndpoint, IOperatedForm } from './engine';
+import { DatastoreEngineBase } from './engine-base';
+import { SingleInstanceSpec } from './single-instance';
+
+/** `mongodump` of the server at `host`, as one gzipped archive. */
+function mongodump(d: DatastoreContext, host: string): DatastoreBackup {
+  return DatastoreBackup.dump(
+    `mongodump --uri="mongodb://$DB_USERNAME:$DB_PASSWORD@${host}:${d.port}/?authSource=admin" --gzip --archive=${dumpFile(d)}.archive.gz`,
+  );
+}
+
+/** HA: a replica set of 3 through the MongoDB Community operator (`MongoDBCommunity`). */
+class MongoDbReplicaSet implements IOperatedForm {
+  public readonly kind = 'MongoDBCommunity';
+  public readonly operator = 'MongoDB Community operator';
+  public readonly description = 'Replica Set (3)';
+
+  public describeIn(): string {
+    return this.description;
+  }
+
+  public host(d: DatastoreContext): string {
+    return `${d.name}-svc`;
+  }
+
+  public podSelector(d: DatastoreContext): Record<string, string> {
+    return { app: `${d.name}-svc` };
+  }
+
+  public ports(d: DatastoreContext): number[] {
+    return [d.port];
+  }
+
+  /** The operator writes the replica set's connection string into a Secret of its own. */
+  public endpoint(d: DatastoreContext): EngineEndpoint {
+    return { url: '', secretUrl: { secret: `${d.name}-admin-${d.database}`, key: 'connectionString.standard' } };
+  }
+
+  public backup(d: DatastoreContext): DatastoreBackup {
+    return mongodump(d, this.host(d));
+  }
+
+  public footprint(_d: DatastoreContext, env: Environment): DatastoreFootprint {
+    // Each member runs mongod beside the operator's agent.
+    return { pods: [{ count: 3, containers: 2 }], claims: [{ count: 3, size: env.datastores.storage }] };
+  }
+
+  public resources(d: DatastoreContext, env: Environment): Record<string, unknown> {
+    const settings = env.datastores;
+    const spec: db.MongoDbCommunitySpec = {
+      members: 3,
+      type: 'ReplicaSet',
+      version: d.version,
+      security: { authentication: { modes: ['SCRAM'] } },
+      users: [
+        {
+          name: d.database,
+          db: 'admin',
+          passwordSecretRef: { name: d.credentialsSecret, key: 'password' },
+          roles: [
+            { name: 'readWrite', db: d.database },
+            { name: 'clusterMonitor', db: 'admin' },
+          ],
+          scramCredentialsSecretName: `${d.name}-scram`,
+        },
+      ],
+      statefulSet: {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                { name: 'mongod', resources: settings.resources },
+                { name: 'mongodb-agent', resources: settings.resources },
+              ],
+            },
+          },
+          volumeClaimTemplates: [
+            { metadata: { name: 'data-volume' }, spec: { resources: { requests: { storage: settings.storage } } } },
+          ],
+        },
+      },
+    };
+    const metadata = { name: d.name, labels: d.labels };
+    return {
+      'mongodbcommunity.yaml': { apiVersion: 'mongodbcommunity.mongodb.com/v1', kind: this.kind, metadata, spec },
+      ...this.databaseRbac(d),
+    };
+  }
+
+  /**
+   * The MongoDB Community operator runs the replica set pods as ServiceAccount
+   * `mongodb-database`, which must exist in the namespace with these permissions.
+   */
+  private databaseRbac(d: DatastoreContext): Record<string, unknown> {
+    const metadata = { name: 'mongodb-database', labels: d.labels };
+    return {
+      'serviceaccount-mongodb-database.yaml': { apiVersion: 'v1', kind: 'ServiceAccount', metadata },
+      'role-mongodb-database.yaml': {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata,
+        rules: [
+          { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+          { apiGroups: [''], resources: ['pods'], verbs: ['patch', 'delete', 'get'] },
+        ],
+      },
+      'rolebinding-mongodb-database.yaml': {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'mongodb-database' },
+        subjects: [{ kind: 'ServiceAccount', name: 'mongodb-database' }],
+      },
+    };
+  }
+}
+
+/** MongoDB: the `mongo` image alone, or a replica set of 3 through the MongoDB Community operator. */
+export class MongoDbEngine extends DatastoreEngineBase {
+  public readonly name = 'mongodb';
+  public readonly displayName = 'MongoDB';
+  public readonly defaultVersion = '7.0.14';
+  public readonly port = 27017;
+  public readonly secretKeys = ['password', 'username'];
+  public readonly operatorNamespace = 'mongodb';
+  protected readonly forms = { [DatastoreTopology.HA]: new MongoDbReplicaSet() };
+
+  public singleInstance(d: DatastoreContext): SingleInstanceSpec {
+    return {
+      containerName: this.name,
+      image: 'mongo',
+      portName: 'mongodb',
+      uid: 999,
+      dataPath: '/data/db',
+      scratchPaths: ['/tmp', '/data/configdb'],
+      environment: [
+        { name: 'MONGO_INITDB_ROOT_USERNAME', secretKey: 'username' },
+        { name: 'MONGO_INITDB_ROOT_PASSWORD', secretKey: 'password' },
+        { name: 'MONGO_INITDB_DATABASE', value: d.database },
+      ],
+      readiness: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
+    };
+  }
+
+  public singleBackup(d: DatastoreContext): DatastoreBackup {
+    return mongodump(d, d.name);
+  }
+
+  protected serverUrl(d: DatastoreContext, host: string, port: number): string {
+    return `mongodb://{user}:{password}@${host}:${port}/${d.database}?authSource=admin`;
+  }
+}

@@ -1,0 +1,225 @@
+import * as db from '../../../imports/databases';
+import { StagecraftError } from '../../core/errors';
+import { DatastoreTopology, PoolerSettings } from '../../model/datastore-settings';
+import { Environment } from '../../model/environment';
+import { dumpFile } from './backup-job';
+import { BackupMethod, DatastoreBackup } from './datastore-backup';
+import { DatastoreContext } from './datastore-context';
+import { DatastoreFootprint } from './datastore-plan';
+import { EngineEndpoint, IOperatedForm } from './engine';
+import { DatastoreEngineBase } from './engine-base';
+import { pgbouncerResources, pgbouncerSelector } from './pgbouncer';
+import { SingleInstanceSpec } from './single-instance';
+
+/** The URL template of PostgreSQL at `server`, or of the pooler in front of it where `env` has one. */
+function postgresUrl(d: DatastoreContext, server: string, env: Environment | undefined): string {
+  const host = env && d.poolerIn(env) ? d.poolerName : server;
+  return `postgresql://{user}:{password}@${host}:${d.port}/${d.database}`;
+}
+
+/** `pg_dump` of the server at `host`, in PostgreSQL's custom format. */
+function pgDump(d: DatastoreContext, host: string): DatastoreBackup {
+  return DatastoreBackup.dump(
+    `PGPASSWORD="$DB_PASSWORD" pg_dump -h ${host} -U "$DB_USERNAME" -d ${d.database} -Fc -f ${dumpFile(d)}.dump`,
+  );
+}
+
+/** HA: a CloudNativePG `Cluster` of a primary and its standbys, backed up continuously to an object store. */
+class CloudNativePgCluster implements IOperatedForm {
+  public readonly kind = 'Cluster';
+  public readonly operator = 'CloudNativePG operator';
+  public readonly description = 'HA Cluster (3, CloudNativePG)';
+  public readonly credentialsType = 'kubernetes.io/basic-auth';
+
+  public describeIn(d: DatastoreContext, env: Environment): string {
+    return `HA Cluster (${1 + d.replicasIn(env)}, CloudNativePG)`;
+  }
+
+  /** The Service of the primary. */
+  public host(d: DatastoreContext): string {
+    return `${d.name}-rw`;
+  }
+
+  public podSelector(d: DatastoreContext): Record<string, string> {
+    return { 'cnpg.io/cluster': d.name };
+  }
+
+  public ports(d: DatastoreContext): number[] {
+    return [d.port];
+  }
+
+  public endpoint(d: DatastoreContext, env?: Environment): EngineEndpoint {
+    return { url: postgresUrl(d, this.host(d), env) };
+  }
+
+  public backup(d: DatastoreContext): DatastoreBackup {
+    return DatastoreBackup.native({
+      name: this.backupCredentials(d),
+      keys: ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'],
+    });
+  }
+
+  public footprint(d: DatastoreContext, env: Environment): DatastoreFootprint {
+    const instances = 1 + d.replicasIn(env);
+    return {
+      pods: [{ count: instances, containers: 1 }],
+      claims: [{ count: instances, size: env.datastores.storage }],
+    };
+  }
+
+  public resources(d: DatastoreContext, env: Environment, backup: DatastoreBackup): Record<string, unknown> {
+    const settings = env.datastores;
+    const native = backup.method === BackupMethod.NATIVE ? settings.backup : undefined;
+    if (native && !native.objectStore) {
+      throw new StagecraftError(
+        `environments/${env.name}`,
+        `datastores.backup.objectStore is required for ${d.name} (PostgreSQL HA backs up to an object store), got none`,
+      );
+    }
+    const credentials = this.backupCredentials(d);
+    const spec: db.CnpgClusterSpec = {
+      instances: 1 + d.replicasIn(env),
+      storage: { size: settings.storage },
+      resources: settings.resources,
+      bootstrap: {
+        initdb: { database: d.database, owner: d.database, secret: { name: d.credentialsSecret } },
+      },
+      ...(native
+        ? {
+            backup: {
+              retentionPolicy: `${native.retentionDays}d`,
+              barmanObjectStore: {
+                destinationPath: native.objectStore!,
+                s3Credentials: {
+                  accessKeyId: { name: credentials, key: 'ACCESS_KEY_ID' },
+                  secretAccessKey: { name: credentials, key: 'ACCESS_SECRET_KEY' },
+                },
+              },
+            },
+          }
+        : {}),
+    };
+    const resources: Record<string, unknown> = {
+      'cluster.yaml': {
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: this.kind,
+        metadata: { name: d.name, labels: d.labels },
+        spec,
+      },
+    };
+    if (native) {
+      resources['scheduledbackup.yaml'] = {
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'ScheduledBackup',
+        metadata: { name: `${d.name}-scheduled`, labels: d.labels },
+        spec: {
+          schedule: `0 ${native.schedule}`,
+          backupOwnerReference: 'self',
+          cluster: { name: d.name },
+        } satisfies db.CnpgScheduledBackupSpec,
+      };
+    }
+    return resources;
+  }
+
+  /** CloudNativePG's PgBouncer in front of the cluster's primary (`rw`). */
+  public pooler(d: DatastoreContext, env: Environment, pooler: PoolerSettings): unknown {
+    const spec: db.CnpgPoolerSpec = {
+      cluster: { name: d.name },
+      instances: pooler.instances,
+      type: 'rw',
+      pgbouncer: { poolMode: pooler.poolMode },
+      template: {
+        metadata: {
+          labels: {
+            ...d.labels,
+            'app.kubernetes.io/name': d.poolerName,
+            'app.kubernetes.io/component': 'pooler',
+          },
+        },
+        spec: { containers: [{ name: 'pgbouncer', resources: env.datastores.resources }] },
+      },
+    };
+    return {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Pooler',
+      metadata: { name: d.poolerName, labels: d.labels },
+      spec,
+    };
+  }
+
+  /** Secret with the object store's access keys. */
+  private backupCredentials(d: DatastoreContext): string {
+    return `${d.name}-backup-credentials`;
+  }
+}
+
+/**
+ * PostgreSQL: the `postgres` image alone (optionally behind a PgBouncer Deployment), or a
+ * CloudNativePG cluster (optionally behind CloudNativePG's Pooler).
+ */
+export class PostgreSqlEngine extends DatastoreEngineBase {
+  public readonly name = 'postgresql';
+  public readonly displayName = 'PostgreSQL';
+  public readonly defaultVersion = '16.4';
+  public readonly port = 5432;
+  public readonly secretKeys = ['password', 'username'];
+  public readonly operatorNamespace = 'cnpg-system';
+  private readonly cluster = new CloudNativePgCluster();
+  protected readonly forms = { [DatastoreTopology.HA]: this.cluster };
+
+  public poolsConnections(topology: DatastoreTopology): boolean {
+    return topology === DatastoreTopology.SINGLE || topology === DatastoreTopology.HA;
+  }
+
+  public hasStandbys(topology: DatastoreTopology): boolean {
+    return topology === DatastoreTopology.HA;
+  }
+
+  public singleInstance(d: DatastoreContext): SingleInstanceSpec {
+    const dataPath = '/var/lib/postgresql/data';
+    return {
+      containerName: this.name,
+      image: 'postgres',
+      portName: 'postgresql',
+      uid: 999,
+      dataPath,
+      scratchPaths: ['/tmp', '/var/run/postgresql'],
+      environment: [
+        { name: 'POSTGRES_USER', secretKey: 'username' },
+        { name: 'POSTGRES_PASSWORD', secretKey: 'password' },
+        { name: 'POSTGRES_DB', value: d.database },
+      ],
+      volumeEnvironment: [{ name: 'PGDATA', value: `${dataPath}/pgdata` }],
+      readiness: ['sh', '-c', 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
+    };
+  }
+
+  public singleEndpoint(d: DatastoreContext, env?: Environment): EngineEndpoint {
+    return { url: postgresUrl(d, d.name, env) };
+  }
+
+  public singleBackup(d: DatastoreContext): DatastoreBackup {
+    return pgDump(d, d.name);
+  }
+
+  /** CloudNativePG labels its pooler pods by the pooler's name. */
+  public poolerSelector(d: DatastoreContext, topology: DatastoreTopology): Record<string, string> {
+    return topology === DatastoreTopology.HA ? { 'cnpg.io/poolerName': d.poolerName } : pgbouncerSelector(d);
+  }
+
+  public poolerResources(
+    d: DatastoreContext,
+    topology: DatastoreTopology,
+    env: Environment,
+    pooler: PoolerSettings,
+  ): Record<string, unknown> {
+    return topology === DatastoreTopology.HA
+      ? { 'pooler.yaml': this.cluster.pooler(d, env, pooler) }
+      : pgbouncerResources(d, env, pooler);
+  }
+
+  protected serverUrl(d: DatastoreContext, host: string, port: number): string {
+    return `postgresql://{user}:{password}@${host}:${port}/${d.database}`;
+  }
+}
