@@ -433,7 +433,7 @@ describe('the gate', () => {
     );
   });
 
-  test('waivers need a reason, are listed, and severities come from the environment table', async () => {
+  test('waivers need a reason and a known check, are listed, and severities come from the environment table', async () => {
     const dir = tempDir();
     synthCraftista(dir);
     fs.symlinkSync(path.resolve(__dirname, '../.tools'), path.join(dir, '.tools'));
@@ -444,7 +444,7 @@ describe('the gate', () => {
         .readFileSync(deployment, 'utf8')
         .replace(
           '  name: voting\n',
-          '  name: voting\n  annotations:\n    stagecraft.dev/waive.read-only-root-fs: "JVM writes to its install dir"\n    stagecraft.dev/waive.host-port: ""\n',
+          '  name: voting\n  annotations:\n    stagecraft.dev/waive.read-only-root-fs: "JVM writes to its install dir"\n    stagecraft.dev/waive.host-port: ""\n    stagecraft.dev/waive.read-only-rootfs: "typo"\n',
         )
         .replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'),
     );
@@ -457,6 +457,13 @@ describe('the gate', () => {
     expect(result.findings.map((f) => [f.overlay, f.object, f.check, f.severity])).toEqual([
       ['overlays/dev/catalogue', 'Deployment/catalogue', 'latest-tag', 'warning'],
       ['overlays/dev/voting', 'Deployment/voting', 'waiver-reason', 'error'],
+      ['overlays/dev/voting', 'Deployment/voting', 'waiver-reason', 'error'],
+    ]);
+    expect(result.findings.filter((f) => f.check === 'waiver-reason').map((f) => f.message)).toEqual([
+      'annotation stagecraft.dev/waive.host-port waives a check without a reason',
+      expect.stringMatching(
+        /^annotation stagecraft\.dev\/waive\.read-only-rootfs waives unknown check "read-only-rootfs"; allowed: render, schema, .*read-only-root-fs/,
+      ),
     ]);
     expect(result.waivers).toEqual([
       {

@@ -1,4 +1,4 @@
-import { RawFinding } from './findings';
+import { CheckId, RawFinding } from './findings';
 import { allContainers, PodTemplate, podTemplateOf, selects } from './pods';
 import { K8sObject } from '../kube/object';
 
@@ -93,7 +93,7 @@ export function checkCrossReferences(objects: readonly K8sObject[], options: Cro
     const configMaps = named('ConfigMap', namespace);
     const secrets = producedSecrets(namespace);
     const accounts = named('ServiceAccount', namespace).add('default');
-    const missing = (check: string, kind: string, name: string, where: string) =>
+    const missing = (check: CheckId, kind: string, name: string, where: string) =>
       findings.push({
         object: pod.owner,
         check,

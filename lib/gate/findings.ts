@@ -21,8 +21,8 @@ export interface Finding {
 export interface RawFinding {
   /** The object concerned (undefined for overlay-level findings). */
   readonly object?: K8sObject;
-  /** Check id. */
-  readonly check: string;
+  /** Check id: a key of `CHECKS`. */
+  readonly check: CheckId;
   /** Message. */
   readonly message: string;
 }
@@ -48,7 +48,7 @@ export function objectId(o: K8sObject | undefined): string {
 }
 
 /** Every check id with what it covers, for documentation and `--json` consumers. */
-export const CHECKS: Readonly<Record<string, string>> = {
+export const CHECKS = {
   render: 'the overlay renders with kubectl kustomize',
   schema: 'the object matches its schema (kubernetes-models, Argo CD models, CRD schemas in imports/)',
   'no-schema': 'there is a schema for the object kind',
@@ -87,4 +87,12 @@ export const CHECKS: Readonly<Record<string, string>> = {
   'deprecated-api': 'no API version removed or deprecated in the target Kubernetes version',
   'waiver-reason': 'every waiver annotation names a check and gives a reason',
   parity: 'every rendered difference between environments is explained by the environment table (no hand edits)',
-};
+} as const;
+
+/** The id of a check the gate runs: what findings, waivers and severities name. */
+export type CheckId = keyof typeof CHECKS;
+
+/** Whether `id` names a check of the gate. */
+export function isCheckId(id: string): id is CheckId {
+  return Object.prototype.hasOwnProperty.call(CHECKS, id);
+}

@@ -8,7 +8,7 @@ import { resolveValidation, ValidationSettings } from '../model/validation-setti
 import { checkParity } from '../review/parity';
 import { formatTable } from '../core/table';
 import { checkCrossReferences } from './cross-references';
-import { Finding, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
+import { CHECKS, Finding, isCheckId, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { renderOverlays } from '../kube/render-cache';
@@ -239,21 +239,23 @@ function applySettings(
   for (const [overlay, f] of raw) {
     const annotations = f.object?.metadata?.annotations ?? {};
     for (const [key, reason] of Object.entries(annotations)) {
-      if (
-        key.startsWith(WAIVER_PREFIX) &&
-        String(reason).trim() === '' &&
-        !waiverProblems.has(`${overlay}/${objectId(f.object)}/${key}`)
-      ) {
-        waiverProblems.add(`${overlay}/${objectId(f.object)}/${key}`);
-        findings.push({
-          overlay,
-          object: objectId(f.object),
-          check: 'waiver-reason',
-          severity: 'error',
-          message: `annotation ${key} waives a check without a reason`,
-        });
-        errors++;
-      }
+      if (!key.startsWith(WAIVER_PREFIX) || waiverProblems.has(`${overlay}/${objectId(f.object)}/${key}`)) continue;
+      const waived = key.slice(WAIVER_PREFIX.length);
+      const problem = !isCheckId(waived)
+        ? `annotation ${key} waives unknown check ${JSON.stringify(waived)}; allowed: ${Object.keys(CHECKS).join(', ')}`
+        : String(reason).trim() === ''
+          ? `annotation ${key} waives a check without a reason`
+          : undefined;
+      if (problem === undefined) continue;
+      waiverProblems.add(`${overlay}/${objectId(f.object)}/${key}`);
+      findings.push({
+        overlay,
+        object: objectId(f.object),
+        check: 'waiver-reason',
+        severity: 'error',
+        message: problem,
+      });
+      errors++;
     }
     const reason = annotations[`${WAIVER_PREFIX}${f.check}`];
     if (reason !== undefined && String(reason).trim() !== '') {

@@ -1,4 +1,4 @@
-import { RawFinding } from './findings';
+import { CheckId, RawFinding } from './findings';
 import { allContainers, Container, podTemplateOf, PodTemplate, selects } from './pods';
 import { K8sObject } from '../kube/object';
 
@@ -40,7 +40,7 @@ export interface PolicyOptions {
 /** Per-object policy checks (the kube-linter and Polaris default sets). */
 export function checkPolicy(object: K8sObject, options: PolicyOptions): RawFinding[] {
   const findings: RawFinding[] = [];
-  const add = (check: string, message: string) => findings.push({ object, check, message });
+  const add = (check: CheckId, message: string) => findings.push({ object, check, message });
 
   for (const [apiVersion, kind, removedIn, replacement] of REMOVED_APIS) {
     if (object.apiVersion === apiVersion && (kind === '*' || kind === object.kind)) {
@@ -71,7 +71,7 @@ export function checkPolicy(object: K8sObject, options: PolicyOptions): RawFindi
   return findings;
 }
 
-function checkPod(pod: PodTemplate, add: (check: string, message: string) => void): void {
+function checkPod(pod: PodTemplate, add: (check: CheckId, message: string) => void): void {
   const spec = pod.spec;
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
     if (spec[field]) add('host-namespace', `${field} is true: pods must not share the node's namespaces`);
