@@ -1,13 +1,11 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App } from 'cdk8s';
 import { synth } from './lib';
 import { craftista } from './main';
+import { tempDir } from './test/support';
 
 /** Synthesizes the Craftista platform into a fresh temp dir and returns every file by path. */
 function synthFiles(): Record<string, string> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'craftista-'));
+  const root = tempDir('craftista-');
   const files = synth(craftista(new App()), { rootDir: root, outdir: 'dist' });
   return Object.fromEntries(files.entries());
 }

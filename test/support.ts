@@ -2,29 +2,52 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { craftista } from '../main';
 import { synth } from '../lib';
 import { FileSet } from '../lib/core/file-set';
 import { resolveAppEntry } from '../lib/synth/app-entry';
 import { LoadedApp, loadApp } from '../lib/synth/load-app';
 
-/** A fresh temp directory for one test. */
+/** Every directory `tempDir` made in this test file and has not removed yet. */
+const madeInThisFile = new Set<string>();
+
+// Jest loads this module once per test file, at its top level: the hook removes what the file made.
+afterAll(() => {
+  for (const dir of madeInThisFile) fs.rmSync(dir, { recursive: true, force: true });
+  madeInThisFile.clear();
+});
+
+/**
+ * A fresh temp directory, removed (with everything in it) when the test file that made it is
+ * done, whether its tests passed or not. Every temp directory of a test comes from here;
+ * `test/temp-root.js` fails the run when one is left behind.
+ */
 export function tempDir(prefix = 'stagecraft-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeInThisFile.add(dir);
+  return dir;
 }
 
-/** A `tempDir` per call, each removed after the test that made it (call once per file, at the top). */
+/** A `tempDir` per call, each removed already after the test that made it (call once per file, at the top). */
 export function tempDirsRemovedAfterEach(): (prefix?: string) => string {
   const made: string[] = [];
   afterEach(() => {
-    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of made.splice(0)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      madeInThisFile.delete(dir);
+    }
   });
   return (prefix) => {
     const dir = tempDir(prefix);
     made.push(dir);
     return dir;
   };
+}
+
+/** A cdk8s Chart for construct tests (unlike `Testing.chart()`, it creates no temp directory). */
+export function testChart(): Chart {
+  return new Chart(new App(), 'test');
 }
 
 /** Runs git in `dir` (identity set) and returns its trimmed stdout; throws on failure. */
