@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { craftista } from '../main';
+import { bazaar } from './fixtures/platforms/bazaar';
 import { synth } from '../lib';
 import { FileSet } from '../lib/core/file-set';
 import { resolveAppEntry } from '../lib/synth/app-entry';
@@ -68,18 +69,42 @@ export function gitInit(dir: string): void {
   git(dir, 'commit', '-qm', 'base');
 }
 
+/** The fixture platforms of the library tests, each an app entry module in test/fixtures/platforms/. */
+export type FixtureName = 'bazaar' | 'shop';
+
 /**
- * Writes `<dir>/platform.ts`, an app entry for the shop fixture (test/fixtures/shop: cart and
- * checkout, dev -> prod), synthesizes it into `dir` as `npm run synth --app` would and returns it.
+ * Writes `<dir>/<file>`, an app entry that re-exports the fixture platform `name` (its factory and
+ * synth options), so a command run in `dir` (default entry `main.ts`) or with `--app` works on it.
  */
-export function synthShop(dir: string): LoadedApp {
+export function writeFixtureEntry(dir: string, name: FixtureName, file = 'main.ts'): string {
   fs.mkdirSync(dir, { recursive: true });
-  const fixture = path.resolve(__dirname, 'fixtures', 'shop', 'platform');
-  const entry = path.join(dir, 'platform.ts');
-  fs.writeFileSync(entry, `export { shop, synthOptions } from ${JSON.stringify(fixture)};\n`);
-  const app = loadApp(resolveAppEntry({ app: entry }));
+  const fixture = path.resolve(__dirname, 'fixtures', 'platforms', name);
+  const entry = path.join(dir, file);
+  fs.writeFileSync(entry, `export * from ${JSON.stringify(fixture)};\n`);
+  return entry;
+}
+
+/** Writes an app entry `<dir>/<file>` for fixture `name` and synthesizes it as `npm run synth --app` would. */
+export function synthFixture(dir: string, name: FixtureName, file = 'main.ts'): LoadedApp {
+  const app = loadApp(resolveAppEntry({ app: writeFixtureEntry(dir, name, file) }));
   synth(app.platform, app.options);
   return app;
+}
+
+/**
+ * Writes `<dir>/platform.ts`, an app entry for the shop fixture (test/fixtures/platforms/shop.ts:
+ * cart and checkout, dev -> prod), synthesizes it into `dir` and returns it.
+ */
+export function synthShop(dir: string): LoadedApp {
+  return synthFixture(dir, 'shop', 'platform.ts');
+}
+
+/**
+ * Synthesizes Bazaar (test/fixtures/platforms/bazaar.ts, the full-size fixture) into `root`
+ * (dist/ and overlays/, no entry file) and returns the file set.
+ */
+export function synthBazaar(root: string): FileSet {
+  return synth(bazaar(new App()), { rootDir: root, outdir: 'dist' });
 }
 
 /** Synthesizes Craftista into `root` (dist/ and overlays/) and returns the file set. */
