@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { git, gitInit, synthShop, tempDirsRemovedAfterEach, writeCraftistaEntry } from './support';
+import { git, gitInit, synthShop, tempDirsRemovedAfterEach, writeFixtureEntry } from './support';
 
 const repo = path.resolve(__dirname, '..');
 const tsx = require.resolve('tsx');
@@ -19,12 +19,12 @@ function run(cwd: string, command: string, ...args: string[]) {
 }
 
 /**
- * A git repository whose top holds Craftista's `main.ts` (what a command would use without
- * --app) and whose `platforms/shop/` holds the synthesized shop fixture, all committed.
+ * A git repository whose top holds a `main.ts` of the bazaar fixture (what a command would use
+ * without --app) and whose `platforms/shop/` holds the synthesized shop fixture, all committed.
  */
 function shopRepo(): string {
   const root = tempDir();
-  writeCraftistaEntry(root);
+  writeFixtureEntry(root, 'bazaar');
   synthShop(path.join(root, 'platforms', 'shop'));
   gitInit(root);
   return root;
@@ -38,7 +38,7 @@ const status = (root: string) =>
   }).stdout.trimEnd();
 
 describe('commands on the platform given by --app', () => {
-  test("tags and set-image work on the entry's tree, not on Craftista", () => {
+  test("tags and set-image work on the entry's tree, not on the default main.ts", () => {
     const root = shopRepo();
     expect(run(root, 'tags', '--app', SHOP)).toEqual({
       status: 0,
