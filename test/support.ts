@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { craftista } from '../main';
 import { bazaar } from './fixtures/platforms/bazaar';
 import { synth } from '../lib';
 import { FileSet } from '../lib/core/file-set';
@@ -105,20 +104,6 @@ export function synthShop(dir: string): LoadedApp {
  */
 export function synthBazaar(root: string): FileSet {
   return synth(bazaar(new App()), { rootDir: root, outdir: 'dist' });
-}
-
-/** Synthesizes Craftista into `root` (dist/ and overlays/) and returns the file set. */
-export function synthCraftista(root: string): FileSet {
-  return synth(craftista(new App()), { rootDir: root, outdir: 'dist' });
-}
-
-/**
- * Writes `main.ts` into `root`: an app entry that builds Craftista, so a command run in `root`
- * (the default entry is `./main.ts`) works on the tree there.
- */
-export function writeCraftistaEntry(root: string): void {
-  const main = path.resolve(__dirname, '..', 'main');
-  fs.writeFileSync(path.join(root, 'main.ts'), `export { craftista } from ${JSON.stringify(main)};\n`);
 }
 
 /** Every file below `root` by relative path. */
