@@ -21,7 +21,7 @@ afterAll(() => {
 /**
  * A fresh temp directory, removed (with everything in it) when the test file that made it is
  * done, whether its tests passed or not. Every temp directory of a test comes from here;
- * `test/temp-root.js` fails the run when one is left behind.
+ * `test/temp-root/teardown.js` fails the run when one is left behind.
  */
 export function tempDir(prefix = 'stagecraft-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
