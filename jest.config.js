@@ -12,4 +12,7 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/.tools/', '<rootDir>/dist/'],
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  // One TMPDIR per run; the run fails when a test leaves anything in it.
+  globalSetup: '<rootDir>/test/temp-root/setup.js',
+  globalTeardown: '<rootDir>/test/temp-root/teardown.js',
 };

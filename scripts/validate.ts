@@ -1,29 +1,43 @@
 import { runMain } from '../lib';
 import { parseCommandArgs } from '../lib/core/command-args';
-import { formatReport, hasErrors, validate } from '../lib/gate/gate';
+import { formatReport, formatReports, hasErrors, validate, ValidateResult } from '../lib/gate/gate';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
+import { repositoryEntries } from '../lib/synth/example-entries';
 import { loadApp } from '../lib/synth/load-app';
 
-const USAGE = 'usage: npm run validate [-- --app <file.ts>] [--env <env>]... [--json] [--no-cache]';
+const USAGE = 'usage: npm run validate [-- --app <file.ts> | --all] [--env <env>]... [--json] [--no-cache]';
 
 runMain('validate', async () => {
   const { values } = parseCommandArgs({
     usage: USAGE,
     options: {
       ...APP_OPTION,
+      all: { type: 'boolean', default: false },
       env: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false },
     },
   });
-  const app = loadApp(resolveAppEntry({ app: values.app }));
-  const result = await validate({
-    rootDir: app.options.rootDir,
-    overlaysDir: app.options.overlaysDir,
-    platform: app.platform,
-    envs: values.env,
-    cacheDir: values['no-cache'] ? false : undefined,
-  });
-  process.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatReport(result));
-  if (hasErrors(result)) process.exitCode = 1;
+  if (values.all && values.app !== undefined) {
+    throw new Error(`--all validates the default app and every example, so it takes no --app; ${USAGE}`);
+  }
+  if (values.all && values.env !== undefined) {
+    throw new Error(`--env cannot be combined with --all: each platform has its own environments; ${USAGE}`);
+  }
+  const entries = values.all ? repositoryEntries() : { app: resolveAppEntry({ app: values.app }) };
+  const results: Record<string, ValidateResult> = {};
+  for (const [name, entry] of Object.entries(entries)) {
+    const app = loadApp(entry);
+    results[name] = await validate({
+      rootDir: app.options.rootDir,
+      overlaysDir: app.options.overlaysDir,
+      platform: app.platform,
+      envs: values.env,
+      cacheDir: values['no-cache'] ? false : undefined,
+    });
+  }
+  const all = Object.values(results);
+  if (values.json) process.stdout.write(JSON.stringify(values.all ? results : all[0], null, 2) + '\n');
+  else process.stdout.write(values.all ? formatReports(results) : formatReport(all[0]));
+  if (all.some(hasErrors)) process.exitCode = 1;
 });

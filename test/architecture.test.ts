@@ -145,3 +145,54 @@ describe('architecture of lib/', () => {
     expect(cycles(fixture, fixtureGraph)).toEqual(['lib/constructs/b.ts -> lib/model/a.ts -> lib/constructs/b.ts']);
   });
 });
+
+/** Every TypeScript file of the repository's own code: lib/, scripts/, bench/, examples/, test/ and the root. */
+function repositorySources(): string[] {
+  const top = fs
+    .readdirSync(repo)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(repo, f));
+  const dirs = ['lib', 'scripts', 'bench', 'examples', 'test'].map((d) => path.join(repo, d));
+  const architectureFixture = path.join(repo, 'test', 'fixtures', 'architecture');
+  return [...top, ...dirs.flatMap(sourceFiles)]
+    .filter((f) => !f.startsWith(architectureFixture + path.sep) && !f.split(path.sep).includes('dist'))
+    .sort();
+}
+
+/** Files that import `target`, directly or through other files of `graph`, each with its chain. */
+function dependentsOf(target: string, graph: Map<string, string[]>): string[] {
+  const chains = new Map<string, string[] | null>();
+  const chainOf = (file: string, seen: Set<string>): string[] | null => {
+    if (chains.has(file)) return chains.get(file)!;
+    if (seen.has(file)) return null;
+    seen.add(file);
+    let found: string[] | null = null;
+    for (const next of graph.get(file) ?? []) {
+      const rest = next === target ? [target] : chainOf(next, seen);
+      if (rest) {
+        found = [file, ...rest];
+        break;
+      }
+    }
+    chains.set(file, found);
+    return found;
+  };
+  return [...graph.keys()]
+    .filter((f) => f !== target)
+    .map((f) => chainOf(f, new Set()))
+    .filter((chain): chain is string[] => chain !== null)
+    .map((chain) => chain.map(rel).join(' -> '));
+}
+
+describe("the user's main.ts", () => {
+  test('only main.test.ts imports it: the library tests, commands and examples never depend on it', () => {
+    // main.ts is the team's own platform (README, Add a service): changing it must not break a library test.
+    const sources = repositorySources();
+    const repoGraph = new Map(sources.map((f) => [f, importsOf(f)]));
+    const main = path.join(repo, 'main.ts');
+    expect(sources).toContain(path.join(repo, 'test', 'support.ts'));
+    expect(dependentsOf(main, repoGraph).filter((chain) => !chain.startsWith('main.test.ts -> '))).toEqual([]);
+    // The same walk does find what files import: main.test.ts imports the public API.
+    expect(dependentsOf(path.join(repo, 'lib', 'index.ts'), repoGraph)).toContain('main.test.ts -> lib/index.ts');
+  });
+});

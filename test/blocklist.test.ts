@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { BLOCKLIST_FILE, refuseBlocked, writeBlocklist } from '../lib/release/blocklist';
-import { shop } from './fixtures/shop/platform';
+import { shop } from './fixtures/platforms/shop';
 import { tempDirsRemovedAfterEach } from './support';
 
 const tempDir = tempDirsRemovedAfterEach();

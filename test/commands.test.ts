@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { git, gitInit, synthShop, tempDirsRemovedAfterEach, writeCraftistaEntry } from './support';
+import { git, gitInit, synthFixture, synthShop, tempDirsRemovedAfterEach, writeFixtureEntry } from './support';
 
 const repo = path.resolve(__dirname, '..');
 const tsx = require.resolve('tsx');
@@ -19,12 +19,12 @@ function run(cwd: string, command: string, ...args: string[]) {
 }
 
 /**
- * A git repository whose top holds Craftista's `main.ts` (what a command would use without
- * --app) and whose `platforms/shop/` holds the synthesized shop fixture, all committed.
+ * A git repository whose top holds a `main.ts` of the bazaar fixture (what a command would use
+ * without --app) and whose `platforms/shop/` holds the synthesized shop fixture, all committed.
  */
 function shopRepo(): string {
   const root = tempDir();
-  writeCraftistaEntry(root);
+  writeFixtureEntry(root, 'bazaar');
   synthShop(path.join(root, 'platforms', 'shop'));
   gitInit(root);
   return root;
@@ -38,7 +38,7 @@ const status = (root: string) =>
   }).stdout.trimEnd();
 
 describe('commands on the platform given by --app', () => {
-  test("tags and set-image work on the entry's tree, not on Craftista", () => {
+  test("tags and set-image work on the entry's tree, not on the default main.ts", () => {
     const root = shopRepo();
     expect(run(root, 'tags', '--app', SHOP)).toEqual({
       status: 0,
@@ -172,6 +172,68 @@ describe('commands on the platform given by --app', () => {
       expect.arrayContaining(['ENV', 'dev', 'prod']),
     );
     expect(validate.stdout).not.toMatch(/^staging /m);
+  });
+});
+
+describe('validate --all', () => {
+  /** A repository with a default app (shop, main.ts) and one example (bazaar); a directory without platform.ts is no example. */
+  function repositoryWithExamples(): string {
+    const root = tempDir();
+    synthFixture(root, 'shop');
+    synthFixture(path.join(root, 'examples', 'bazaar'), 'bazaar', 'platform.ts');
+    fs.mkdirSync(path.join(root, 'examples', 'notes'));
+    fs.writeFileSync(path.join(root, 'examples', 'notes', 'README.md'), 'not a platform\n');
+    return root;
+  }
+  const headings = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('== '));
+  const lastLine = (stdout: string) => stdout.trimEnd().split('\n').pop();
+
+  test('validates the default app and every example, each under its own heading', () => {
+    const root = repositoryWithExamples();
+    const result = run(root, 'validate', '--all', '--no-cache');
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(headings(result.stdout)).toEqual(['== main.ts', '== examples/bazaar/platform.ts']);
+    expect(result.stdout).toMatch(/^== main\.ts\nENV +OVERLAYS +OBJECTS +ERRORS +WARNINGS +WAIVED\ndev +4 /);
+    expect(result.stdout).toMatch(/\n== examples\/bazaar\/platform\.ts\nENV +OVERLAYS[^\n]*\ndev +9 /);
+    expect(lastLine(result.stdout)).toBe('validated 2 platform(s): no errors');
+  });
+
+  test('fails when one platform has an error: exit 1, the finding under its heading, the platform named last', () => {
+    const root = repositoryWithExamples();
+    const patch = path.join(root, 'examples/bazaar/overlays/prod/frontend/deployment-patch.yaml');
+    fs.writeFileSync(
+      patch,
+      fs.readFileSync(patch, 'utf8').replace(/(limits:\n\s+cpu: 500m\n)\s+memory: 512Mi\n/, '$1'),
+    );
+    const result = run(root, 'validate', '--all', '--no-cache');
+    expect([result.status, result.stderr]).toEqual([1, '']);
+    const example = result.stdout.slice(result.stdout.indexOf('== examples/bazaar/platform.ts'));
+    expect(example).toContain(
+      '\noverlays/prod/frontend  Deployment/frontend  resources  container frontend has no limits.memory\n',
+    );
+    expect(result.stdout.slice(0, result.stdout.indexOf('== examples/'))).toContain('\n0 error(s)');
+    expect(lastLine(result.stdout)).toBe('validated 2 platform(s): errors in examples/bazaar/platform.ts');
+    const json = run(root, 'validate', '--all', '--no-cache', '--json');
+    expect(json.status).toBe(1);
+    const reports = JSON.parse(json.stdout);
+    expect(Object.keys(reports)).toEqual(['main.ts', 'examples/bazaar/platform.ts']);
+    expect(reports['main.ts'].findings).toEqual([]);
+    expect(reports['examples/bazaar/platform.ts'].findings.map((f: any) => f.check)).toContain('resources');
+  });
+
+  test('fails when --all is given with --app or --env: one line, exit 1', () => {
+    const root = repositoryWithExamples();
+    const usage = 'usage: npm run validate [-- --app <file.ts> | --all] [--env <env>]... [--json] [--no-cache]';
+    expect(run(root, 'validate', '--all', '--app', 'main.ts')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `validate: --all validates the default app and every example, so it takes no --app; ${usage}\n`,
+    });
+    expect(run(root, 'validate', '--all', '--env', 'prod')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `validate: --env cannot be combined with --all: each platform has its own environments; ${usage}\n`,
+    });
   });
 });
 

@@ -2,12 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { craftista } from '../main';
 import { Microservice, synth } from '../lib';
 import { diffAgainst, renderRef, renderTree } from '../lib/review/diff';
 import { diffTrees, formatMarkdown, formatText } from '../lib/review/diff';
 import { unifiedDiff } from '../lib/review/line-diff';
-import { gitInit, synthShop, tempDir, tempDirsRemovedAfterEach, writeCraftistaEntry } from './support';
+import { bazaar } from './fixtures/platforms/bazaar';
+import { gitInit, synthShop, tempDir, tempDirsRemovedAfterEach, writeFixtureEntry } from './support';
 
 const repo = path.resolve(__dirname, '..');
 const removedTempDir = tempDirsRemovedAfterEach();
@@ -18,11 +18,11 @@ function git(dir: string, ...args: string[]): string {
   return result.stdout.trim();
 }
 
-/** Synthesizes Craftista (plus `extra` services) into `dir`. */
+/** Synthesizes the bazaar fixture (plus `extra` services) into `dir`. */
 function synthInto(dir: string, extra: string[] = []): void {
-  const platform = craftista(new App());
+  const platform = bazaar(new App());
   for (const name of extra)
-    new Microservice(platform, name, { image: `craftista/${name}`, port: 8080, initialTag: '0.1.0' });
+    new Microservice(platform, name, { image: `bazaar/${name}`, port: 8080, initialTag: '0.1.0' });
   synth(platform, { rootDir: dir, outdir: 'dist' });
 }
 
@@ -63,7 +63,7 @@ describe('npm run diff', () => {
         'staging        0      0        1',
       ].join('\n'),
     );
-    expect(text).toContain('== staging: changed apps/Deployment craftista-staging/voting\n');
+    expect(text).toContain('== staging: changed apps/Deployment bazaar-staging/voting\n');
     expect(text).toContain('-  replicas: 2\n+  replicas: 3\n');
   });
 
@@ -83,9 +83,7 @@ describe('npm run diff', () => {
         'staging        0      0        0',
       ].join('\n'),
     );
-    expect(text).toContain(
-      '-          image: craftista/catalogue:1.4.2\n+          image: craftista/catalogue:1.5.0\n',
-    );
+    expect(text).toContain('-          image: bazaar/catalogue:1.4.2\n+          image: bazaar/catalogue:1.5.0\n');
   });
 
   test('adding a service adds its objects everywhere and resizes the quotas', async () => {
@@ -131,7 +129,7 @@ describe('npm run diff', () => {
     );
     expect(markdown).toContain('| staging | 0 | 0 | 1 |');
     expect(markdown).toContain('<details><summary><b>staging</b>: 1 object(s)</summary>');
-    expect(markdown).toContain('```diff\n--- base/staging/apps/Deployment craftista-staging/voting\n');
+    expect(markdown).toContain('```diff\n--- base/staging/apps/Deployment bazaar-staging/voting\n');
   });
 
   test('secret values are never printed, but a change is still visible', () => {
@@ -156,7 +154,7 @@ describe('npm run diff', () => {
 
   test('no changes prints "no changes" and exits 0; an unknown base ref is one clear line', () => {
     const dir = baseRepo();
-    writeCraftistaEntry(dir);
+    writeFixtureEntry(dir, 'bazaar');
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(repo, 'scripts/diff.ts'), ...args], {
         cwd: dir,

@@ -1,9 +1,11 @@
 import { App } from 'cdk8s';
 import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
 import { render } from '../lib/synth/render';
-import { environmentProps, environments } from '../main';
+import { environmentProps } from './fixtures/platforms/bazaar';
 
 describe('environment table', () => {
+  const environments = new EnvironmentTable(environmentProps);
+
   test('promotion order comes from promotedFrom links', () => {
     expect(environments.promotionChains().map((chain) => chain.map((e) => e.name))).toEqual([
       ['dev', 'staging', 'prod'],
@@ -23,16 +25,16 @@ describe('environment table', () => {
       ...environmentProps.map((e) => ({ ...e, serviceVariables: {} })),
       {
         name: 'preprod',
-        namespace: 'craftista-preprod',
+        namespace: 'bazaar-preprod',
         scaling: Scaling.fixed(3),
         resources: { cpu: '400m', memory: '512Mi' },
         promotedFrom: 'staging',
         variables: { LOG_LEVEL: 'INFO' },
       },
     ]);
-    const platform = new Platform(new App(), 'craftista', { environments: table });
+    const platform = new Platform(new App(), 'bazaar', { environments: table });
     const service = new Microservice(platform, 'catalogue', {
-      image: 'craftista/catalogue',
+      image: 'bazaar/catalogue',
       port: 5000,
       initialTag: '1.0.0',
       overrides: { preprod: { resources: { memory: '1Gi' } } },
@@ -49,7 +51,7 @@ describe('environment table', () => {
     ]);
     const files = Object.fromEntries(render(platform).entries());
     expect(files['overlays/preprod/catalogue/deployment-patch.yaml']).toContain('memory: 1Gi');
-    expect(files['overlays/preprod/catalogue/kustomization.yaml']).toContain('namespace: craftista-preprod');
+    expect(files['overlays/preprod/catalogue/kustomization.yaml']).toContain('namespace: bazaar-preprod');
     expect(files['overlays/preprod/kustomization.yaml']).toContain('  - catalogue\n');
   });
 

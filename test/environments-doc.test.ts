@@ -1,16 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthCraftista, tempDir } from './support';
+import { synthBazaar, tempDir } from './support';
 
 describe('ENVIRONMENTS.md', () => {
   const root = tempDir();
-  synthCraftista(root);
+  synthBazaar(root);
   const doc = fs.readFileSync(path.join(root, 'ENVIRONMENTS.md'), 'utf8');
 
-  test('carries the seed values of the environment overview', () => {
-    expect(doc).toContain('| **Dev** | craftista-dev | Active development | 1 | Enabled | CI (`npm run set-image`) |');
-    expect(doc).toContain('| **Staging** | craftista-staging | Pre-production testing | 2 | Enabled | dev |');
-    expect(doc).toContain('| **Prod** | craftista-prod | Production | HPA 3-10 | Enabled | staging |');
+  test('carries the environment overview of the table', () => {
+    expect(doc).toContain('| **Dev** | bazaar-dev | Active development | 1 | Enabled | CI (`npm run set-image`) |');
+    expect(doc).toContain('| **Staging** | bazaar-staging | Pre-production testing | 2 | Enabled | dev |');
+    expect(doc).toContain('| **Prod** | bazaar-prod | Production | HPA 3-10 | Enabled | staging |');
   });
 
   test('carries resources and environment variables per environment', () => {
@@ -21,7 +21,7 @@ describe('ENVIRONMENTS.md', () => {
     expect(doc).toContain('| GIN_MODE (recommendation) | debug | release | release |');
   });
 
-  test('carries monitoring, security practice, DR and scaling rows of the seed', () => {
+  test('carries the monitoring, security practice, DR and scaling rows of the table', () => {
     expect(doc).toContain('| Uptime SLA | None | None | 99.9% |');
     expect(doc).toContain('| Tracing | Disabled | Enabled | Enabled |');
     expect(doc).toContain('| Secrets Rotation | Manual | Manual | Automated |');
@@ -39,7 +39,7 @@ describe('ENVIRONMENTS.md', () => {
     expect(doc).toContain('| Voting | `2.1.0` | `2.1.0` | `2.1.0` |');
     const file = path.join(root, 'overlays/dev/voting/kustomization.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('newTag: 2.1.0', 'newTag: 2.2.0'));
-    synthCraftista(root);
+    synthBazaar(root);
     expect(fs.readFileSync(path.join(root, 'ENVIRONMENTS.md'), 'utf8')).toContain(
       '| Voting | `2.2.0` | `2.1.0` | `2.1.0` |',
     );

@@ -1,9 +1,10 @@
 import * as path from 'path';
 import { validate } from '../lib/gate/gate';
-import { exampleEntries } from '../lib/synth/example-entries';
+import { exampleEntries, repositoryEntries } from '../lib/synth/example-entries';
 import { loadApp } from '../lib/synth/load-app';
 
-const examples = exampleEntries(path.resolve(__dirname, '..', 'examples'));
+const repo = path.resolve(__dirname, '..');
+const examples = exampleEntries(path.join(repo, 'examples'));
 
 test('every directory of examples/ with a platform.ts is an example, its own root', () => {
   expect(Object.entries(examples).map(([name, e]) => [name, path.relative(e.rootDir, e.file)])).toEqual([
@@ -12,6 +13,14 @@ test('every directory of examples/ with a platform.ts is an example, its own roo
     ['she2pookie', 'platform.ts'],
     ['vision-platform', 'platform.ts'],
   ]);
+});
+
+test('the platforms of the repository (validate --all) are the default app, then every example', () => {
+  expect(Object.keys(repositoryEntries(repo))).toEqual([
+    'main.ts',
+    ...Object.keys(examples).map((name) => `examples/${name}/platform.ts`),
+  ]);
+  expect(repositoryEntries(repo)['main.ts'].rootDir).toBe(repo);
 });
 
 /** Every example platform passes the same validation gate as Craftista, parity included. */

@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { syntheticPlatform } from '../bench/synthetic';
-import { craftista } from '../main';
+import { bazaar } from './fixtures/platforms/bazaar';
 import { Platform } from '../lib';
 import { fastYaml } from '../lib/core/fast-yaml';
 import { YAML_OPTIONS } from '../lib/core/yaml';
@@ -17,9 +17,9 @@ function documents(platform: Platform): unknown[] {
 }
 
 describe('fastYaml', () => {
-  test('writes exactly what the yaml library writes for every document Craftista and a synthetic platform generate', () => {
+  test('writes exactly what the yaml library writes for every document the bazaar fixture and a synthetic platform generate', () => {
     const docs = [
-      ...documents(craftista(new App())),
+      ...documents(bazaar(new App())),
       ...documents(syntheticPlatform(new App(), { services: 8, envs: 3 })),
     ];
     let fast = 0;

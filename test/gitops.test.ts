@@ -4,17 +4,17 @@ import { App } from 'cdk8s';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { parseAllDocuments, parse } from 'yaml';
-import { craftista, environments } from '../main';
 import { EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
 import { checkCrossReferences } from '../lib/gate/cross-references';
 import { podTemplateOf, selects } from '../lib/gate/pods';
 import { manualSecrets } from '../lib/generators/shared-overlay';
 import { kustomizeSync } from '../lib/kube/kubectl';
-import { readTree, synthCraftista, tempDir } from './support';
+import { bazaar } from './fixtures/platforms/bazaar';
+import { readTree, synthBazaar, tempDir } from './support';
 import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
-synthCraftista(root);
+synthBazaar(root);
 const rendered: Record<string, K8sObject[]> = Object.fromEntries(
   ['dev', 'staging', 'prod'].map((env) => [env, kustomizeSync(path.join(root, 'overlays', env))]),
 );
@@ -33,7 +33,7 @@ describe('namespaces, pod security, quotas', () => {
     ['staging', 'restricted', 'restricted'],
     ['prod', 'restricted', 'restricted'],
   ])('%s namespace enforces %s and warns %s', (env, enforce, warn) => {
-    expect(find(env, 'Namespace', `craftista-${env}`).metadata.labels).toMatchObject({
+    expect(find(env, 'Namespace', `bazaar-${env}`).metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': enforce,
       'pod-security.kubernetes.io/warn': warn,
       environment: env,
@@ -103,7 +103,7 @@ describe('network policies', () => {
           from: [
             {
               podSelector: {
-                matchLabels: { 'app.kubernetes.io/name': 'frontend', 'app.kubernetes.io/part-of': 'craftista' },
+                matchLabels: { 'app.kubernetes.io/name': 'frontend', 'app.kubernetes.io/part-of': 'bazaar' },
               },
             },
           ],
@@ -162,51 +162,51 @@ describe('ingress and TLS', () => {
       )
       .sort();
 
-  test('dev and staging serve / and /api/<service> on one host; prod splits craftista.com and api.craftista.com', () => {
+  test('dev and staging serve / and /api/<service> on one host; prod splits bazaar.example.com and api.bazaar.example.com', () => {
     expect(rules('dev')).toEqual([
-      'craftista-api: dev.craftista.local/api/catalogue(/|$)(.*) -> catalogue',
-      'craftista-api: dev.craftista.local/api/recommendation(/|$)(.*) -> recommendation',
-      'craftista-api: dev.craftista.local/api/voting(/|$)(.*) -> voting',
-      'craftista: dev.craftista.local/ -> frontend',
+      'bazaar-api: dev.bazaar.local/api/catalogue(/|$)(.*) -> catalogue',
+      'bazaar-api: dev.bazaar.local/api/recommendation(/|$)(.*) -> recommendation',
+      'bazaar-api: dev.bazaar.local/api/voting(/|$)(.*) -> voting',
+      'bazaar: dev.bazaar.local/ -> frontend',
     ]);
     expect(rules('staging')).toEqual(rules('dev').map((r) => r.replace('dev.', 'staging.')));
     expect(rules('prod')).toEqual([
-      'craftista-api: api.craftista.com/catalogue(/|$)(.*) -> catalogue',
-      'craftista-api: api.craftista.com/recommendation(/|$)(.*) -> recommendation',
-      'craftista-api: api.craftista.com/voting(/|$)(.*) -> voting',
-      'craftista: craftista.com/ -> frontend',
+      'bazaar-api: api.bazaar.example.com/catalogue(/|$)(.*) -> catalogue',
+      'bazaar-api: api.bazaar.example.com/recommendation(/|$)(.*) -> recommendation',
+      'bazaar-api: api.bazaar.example.com/voting(/|$)(.*) -> voting',
+      'bazaar: bazaar.example.com/ -> frontend',
     ]);
     // The API prefix is stripped: /api/catalogue/products reaches catalogue as /products.
-    expect(find('dev', 'Ingress', 'craftista-api').metadata.annotations).toMatchObject({
+    expect(find('dev', 'Ingress', 'bazaar-api').metadata.annotations).toMatchObject({
       'nginx.ingress.kubernetes.io/rewrite-target': '/$2',
       'nginx.ingress.kubernetes.io/use-regex': 'true',
     });
   });
 
   test('dev uses a self-signed issuer, staging the ACME staging server, prod a commercial certificate secret', () => {
-    expect(find('dev', 'Issuer', 'craftista-selfsigned').spec).toEqual({ selfSigned: {} });
-    expect(find('dev', 'Certificate', 'craftista-tls').spec).toMatchObject({
-      secretName: 'craftista-tls',
-      dnsNames: ['dev.craftista.local'],
+    expect(find('dev', 'Issuer', 'bazaar-selfsigned').spec).toEqual({ selfSigned: {} });
+    expect(find('dev', 'Certificate', 'bazaar-tls').spec).toMatchObject({
+      secretName: 'bazaar-tls',
+      dnsNames: ['dev.bazaar.local'],
     });
-    expect(find('staging', 'Issuer', 'craftista-acme').spec.acme.server).toBe(
+    expect(find('staging', 'Issuer', 'bazaar-acme').spec.acme.server).toBe(
       'https://acme-staging-v02.api.letsencrypt.org/directory',
     );
-    expect(find('staging', 'Ingress', 'craftista').spec.tls).toEqual([
-      { hosts: ['staging.craftista.local'], secretName: 'craftista-tls' },
+    expect(find('staging', 'Ingress', 'bazaar').spec.tls).toEqual([
+      { hosts: ['staging.bazaar.local'], secretName: 'bazaar-tls' },
     ]);
     expect(kinds('prod', 'Certificate')).toEqual([]);
-    expect(find('prod', 'Ingress', 'craftista').spec.tls).toEqual([
-      { hosts: ['craftista.com'], secretName: 'craftista-com-tls' },
+    expect(find('prod', 'Ingress', 'bazaar').spec.tls).toEqual([
+      { hosts: ['bazaar.example.com'], secretName: 'bazaar-example-com-tls' },
     ]);
-    expect(find('prod', 'Ingress', 'craftista-api').spec.tls).toEqual([
-      { hosts: ['api.craftista.com'], secretName: 'craftista-com-tls' },
+    expect(find('prod', 'Ingress', 'bazaar-api').spec.tls).toEqual([
+      { hosts: ['api.bazaar.example.com'], secretName: 'bazaar-example-com-tls' },
     ]);
     expect(find('staging', 'NetworkPolicy', 'allow-ingress-controller-to-acme-solver').spec.podSelector).toEqual({
       matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' },
     });
-    expect(find('prod', 'ExternalSecret', 'craftista-com-tls').spec.target).toEqual({
-      name: 'craftista-com-tls',
+    expect(find('prod', 'ExternalSecret', 'bazaar-example-com-tls').spec.target).toEqual({
+      name: 'bazaar-example-com-tls',
       creationPolicy: 'Owner',
       template: { type: 'kubernetes.io/tls' },
     });
@@ -259,17 +259,17 @@ describe('datastores', () => {
       { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: 'mongodb-credentials', key: 'password' } } },
       {
         name: 'MONGO_URI',
-        value: 'mongodb://$(MONGODB_USERNAME):$(MONGODB_PASSWORD)@mongodb:27017/craftista?authSource=admin',
+        value: 'mongodb://$(MONGODB_USERNAME):$(MONGODB_PASSWORD)@mongodb:27017/bazaar?authSource=admin',
       },
     ]);
     expect(envOf('prod', 'catalogue')).toEqual([
       {
         name: 'MONGO_URI',
-        valueFrom: { secretKeyRef: { name: 'mongodb-admin-craftista', key: 'connectionString.standard' } },
+        valueFrom: { secretKeyRef: { name: 'mongodb-admin-bazaar', key: 'connectionString.standard' } },
       },
     ]);
     expect(envOf('prod', 'voting').find((e: any) => e.name === 'DATABASE_URL').value).toBe(
-      'postgresql://$(POSTGRESQL_USERNAME):$(POSTGRESQL_PASSWORD)@postgresql-rw:5432/craftista',
+      'postgresql://$(POSTGRESQL_USERNAME):$(POSTGRESQL_PASSWORD)@postgresql-rw:5432/bazaar',
     );
     expect(envOf('prod', 'recommendation').find((e: any) => e.name === 'REDIS_URL').value).toBe(
       'redis+sentinel://:$(REDIS_PASSWORD)@rfs-redis:26379/mymaster/0',
@@ -278,7 +278,7 @@ describe('datastores', () => {
 
   test('prod secrets come from ExternalSecrets; no Secret with data is ever generated', () => {
     expect(kinds('prod', 'ExternalSecret').map((e) => e.metadata.name)).toEqual([
-      'craftista-com-tls',
+      'bazaar-example-com-tls',
       'mongodb-credentials',
       'postgresql-backup-credentials',
       'postgresql-credentials',
@@ -309,16 +309,16 @@ describe('Argo CD', () => {
         const app = argo(`apps/${env}/${service}.yaml`);
         new Application(app).validate();
         expect(app.metadata).toMatchObject({
-          name: `craftista-${env}-${service}`,
+          name: `bazaar-${env}-${service}`,
           namespace: 'argocd',
           labels: { environment: env, service },
         });
         expect(app.spec.source).toEqual({
-          repoURL: 'https://github.com/craftista/craftista-gitops.git',
+          repoURL: 'https://github.com/example/bazaar-gitops.git',
           targetRevision: 'main',
           path: `overlays/${env}/${service}`,
         });
-        expect(app.spec.destination.namespace).toBe(`craftista-${env}`);
+        expect(app.spec.destination.namespace).toBe(`bazaar-${env}`);
         expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
         expect(app.spec.syncPolicy.retry).toEqual({
           limit: 5,
@@ -336,17 +336,17 @@ describe('Argo CD', () => {
     expect(Number(shared.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(
       Number(argo('apps/prod/voting.yaml').metadata.annotations['argocd.argoproj.io/sync-wave']),
     );
-    expect(find('prod', 'Namespace', 'craftista-prod').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
+    expect(find('prod', 'Namespace', 'bazaar-prod').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
   });
 
   test('the AppProject allows only this repo, the platform namespaces and Namespace, with a prod sync window', () => {
     const project = argo('apps/project.yaml');
     new AppProject(project).validate();
-    expect(project.spec.sourceRepos).toEqual(['https://github.com/craftista/craftista-gitops.git']);
+    expect(project.spec.sourceRepos).toEqual(['https://github.com/example/bazaar-gitops.git']);
     expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual([
-      'craftista-dev',
-      'craftista-staging',
-      'craftista-prod',
+      'bazaar-dev',
+      'bazaar-staging',
+      'bazaar-prod',
     ]);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     expect(project.spec.syncWindows).toEqual([
@@ -354,7 +354,7 @@ describe('Argo CD', () => {
         kind: 'allow',
         schedule: '0 9 * * 1-5',
         duration: '8h',
-        applications: ['craftista-prod-*'],
+        applications: ['bazaar-prod-*'],
         manualSync: true,
         timeZone: 'UTC',
       },
@@ -370,24 +370,24 @@ describe('Argo CD', () => {
 });
 
 test('fails when a service takes a reserved name', () => {
-  const platform = new Platform(new App(), 'craftista', {
+  const platform = new Platform(new App(), 'shop', {
     environments: new EnvironmentTable([
       { name: 'dev', namespace: 'x', scaling: Scaling.fixed(1), resources: { cpu: '1', memory: '1Gi' } },
     ]),
   });
   new Microservice(platform, 'shared', { image: 'x/shared', port: 80, initialTag: '1.0.0' });
   expect(() => platform.validate()).toThrow(
-    `[craftista/shared] name "shared" is reserved for the platform's own overlay; choose another`,
+    `[shop/shared] name "shared" is reserved for the platform's own overlay; choose another`,
   );
 });
 
 test('the model names every secret that must exist before the first sync in manual environments', () => {
-  const platform = craftista(new App());
+  const platform = bazaar(new App());
   expect(manualSecrets(platform, platform.environments.get('staging'))).toEqual([
     'mongodb-credentials',
     'postgresql-credentials',
     'redis-credentials',
   ]);
   expect(manualSecrets(platform, platform.environments.get('prod'))).toEqual([]);
-  expect(environments.get('prod').secrets.external?.storeName).toBe('craftista-vault');
+  expect(platform.environments.get('prod').secrets.external?.storeName).toBe('bazaar-vault');
 });

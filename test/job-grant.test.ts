@@ -1,5 +1,6 @@
-import { App, Testing as Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { EnvironmentTable, JobGrant, JobTemplate, Microservice, Platform, Scaling } from '../lib';
+import { testChart } from './support';
 
 function backend(): Microservice {
   const platform = new Platform(new App(), 'vision', {
@@ -11,7 +12,7 @@ function backend(): Microservice {
 }
 
 function trainer() {
-  const chart = Testing.chart();
+  const chart = testChart();
   const template = new JobTemplate(chart, 'trainer', {
     namespace: 'training',
     image: 'vision/trainer',

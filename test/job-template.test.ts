@@ -5,7 +5,7 @@ import { JobTemplate, JobTemplateProps } from '../lib';
 import { NEVER } from '../lib/constructs/job-template';
 import { toYaml } from '../lib/core/yaml';
 import { kustomizeSync } from '../lib/kube/kubectl';
-import { tempDir } from './support';
+import { tempDir, testChart } from './support';
 
 const TRAINER: JobTemplateProps = {
   namespace: 'training',
@@ -18,7 +18,7 @@ const TRAINER: JobTemplateProps = {
 describe('JobTemplate', () => {
   test('renders a suspended CronJob whose Jobs run once with the given resources', () => {
     // GIVEN a trainer template
-    const chart = Testing.chart();
+    const chart = testChart();
     new JobTemplate(chart, 'trainer', TRAINER);
     // WHEN synthesized
     const [cronJob] = Testing.synth(chart);
@@ -40,7 +40,7 @@ describe('JobTemplate', () => {
 
   test('its image tag is pinned by the overlay, like a Deployment, with the real Kustomize', () => {
     // GIVEN the template in a base and a kustomization that pins its tag
-    const chart = Testing.chart();
+    const chart = testChart();
     new JobTemplate(chart, 'trainer', TRAINER);
     const dir = tempDir('job-template-');
     fs.writeFileSync(path.join(dir, 'cronjob.yaml'), toYaml(Testing.synth(chart)[0]));
@@ -55,20 +55,20 @@ describe('JobTemplate', () => {
   });
 
   test('fails when the namespace is not a DNS-1123 label', () => {
-    expect(() => new JobTemplate(Testing.chart(), 'trainer', { ...TRAINER, namespace: 'Training' })).toThrow(
+    expect(() => new JobTemplate(testChart(), 'trainer', { ...TRAINER, namespace: 'Training' })).toThrow(
       `[test/trainer] namespace must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with an alphanumeric, at most 63 characters), got "Training"`,
     );
   });
 
   test('fails when backoffLimit is negative', () => {
-    expect(() => new JobTemplate(Testing.chart(), 'trainer', { ...TRAINER, backoffLimit: -1 })).toThrow(
+    expect(() => new JobTemplate(testChart(), 'trainer', { ...TRAINER, backoffLimit: -1 })).toThrow(
       '[test/trainer] backoffLimit must be >= 0, got -1',
     );
   });
 
   test('fails when a resource is not a quantity', () => {
     expect(
-      () => new JobTemplate(Testing.chart(), 'trainer', { ...TRAINER, resources: { cpu: 'two', memory: '4Gi' } }),
+      () => new JobTemplate(testChart(), 'trainer', { ...TRAINER, resources: { cpu: 'two', memory: '4Gi' } }),
     ).toThrow('[test/trainer] cpu request must be a Kubernetes quantity such as 500m, 0.5, 128Mi or 1Gi, got "two"');
   });
 });

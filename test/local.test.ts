@@ -3,10 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { kustomizeSync } from '../lib/kube/kubectl';
-import { synthCraftista, tempDir } from './support';
+import { synthBazaar, tempDir } from './support';
 
 const root = tempDir();
-synthCraftista(root);
+synthBazaar(root);
 const composeText = fs.readFileSync(path.join(root, 'local/docker-compose.yaml'), 'utf8');
 const compose = parse(composeText);
 const envExample = fs.readFileSync(path.join(root, 'local/.env.example'), 'utf8');
@@ -33,9 +33,9 @@ describe('local Docker Compose tier', () => {
     });
     expect(compose.services.recommendation.environment.GIN_MODE).toBe('debug');
     expect(compose.services.catalogue.environment.MONGO_URI).toBe(
-      'mongodb://${MONGODB_USERNAME}:${MONGODB_PASSWORD}@mongodb:27017/craftista?authSource=admin',
+      'mongodb://${MONGODB_USERNAME}:${MONGODB_PASSWORD}@mongodb:27017/bazaar?authSource=admin',
     );
-    expect(compose.services.voting.image).toBe('craftista/voting:${VOTING_TAG:-2.1.0}');
+    expect(compose.services.voting.image).toBe('bazaar/voting:${VOTING_TAG:-2.1.0}');
   });
 
   test('datastores have health checks and named volumes; services wait for healthy datastores', () => {
@@ -94,13 +94,13 @@ describe('kind tiers', () => {
     ]);
     for (const d of deployments) {
       const [c] = d.spec.template.spec.containers;
-      expect(c.image).toBe(`craftista/${d.metadata.name}:local`);
+      expect(c.image).toBe(`bazaar/${d.metadata.name}:local`);
       expect(c.imagePullPolicy).toBe('IfNotPresent');
       expect(c.resources).toEqual({
         requests: { cpu: '50m', memory: '64Mi' },
         limits: { cpu: '250m', memory: '256Mi' },
       });
-      expect(d.metadata.namespace).toBe('craftista');
+      expect(d.metadata.namespace).toBe('bazaar');
     }
     expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { kustomizeSync } from '../lib/kube/kubectl';
-import { synthCraftista, tempDir } from './support';
+import { synthBazaar, tempDir } from './support';
 import { K8sObject } from '../lib/kube/object';
 
 /**
@@ -8,12 +8,12 @@ import { K8sObject } from '../lib/kube/object';
  * and asserts what each environment really receives.
  */
 const root = tempDir();
-synthCraftista(root);
+synthBazaar(root);
 
 const SERVICES = ['catalogue', 'frontend', 'recommendation', 'voting'];
 const EXPECTED = {
   dev: {
-    namespace: 'craftista-dev',
+    namespace: 'bazaar-dev',
     replicas: 1,
     hpa: undefined,
     cpu: '100m',
@@ -25,7 +25,7 @@ const EXPECTED = {
     pdb: false,
   },
   staging: {
-    namespace: 'craftista-staging',
+    namespace: 'bazaar-staging',
     replicas: 2,
     hpa: undefined,
     cpu: '200m',
@@ -37,7 +37,7 @@ const EXPECTED = {
     pdb: true,
   },
   prod: {
-    namespace: 'craftista-prod',
+    namespace: 'bazaar-prod',
     replicas: undefined,
     hpa: [3, 10],
     cpu: '500m',
@@ -86,7 +86,7 @@ describe.each(Object.entries(EXPECTED))('overlays/%s rendered by kubectl kustomi
         expect([o.kind, o.metadata.namespace]).toEqual([o.kind, want.namespace]);
         expect(o.metadata.labels).toMatchObject({
           'app.kubernetes.io/name': service,
-          'app.kubernetes.io/part-of': 'craftista',
+          'app.kubernetes.io/part-of': 'bazaar',
           environment: env,
         });
       }
@@ -125,7 +125,7 @@ describe.each(Object.entries(EXPECTED))('overlays/%s rendered by kubectl kustomi
     });
 
     test('the image is pinned to the overlay tag', () => {
-      expect(container.image).toBe(`craftista/${service}:${TAGS[service]}`);
+      expect(container.image).toBe(`bazaar/${service}:${TAGS[service]}`);
     });
 
     test('the pod is locked down (restricted Pod Security)', () => {

@@ -13,60 +13,60 @@ import {
 } from '../lib';
 import { readImagePin } from '../lib/kube/image-pin';
 import { render } from '../lib/synth/render';
-import { readTree, synthCraftista, tempDir } from './support';
+import { readTree, synthBazaar, tempDir } from './support';
 
 describe('synth', () => {
   test('is deterministic: two synths into fresh dirs are byte-identical', () => {
     const a = tempDir();
     const b = tempDir();
-    synthCraftista(a);
-    synthCraftista(b);
+    synthBazaar(a);
+    synthBazaar(b);
     expect(readTree(a)).toEqual(readTree(b));
   });
 
   test('running synth again changes nothing', () => {
     const root = tempDir();
-    synthCraftista(root);
+    synthBazaar(root);
     const before = readTree(root);
-    synthCraftista(root);
+    synthBazaar(root);
     expect(readTree(root)).toEqual(before);
   });
 
   test('keeps the tags the overlays already pin, including digests and number-like tags', () => {
     const root = tempDir();
-    synthCraftista(root);
+    synthBazaar(root);
     const file = path.join(root, 'overlays/staging/catalogue/kustomization.yaml');
     fs.writeFileSync(
       file,
       fs.readFileSync(file, 'utf8').replace('newTag: 1.4.2', 'newTag: "1.10"\n    digest: sha256:' + 'a'.repeat(64)),
     );
-    synthCraftista(root);
-    expect(readImagePin(file, 'craftista/catalogue')).toEqual({ newTag: '1.10', digest: 'sha256:' + 'a'.repeat(64) });
+    synthBazaar(root);
+    expect(readImagePin(file, 'bazaar/catalogue')).toEqual({ newTag: '1.10', digest: 'sha256:' + 'a'.repeat(64) });
     expect(fs.readFileSync(file, 'utf8')).toContain('    newTag: "1.10"\n    digest: sha256:');
   });
 
   test('removes overlays of services and environments that left the model', () => {
     const root = tempDir();
-    synthCraftista(root);
+    synthBazaar(root);
     fs.mkdirSync(path.join(root, 'overlays/qa/catalogue'), { recursive: true });
     fs.writeFileSync(path.join(root, 'overlays/qa/catalogue/kustomization.yaml'), 'kind: Kustomization\n');
     fs.writeFileSync(path.join(root, 'dist/old.yaml'), 'x: 1\n');
-    synthCraftista(root);
+    synthBazaar(root);
     expect(fs.existsSync(path.join(root, 'overlays/qa'))).toBe(false);
     expect(fs.existsSync(path.join(root, 'dist/old.yaml'))).toBe(false);
   });
 
   test('fails when an existing overlay is not a kustomization, naming the file and touching nothing', () => {
     const root = tempDir();
-    synthCraftista(root);
+    synthBazaar(root);
     const file = path.join(root, 'overlays/prod/voting/kustomization.yaml');
     fs.writeFileSync(file, 'images: [\n');
     fs.rmSync(path.join(root, 'dist/catalogue/service.yaml'));
     const before = readTree(root);
-    expect(() => synthCraftista(root)).toThrow(`${file}: not valid YAML: `);
+    expect(() => synthBazaar(root)).toThrow(`${file}: not valid YAML: `);
     expect(readTree(root)).toEqual(before);
     fs.writeFileSync(file, 'kind: Deployment\n');
-    expect(() => synthCraftista(root)).toThrow(`${file}: not a kustomization (expected kind: Kustomization)`);
+    expect(() => synthBazaar(root)).toThrow(`${file}: not a kustomization (expected kind: Kustomization)`);
   });
 
   test('renders a platform whose every environment is local, the compose file from the first one', () => {

@@ -2,7 +2,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { craftista } from '../main';
 import { readImagePin } from '../lib/kube/image-pin';
 import { kustomizeSync } from '../lib/kube/kubectl';
 import {
@@ -14,14 +13,15 @@ import {
   PromotionContext,
   tagTable,
 } from '../lib/release/promotion';
-import { readTree, synthCraftista, tempDir, writeCraftistaEntry } from './support';
+import { bazaar } from './fixtures/platforms/bazaar';
+import { readTree, synthBazaar, tempDir, writeFixtureEntry } from './support';
 
 const DIGEST = 'sha256:' + 'd'.repeat(64);
 
 function setup(): PromotionContext {
   const rootDir = tempDir();
-  synthCraftista(rootDir);
-  return { platform: craftista(new App()), rootDir };
+  synthBazaar(rootDir);
+  return { platform: bazaar(new App()), rootDir };
 }
 
 /** The overlays of a tree: what promotion writes (synth then refreshes ENVIRONMENTS.md). */
@@ -30,7 +30,7 @@ function overlays(root: string): Record<string, string> {
 }
 
 function pin(ctx: PromotionContext, env: string, service: string) {
-  return readImagePin(path.join(ctx.rootDir, 'overlays', env, service, 'kustomization.yaml'), `craftista/${service}`);
+  return readImagePin(path.join(ctx.rootDir, 'overlays', env, service, 'kustomization.yaml'), `bazaar/${service}`);
 }
 
 describe('set-image and promote rules', () => {
@@ -68,7 +68,7 @@ describe('set-image and promote rules', () => {
       applyChanges(ctx, planSetImage(ctx, 'dev', 'voting', reference));
       applyChanges(ctx, planPromotion(ctx, { from: 'dev', to: 'staging' }));
       const written = overlays(ctx.rootDir);
-      synthCraftista(ctx.rootDir);
+      synthBazaar(ctx.rootDir);
       expect(overlays(ctx.rootDir)).toEqual(written);
     }
   });
@@ -133,7 +133,7 @@ describe('set-image and promote rules', () => {
     const file = path.join(ctx.rootDir, 'overlays/dev/voting/kustomization.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('    newTag: 2.1.0\n', ''));
     expect(() => planPromotion(ctx, { from: 'dev', to: 'staging' })).toThrow(
-      'overlays/dev/voting/kustomization.yaml: no tag pinned for craftista/voting, nothing to promote from dev',
+      'overlays/dev/voting/kustomization.yaml: no tag pinned for bazaar/voting, nothing to promote from dev',
     );
   });
 
@@ -185,13 +185,13 @@ describe('set-image and promote rules', () => {
     applyChanges(ctx, planPromotion(ctx, { from: 'dev', to: 'staging' }));
     applyChanges(ctx, planPromotion(ctx, { from: 'staging', to: 'prod' }));
     const promoted = overlays(ctx.rootDir);
-    synthCraftista(ctx.rootDir);
+    synthBazaar(ctx.rootDir);
     // Synth keeps the promoted tags and rewrites nothing promotion wrote.
     expect(overlays(ctx.rootDir)).toEqual(promoted);
     for (const env of ['dev', 'staging', 'prod']) {
       const objects = kustomizeSync(path.join(ctx.rootDir, 'overlays', env, 'recommendation'));
       const deployment = objects.find((o) => o.kind === 'Deployment') as any;
-      expect(deployment.spec.template.spec.containers[0].image).toBe('craftista/recommendation:1.3.0');
+      expect(deployment.spec.template.spec.containers[0].image).toBe('bazaar/recommendation:1.3.0');
     }
   });
 });
@@ -203,8 +203,8 @@ describe('promotion commands', () => {
   /** A temp git repo holding a synthesized platform, committed. */
   function gitRepo(): string {
     const root = tempDir();
-    synthCraftista(root);
-    writeCraftistaEntry(root);
+    synthBazaar(root);
+    writeFixtureEntry(root, 'bazaar');
     const git = (...args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
     git('init', '-q', '-b', 'main');
     git('config', 'user.email', 'ci@example.com');

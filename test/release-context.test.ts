@@ -3,7 +3,7 @@ import { writeBlocklist } from '../lib/release/blocklist';
 import { planSetImage } from '../lib/release/promotion';
 import { releaseContext } from '../lib/release/release-context';
 import { buildApp } from '../lib/synth/load-app';
-import * as fixture from './fixtures/shop/platform';
+import * as fixture from './fixtures/platforms/shop';
 import { tempDirsRemovedAfterEach } from './support';
 
 const tempDir = tempDirsRemovedAfterEach();

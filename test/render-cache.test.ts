@@ -3,11 +3,11 @@ import * as path from 'path';
 import { renderOverlays } from '../lib/kube/render-cache';
 import { kustomizeSync } from '../lib/kube/kubectl';
 import { RENDER_SOURCE_ANNOTATION } from '../lib/kube/render-cache';
-import { synthCraftista, tempDir } from './support';
+import { synthBazaar, tempDir } from './support';
 import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
-synthCraftista(root);
+synthBazaar(root);
 fs.symlinkSync(path.resolve(__dirname, '../.tools'), path.join(root, '.tools'));
 
 const id = (o: K8sObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -23,7 +23,7 @@ function overlayDirs(base: string, env: string): string[] {
   return [envDir, ...subs.sort()];
 }
 
-/** A copy of the Craftista tree to break. */
+/** A copy of the bazaar tree to break. */
 function copyOfRoot(): string {
   const dir = tempDir();
   fs.cpSync(root, dir, { recursive: true, verbatimSymlinks: true });

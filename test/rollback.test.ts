@@ -2,7 +2,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { craftista } from '../main';
 import { checkParity } from '../lib/review/parity';
 import { readImagePin } from '../lib/kube/image-pin';
 import { findBlock, readBlocklist, writeBlocklist } from '../lib/release/blocklist';
@@ -10,7 +9,8 @@ import { pinHistory } from '../lib/release/history';
 import { applyChanges, planPromotion, planSetImage, PromotionContext } from '../lib/release/promotion';
 import { applyRollback, planRollback, planUnblock } from '../lib/release/rollback';
 import { tagLag } from '../lib/review/parity';
-import { readTree, synthCraftista, tempDir, writeCraftistaEntry } from './support';
+import { bazaar } from './fixtures/platforms/bazaar';
+import { readTree, synthBazaar, tempDir, writeFixtureEntry } from './support';
 
 const repo = path.resolve(__dirname, '..');
 const FILE = 'overlays/dev/catalogue/kustomization.yaml';
@@ -24,16 +24,16 @@ function git(dir: string, ...args: string[]): string {
 /** A git repo where dev catalogue went 1.4.2 -> 1.5.0 -> 1.6.0, one commit each. */
 function repoWithHistory(): PromotionContext {
   const rootDir = tempDir();
-  synthCraftista(rootDir);
+  synthBazaar(rootDir);
   fs.symlinkSync(path.join(repo, '.tools'), path.join(rootDir, '.tools'));
   fs.writeFileSync(path.join(rootDir, '.gitignore'), '.tools\n');
-  writeCraftistaEntry(rootDir);
+  writeFixtureEntry(rootDir, 'bazaar');
   git(rootDir, 'init', '-q', '-b', 'main');
   git(rootDir, 'config', 'user.email', 'ci@example.com');
   git(rootDir, 'config', 'user.name', 'CI');
   git(rootDir, 'add', '-A');
   git(rootDir, 'commit', '-qm', 'base');
-  const ctx: PromotionContext = { platform: craftista(new App()), rootDir };
+  const ctx: PromotionContext = { platform: bazaar(new App()), rootDir };
   for (const tag of ['1.5.0', '1.6.0']) {
     applyChanges(ctx, planSetImage(ctx, 'dev', 'catalogue', tag));
     git(rootDir, 'commit', '-qam', `dev catalogue ${tag}`);
@@ -42,12 +42,12 @@ function repoWithHistory(): PromotionContext {
 }
 
 const pin = (ctx: PromotionContext, env = 'dev', service = 'catalogue') =>
-  readImagePin(path.join(ctx.rootDir, 'overlays', env, service, 'kustomization.yaml'), `craftista/${service}`);
+  readImagePin(path.join(ctx.rootDir, 'overlays', env, service, 'kustomization.yaml'), `bazaar/${service}`);
 
 describe('rollback', () => {
   test('history lists the tags an environment had, newest first, with commit and date', () => {
     const ctx = repoWithHistory();
-    const history = pinHistory(ctx.rootDir, FILE, 'craftista/catalogue');
+    const history = pinHistory(ctx.rootDir, FILE, 'bazaar/catalogue');
     expect(history.map((h) => [h.pin.newTag, h.subject])).toEqual([
       ['1.6.0', 'dev catalogue 1.6.0'],
       ['1.5.0', 'dev catalogue 1.5.0'],
@@ -110,7 +110,7 @@ describe('rollback', () => {
       'a rollback needs a reason: pass --reason "<why>"',
     );
     expect(() => planRollback(ctx, { env: 'dev', services: ['voting'], reason: 'x', date: '2026-11-24' })).toThrow(
-      'overlays/dev/voting/kustomization.yaml: no earlier tag of craftista/voting in git history to roll back to; pass --to <tag>',
+      'overlays/dev/voting/kustomization.yaml: no earlier tag of bazaar/voting in git history to roll back to; pass --to <tag>',
     );
     expect(() => planRollback(ctx, { env: 'dev', services: ['cart'], reason: 'x', date: '2026-11-24' })).toThrow(
       'unknown service "cart"',
@@ -163,13 +163,18 @@ describe('rollback', () => {
 });
 
 describe('parity contract', () => {
-  test('the committed platform has no unexplained difference', async () => {
-    expect(await checkParity({ rootDir: repo, platform: craftista(new App()) })).toEqual([]);
+  test('a tree whose environments differ only by promoted tags has no unexplained difference', async () => {
+    const ctx = { platform: bazaar(new App()), rootDir: tempDir() };
+    synthBazaar(ctx.rootDir);
+    fs.symlinkSync(path.join(repo, '.tools'), path.join(ctx.rootDir, '.tools'));
+    applyChanges(ctx, planSetImage(ctx, 'dev', 'catalogue', '1.5.0'));
+    applyChanges(ctx, planPromotion(ctx, { from: 'dev', to: 'staging' }));
+    expect(await checkParity(ctx)).toEqual([]);
   });
 
   test('a hand-made patch in one overlay is reported with the exact field path and file', async () => {
     const rootDir = tempDir();
-    synthCraftista(rootDir);
+    synthBazaar(rootDir);
     fs.symlinkSync(path.join(repo, '.tools'), path.join(rootDir, '.tools'));
     const k = path.join(rootDir, 'overlays/staging/voting/kustomization.yaml');
     fs.writeFileSync(k, fs.readFileSync(k, 'utf8').replace('patches:\n', 'patches:\n  - path: hotfix.yaml\n'));
@@ -177,7 +182,7 @@ describe('parity contract', () => {
       path.join(rootDir, 'overlays/staging/voting/hotfix.yaml'),
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: voting\nspec:\n  template:\n    spec:\n      containers:\n        - name: voting\n          env:\n            - name: JAVA_OPTS\n              value: -Xmx1g\n',
     );
-    const findings = await checkParity({ rootDir, platform: craftista(new App()) });
+    const findings = await checkParity({ rootDir, platform: bazaar(new App()) });
     expect(findings).toEqual([
       {
         overlay: 'overlays/staging/voting',
@@ -190,8 +195,8 @@ describe('parity contract', () => {
   });
 
   test('--tags reports how far each environment lags the one it is promoted from', () => {
-    const ctx = { platform: craftista(new App()), rootDir: tempDir() };
-    synthCraftista(ctx.rootDir);
+    const ctx = { platform: bazaar(new App()), rootDir: tempDir() };
+    synthBazaar(ctx.rootDir);
     applyChanges(ctx, planSetImage(ctx, 'dev', 'catalogue', '1.5.0'));
     applyChanges(ctx, planSetImage(ctx, 'dev', 'voting', '2.2.0'));
     applyChanges(ctx, planPromotion(ctx, { from: 'dev', to: 'staging', only: ['voting'] }));

@@ -2,29 +2,52 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { craftista } from '../main';
+import { App, Chart } from 'cdk8s';
+import { bazaar } from './fixtures/platforms/bazaar';
 import { synth } from '../lib';
 import { FileSet } from '../lib/core/file-set';
 import { resolveAppEntry } from '../lib/synth/app-entry';
 import { LoadedApp, loadApp } from '../lib/synth/load-app';
 
-/** A fresh temp directory for one test. */
+/** Every directory `tempDir` made in this test file and has not removed yet. */
+const madeInThisFile = new Set<string>();
+
+// Jest loads this module once per test file, at its top level: the hook removes what the file made.
+afterAll(() => {
+  for (const dir of madeInThisFile) fs.rmSync(dir, { recursive: true, force: true });
+  madeInThisFile.clear();
+});
+
+/**
+ * A fresh temp directory, removed (with everything in it) when the test file that made it is
+ * done, whether its tests passed or not. Every temp directory of a test comes from here;
+ * `test/temp-root/teardown.js` fails the run when one is left behind.
+ */
 export function tempDir(prefix = 'stagecraft-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeInThisFile.add(dir);
+  return dir;
 }
 
-/** A `tempDir` per call, each removed after the test that made it (call once per file, at the top). */
+/** A `tempDir` per call, each removed already after the test that made it (call once per file, at the top). */
 export function tempDirsRemovedAfterEach(): (prefix?: string) => string {
   const made: string[] = [];
   afterEach(() => {
-    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of made.splice(0)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      madeInThisFile.delete(dir);
+    }
   });
   return (prefix) => {
     const dir = tempDir(prefix);
     made.push(dir);
     return dir;
   };
+}
+
+/** A cdk8s Chart for construct tests (unlike `Testing.chart()`, it creates no temp directory). */
+export function testChart(): Chart {
+  return new Chart(new App(), 'test');
 }
 
 /** Runs git in `dir` (identity set) and returns its trimmed stdout; throws on failure. */
@@ -45,32 +68,42 @@ export function gitInit(dir: string): void {
   git(dir, 'commit', '-qm', 'base');
 }
 
+/** The fixture platforms of the library tests, each an app entry module in test/fixtures/platforms/. */
+export type FixtureName = 'bazaar' | 'shop';
+
 /**
- * Writes `<dir>/platform.ts`, an app entry for the shop fixture (test/fixtures/shop: cart and
- * checkout, dev -> prod), synthesizes it into `dir` as `npm run synth --app` would and returns it.
+ * Writes `<dir>/<file>`, an app entry that re-exports the fixture platform `name` (its factory and
+ * synth options), so a command run in `dir` (default entry `main.ts`) or with `--app` works on it.
  */
-export function synthShop(dir: string): LoadedApp {
+export function writeFixtureEntry(dir: string, name: FixtureName, file = 'main.ts'): string {
   fs.mkdirSync(dir, { recursive: true });
-  const fixture = path.resolve(__dirname, 'fixtures', 'shop', 'platform');
-  const entry = path.join(dir, 'platform.ts');
-  fs.writeFileSync(entry, `export { shop, synthOptions } from ${JSON.stringify(fixture)};\n`);
-  const app = loadApp(resolveAppEntry({ app: entry }));
+  const fixture = path.resolve(__dirname, 'fixtures', 'platforms', name);
+  const entry = path.join(dir, file);
+  fs.writeFileSync(entry, `export * from ${JSON.stringify(fixture)};\n`);
+  return entry;
+}
+
+/** Writes an app entry `<dir>/<file>` for fixture `name` and synthesizes it as `npm run synth --app` would. */
+export function synthFixture(dir: string, name: FixtureName, file = 'main.ts'): LoadedApp {
+  const app = loadApp(resolveAppEntry({ app: writeFixtureEntry(dir, name, file) }));
   synth(app.platform, app.options);
   return app;
 }
 
-/** Synthesizes Craftista into `root` (dist/ and overlays/) and returns the file set. */
-export function synthCraftista(root: string): FileSet {
-  return synth(craftista(new App()), { rootDir: root, outdir: 'dist' });
+/**
+ * Writes `<dir>/platform.ts`, an app entry for the shop fixture (test/fixtures/platforms/shop.ts:
+ * cart and checkout, dev -> prod), synthesizes it into `dir` and returns it.
+ */
+export function synthShop(dir: string): LoadedApp {
+  return synthFixture(dir, 'shop', 'platform.ts');
 }
 
 /**
- * Writes `main.ts` into `root`: an app entry that builds Craftista, so a command run in `root`
- * (the default entry is `./main.ts`) works on the tree there.
+ * Synthesizes Bazaar (test/fixtures/platforms/bazaar.ts, the full-size fixture) into `root`
+ * (dist/ and overlays/, no entry file) and returns the file set.
  */
-export function writeCraftistaEntry(root: string): void {
-  const main = path.resolve(__dirname, '..', 'main');
-  fs.writeFileSync(path.join(root, 'main.ts'), `export { craftista } from ${JSON.stringify(main)};\n`);
+export function synthBazaar(root: string): FileSet {
+  return synth(bazaar(new App()), { rootDir: root, outdir: 'dist' });
 }
 
 /** Every file below `root` by relative path. */

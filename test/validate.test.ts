@@ -2,7 +2,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { craftista } from '../main';
 import { hasErrors, validate } from '../lib/gate/gate';
 import { checkCrossReferences } from '../lib/gate/cross-references';
 import { RawFinding } from '../lib/gate/findings';
@@ -10,11 +9,12 @@ import { checkDuplicates, checkNames } from '../lib/gate/names';
 import { checkEnvironmentPolicy, checkPolicy } from '../lib/gate/policy';
 import { checkSchema, checkUnknownFields, crdSchemaIndex } from '../lib/gate/schema';
 import { kustomizeSync } from '../lib/kube/kubectl';
-import { synthCraftista, tempDir, writeCraftistaEntry } from './support';
+import { bazaar } from './fixtures/platforms/bazaar';
+import { synthBazaar, tempDir, writeFixtureEntry } from './support';
 import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
-synthCraftista(root);
+synthBazaar(root);
 // The prod catalogue, plus the MongoDBCommunity that produces the connection Secret it reads.
 const rendered = [
   ...kustomizeSync(path.join(root, 'overlays/prod/catalogue')),
@@ -186,7 +186,7 @@ describe('names', () => {
   test('fails when kind/namespace/name repeats', () => {
     const o = good();
     expect(strip(checkDuplicates([...all(o), o.Service]))).toEqual([
-      ['duplicate-object', 'Service craftista-prod/catalogue is defined more than once'],
+      ['duplicate-object', 'Service bazaar-prod/catalogue is defined more than once'],
     ]);
   });
 });
@@ -207,7 +207,7 @@ describe('cross-references', () => {
     o.HorizontalPodAutoscaler.spec.scaleTargetRef.name = 'catalog';
     o.PodDisruptionBudget.spec.selector.matchLabels = { 'app.kubernetes.io/name': 'catalog' };
     expect(cross(all(o))).toEqual([
-      ['hpa-target', 'scaleTargetRef Deployment/catalog does not exist in namespace craftista-prod'],
+      ['hpa-target', 'scaleTargetRef Deployment/catalog does not exist in namespace bazaar-prod'],
       ['pdb-target', 'selector {"matchLabels":{"app.kubernetes.io/name":"catalog"}} matches no pod template'],
     ]);
   });
@@ -224,21 +224,21 @@ describe('cross-references', () => {
     expect(cross(all(o))).toEqual([
       [
         'config-ref',
-        'container catalogue envFrom references ConfigMap shared, which does not exist in namespace craftista-prod',
+        'container catalogue envFrom references ConfigMap shared, which does not exist in namespace bazaar-prod',
       ],
       [
         'secret-ref',
-        'container catalogue env DB_PASSWORD references Secret db, which does not exist in namespace craftista-prod',
+        'container catalogue env DB_PASSWORD references Secret db, which does not exist in namespace bazaar-prod',
       ],
       [
         'service-account-ref',
-        'serviceAccountName references ServiceAccount robot, which does not exist in namespace craftista-prod',
+        'serviceAccountName references ServiceAccount robot, which does not exist in namespace bazaar-prod',
       ],
     ]);
     const externalSecret = {
       apiVersion: 'external-secrets.io/v1beta1',
       kind: 'ExternalSecret',
-      metadata: { name: 'db-credentials', namespace: 'craftista-prod' },
+      metadata: { name: 'db-credentials', namespace: 'bazaar-prod' },
       spec: { target: { name: 'db' } },
     };
     expect(cross([...all(o), externalSecret]).map(([check]) => check)).toEqual(['config-ref', 'service-account-ref']);
@@ -253,13 +253,13 @@ describe('cross-references', () => {
     const ingress = (name: string, port: Record<string, unknown>) => ({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: 'web', namespace: 'craftista-prod' },
+      metadata: { name: 'web', namespace: 'bazaar-prod' },
       spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port } } }] } }] },
     });
     expect(cross([...all(o), ingress('catalogue', { number: 5000 })])).toEqual([]);
     expect(cross([...all(o), ingress('catalogue', { name: 'http' })])).toEqual([]);
     expect(cross([...all(o), ingress('catalog', { number: 5000 })])).toEqual([
-      ['ingress-backend', 'backend Service catalog does not exist in namespace craftista-prod'],
+      ['ingress-backend', 'backend Service catalog does not exist in namespace bazaar-prod'],
     ]);
     expect(cross([...all(o), ingress('catalogue', { number: 80 })])).toEqual([
       ['ingress-backend', 'backend Service catalogue has no port 80'],
@@ -271,7 +271,7 @@ describe('cross-references', () => {
     const netpol = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: 'allow', namespace: 'craftista-prod' },
+      metadata: { name: 'allow', namespace: 'bazaar-prod' },
       spec: {
         podSelector: { matchLabels: { 'app.kubernetes.io/name': 'catalogue' } },
         ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'frontend' } } }] }],
@@ -290,13 +290,13 @@ describe('policy', () => {
   test.each([
     [
       'latest-tag',
-      (o: any) => (container(o).image = 'craftista/catalogue:latest'),
-      'container catalogue image "craftista/catalogue:latest" is pinned to latest: pin a version or digest',
+      (o: any) => (container(o).image = 'bazaar/catalogue:latest'),
+      'container catalogue image "bazaar/catalogue:latest" is pinned to latest: pin a version or digest',
     ],
     [
       'latest-tag',
-      (o: any) => (container(o).image = 'craftista/catalogue'),
-      'container catalogue image "craftista/catalogue" is not pinned to a tag: pin a version or digest',
+      (o: any) => (container(o).image = 'bazaar/catalogue'),
+      'container catalogue image "bazaar/catalogue" is not pinned to a tag: pin a version or digest',
     ],
     ['privileged', (o: any) => (container(o).securityContext.privileged = true), 'container catalogue is privileged'],
     [
@@ -419,9 +419,8 @@ describe('policy', () => {
 });
 
 describe('the gate', () => {
-  test('the committed platform validates clean in every environment', async () => {
-    const repo = path.resolve(__dirname, '..');
-    const result = await validate({ rootDir: repo, platform: craftista(new App()), cacheDir: false });
+  test('a synthesized tree validates clean in every environment', async () => {
+    const result = await validate({ rootDir: root, platform: bazaar(new App()), cacheDir: false });
     expect(result.findings).toEqual([]);
     expect(hasErrors(result)).toBe(false);
     expect(result.summary.map((s) => [s.env, s.errors])).toEqual(
@@ -435,7 +434,7 @@ describe('the gate', () => {
 
   test('waivers need a reason and a known check, are listed, and severities come from the environment table', async () => {
     const dir = tempDir();
-    synthCraftista(dir);
+    synthBazaar(dir);
     fs.symlinkSync(path.resolve(__dirname, '../.tools'), path.join(dir, '.tools'));
     const deployment = path.join(dir, 'dist/voting/deployment.yaml');
     fs.writeFileSync(
@@ -450,7 +449,7 @@ describe('the gate', () => {
     );
     const devLatest = path.join(dir, 'overlays/dev/catalogue/kustomization.yaml');
     fs.writeFileSync(devLatest, fs.readFileSync(devLatest, 'utf8').replace('newTag: 1.4.2', 'newTag: latest'));
-    const platform = craftista(new App());
+    const platform = bazaar(new App());
     Object.assign(platform.environments.get('dev').validation, { severities: { 'latest-tag': 'warning' } });
     // Parity would also flag the hand edits; this test is about waivers and severities only.
     const result = await validate({ rootDir: dir, platform, cacheDir: false, envs: ['dev'], parity: false });
@@ -480,7 +479,7 @@ describe('the gate', () => {
 
   test('caches renders by input hash: a second run renders nothing, a changed base renders its overlay again', async () => {
     const dir = tempDir();
-    synthCraftista(dir);
+    synthBazaar(dir);
     fs.symlinkSync(path.resolve(__dirname, '../.tools'), path.join(dir, '.tools'));
     const first = await validate({ rootDir: dir, envs: ['staging'] });
     // Eight sub-overlays rendered; the environment only lists them, so it is their concatenation.
@@ -495,7 +494,7 @@ describe('the gate', () => {
 
   test('npm run validate prints one line per finding, a summary, and exits 1 on errors', () => {
     const dir = tempDir();
-    synthCraftista(dir);
+    synthBazaar(dir);
     fs.symlinkSync(path.resolve(__dirname, '../.tools'), path.join(dir, '.tools'));
     const patch = path.join(dir, 'overlays/prod/frontend/deployment-patch.yaml');
     fs.writeFileSync(
@@ -503,7 +502,7 @@ describe('the gate', () => {
       fs.readFileSync(patch, 'utf8').replace(/(limits:\n\s+cpu: 500m\n)\s+memory: 512Mi\n/, '$1'),
     );
     fs.writeFileSync(path.join(dir, 'overlays/staging/voting/kustomization.yaml'), 'resources: [missing]\n');
-    writeCraftistaEntry(dir);
+    writeFixtureEntry(dir, 'bazaar');
     const repo = path.resolve(__dirname, '..');
     const result = spawnSync(
       process.execPath,

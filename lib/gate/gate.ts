@@ -342,3 +342,14 @@ export function formatReport(result: ValidateResult): string {
   );
   return out.join('\n') + '\n';
 }
+
+/** Formats the reports of several platforms (by entry), each under a `== <entry>` heading, then one closing line. */
+export function formatReports(results: Readonly<Record<string, ValidateResult>>): string {
+  const entries = Object.entries(results);
+  const failed = entries.filter(([, result]) => hasErrors(result)).map(([name]) => name);
+  const verdict = failed.length === 0 ? 'no errors' : `errors in ${failed.join(', ')}`;
+  return [
+    ...entries.map(([name, result]) => `== ${name}\n${formatReport(result)}`),
+    `validated ${entries.length} platform(s): ${verdict}\n`,
+  ].join('\n');
+}

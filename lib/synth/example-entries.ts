@@ -13,3 +13,14 @@ export function exampleEntries(examplesDir: string): Record<string, AppEntry> {
       .map((name) => [name, resolveAppEntry({ app: path.join(examplesDir, name, 'platform.ts') })]),
   );
 }
+
+/**
+ * Every platform of the repository in `cwd`, each by its entry's path relative to `cwd`: the
+ * default app (what a command uses without `--app`), then every example of `<cwd>/examples/`.
+ */
+export function repositoryEntries(cwd: string = process.cwd()): Record<string, AppEntry> {
+  const main = resolveAppEntry({ cwd });
+  const examplesDir = path.join(cwd, 'examples');
+  const examples = fs.existsSync(examplesDir) ? Object.values(exampleEntries(examplesDir)) : [];
+  return Object.fromEntries([main, ...examples].map((entry) => [path.relative(cwd, entry.file), entry]));
+}
