@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthBazaar, tempDir } from './support';
+import { CHECKS } from '../lib/gate/findings';
+import { CHECKS_DOC, CHECKS_DOC_BEGIN, CHECKS_DOC_END, generatedDocs, withChecksTable } from '../lib/gate/checks-doc';
 
 /**
  * The README and docs/ promise commands and link to files: every `npm run <script>` they show
@@ -91,5 +93,24 @@ describe.each(docs)('%s', (file) => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('generated parts of docs/', () => {
+  test('are current (npm run docs rewrites them from the code)', () => {
+    for (const { file, content } of generatedDocs(repo))
+      expect({ file, content: fs.readFileSync(path.join(repo, file), 'utf8') }).toEqual({ file, content });
+  });
+
+  test('the checks table lists every check id of the gate, once', () => {
+    const doc = fs.readFileSync(path.join(repo, CHECKS_DOC), 'utf8');
+    const listed = [...doc.matchAll(/^\| `([\w-]+)` +\|/gm)].map((m) => m[1]);
+    expect(listed).toEqual(Object.keys(CHECKS));
+  });
+
+  test('fails when the checks markers are missing, naming the file', () => {
+    expect(() => withChecksTable('# Validation\n', 'docs/x.md')).toThrow(
+      `docs/x.md: no checks section; allowed: the markers ${CHECKS_DOC_BEGIN} and ${CHECKS_DOC_END}`,
+    );
   });
 });
