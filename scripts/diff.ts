@@ -17,6 +17,7 @@ runMain('diff', async () => {
     },
   });
   const app = loadApp(resolveAppEntry({ app: values.app }));
+  for (const env of values.env ?? []) app.platform.environments.get(env, '--env');
   const { changes, envs } = await diffAgainst(app.options.rootDir, {
     base: values.base,
     envs: values.env,

@@ -12,6 +12,7 @@ runMain('parity', async () => {
     options: { ...APP_OPTION, tags: { type: 'boolean', default: false }, env: { type: 'string', multiple: true } },
   });
   const { platform, options } = loadApp(resolveAppEntry({ app: values.app }));
+  for (const env of values.env ?? []) platform.environments.get(env, '--env');
   if (values.tags) {
     for (const line of tagLag(options.rootDir, platform)) console.log(line);
     return;

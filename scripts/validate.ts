@@ -28,6 +28,7 @@ runMain('validate', async () => {
   const results: Record<string, ValidateResult> = {};
   for (const [name, entry] of Object.entries(entries)) {
     const app = loadApp(entry);
+    for (const env of values.env ?? []) app.platform.environments.get(env, '--env');
     results[name] = await validate({
       rootDir: app.options.rootDir,
       overlaysDir: app.options.overlaysDir,

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-// The layers of lib/ and what each may import (README, Layout). A layer always may import itself.
+// The layers of lib/ and what each may import (docs/architecture.md, Layers). A layer always may import itself.
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   kube: ['core'],
