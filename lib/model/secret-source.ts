@@ -52,7 +52,7 @@ export class SecretSource {
         remoteRef: { key: `${this.external!.keyPrefix}/${name}`, property: key },
       })),
     };
-    return { apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name, labels }, spec };
+    return { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name, labels }, spec };
   }
 }
 

@@ -102,13 +102,13 @@ class StrimziKafka implements IOperatedForm {
     };
     return {
       'kafka.yaml': {
-        apiVersion: 'kafka.strimzi.io/v1beta2',
+        apiVersion: 'kafka.strimzi.io/v1',
         kind: this.kind,
         metadata: { ...metadata, annotations: { 'strimzi.io/kraft': 'enabled', 'strimzi.io/node-pools': 'enabled' } },
         spec: kafka,
       },
       'kafkanodepool.yaml': {
-        apiVersion: 'kafka.strimzi.io/v1beta2',
+        apiVersion: 'kafka.strimzi.io/v1',
         kind: 'KafkaNodePool',
         metadata: { name: `${d.name}-nodes`, labels: { ...d.labels, 'strimzi.io/cluster': d.name } },
         spec: nodePool,
@@ -124,7 +124,7 @@ class StrimziKafka implements IOperatedForm {
 export class KafkaEngine extends DatastoreEngineBase {
   public readonly name = 'kafka';
   public readonly displayName = 'Kafka';
-  public readonly defaultVersion = '3.8.0';
+  public readonly defaultVersion = '4.3.0';
   public readonly port = 9092;
   public readonly secretKeys = [];
   public readonly operatorNamespace = 'strimzi';

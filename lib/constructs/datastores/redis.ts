@@ -161,7 +161,7 @@ class RedisShardedCluster implements IOperatedForm {
         image: REDIS_CLUSTER_IMAGE,
         imagePullPolicy: 'IfNotPresent',
         resources: env.datastores.resources,
-        existingPasswordSecret: { name: d.credentialsSecret, key: 'password' },
+        redisSecret: { name: d.credentialsSecret, key: 'password' },
       },
       podSecurityContext: restrictedPodSecurityContext(REDIS_CLUSTER_UID),
       redisLeader: { securityContext: container },
