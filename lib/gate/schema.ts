@@ -44,6 +44,8 @@ export interface CrdIndex {
   readonly crds: ReadonlyMap<string, DerivedCrd>;
   /** Shared subschemas. */
   readonly defs: Readonly<Record<string, StructuralSchema>>;
+  /** Where each CRD file comes from (repository, release, commit). */
+  readonly sources: DerivedCrdData['sources'];
 }
 
 let committed: CrdIndex | undefined;
@@ -53,7 +55,11 @@ export function crdIndex(data?: DerivedCrdData): CrdIndex {
   if (!data && committed) return committed;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const source: DerivedCrdData = data ?? require('../../imports/upstream/crd-schemas.json');
-  const index = { crds: new Map(source.crds.map((c) => [`${c.group}/${c.kind}`, c])), defs: source.defs };
+  const index = {
+    crds: new Map(source.crds.map((c) => [`${c.group}/${c.kind}`, c])),
+    defs: source.defs,
+    sources: source.sources,
+  };
   if (!data) committed = index;
   return index;
 }

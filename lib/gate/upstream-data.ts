@@ -5,9 +5,12 @@ import { deriveCrdSchemas, serializeCrdData } from './crd-derivation';
 /** Where the derived CRD data is committed, relative to the repository root. */
 export const CRD_DATA_FILE = 'imports/upstream/crd-schemas.json';
 
-/** The standards directory beside the repository (`../shared`), which CI may not have. */
+/**
+ * The standards directory beside the repository (`../shared`), which CI may not have;
+ * `STAGECRAFT_SHARED` names another (a git worktree's `..` is not the main checkout's).
+ */
 export function sharedDirOf(repoRoot: string): string {
-  return path.resolve(repoRoot, '..', 'shared');
+  return path.resolve(process.env.STAGECRAFT_SHARED ?? path.resolve(repoRoot, '..', 'shared'));
 }
 
 /** The derived CRD data of `<shared>/crds/`, serialized as the committed file holds it. */

@@ -1,5 +1,7 @@
 import * as strimzi from '../../../imports/strimzi';
+import { StagecraftError } from '../../core/errors';
 import { DatastoreTopology } from '../../model/datastore-settings';
+import { STRIMZI_KAFKA_VERSIONS, targetApiVersion } from '../../model/operator-releases';
 import { Environment } from '../../model/environment';
 import { DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
@@ -102,13 +104,13 @@ class StrimziKafka implements IOperatedForm {
     };
     return {
       'kafka.yaml': {
-        apiVersion: 'kafka.strimzi.io/v1',
+        apiVersion: targetApiVersion('kafka.strimzi.io', this.kind),
         kind: this.kind,
         metadata: { ...metadata, annotations: { 'strimzi.io/kraft': 'enabled', 'strimzi.io/node-pools': 'enabled' } },
         spec: kafka,
       },
       'kafkanodepool.yaml': {
-        apiVersion: 'kafka.strimzi.io/v1',
+        apiVersion: targetApiVersion('kafka.strimzi.io', 'KafkaNodePool'),
         kind: 'KafkaNodePool',
         metadata: { name: `${d.name}-nodes`, labels: { ...d.labels, 'strimzi.io/cluster': d.name } },
         spec: nodePool,
@@ -129,6 +131,17 @@ export class KafkaEngine extends DatastoreEngineBase {
   public readonly secretKeys = [];
   public readonly operatorNamespace = 'strimzi';
   protected readonly forms = { [DatastoreTopology.HA]: new StrimziKafka() };
+
+  /** The Strimzi release the output targets runs only the Kafka versions it supports. */
+  public checkTopology(d: DatastoreContext, topology: DatastoreTopology, env: Environment): void {
+    super.checkTopology(d, topology, env);
+    if (topology === DatastoreTopology.HA && !STRIMZI_KAFKA_VERSIONS.includes(d.version)) {
+      throw new StagecraftError(
+        d.node.path,
+        `kafka version ${d.version} is not supported by the targeted Strimzi release (environment ${env.name}, HA); allowed: ${STRIMZI_KAFKA_VERSIONS.join(', ')}`,
+      );
+    }
+  }
 
   public advertisesAddress(topology: DatastoreTopology): boolean {
     return topology === DatastoreTopology.SINGLE;

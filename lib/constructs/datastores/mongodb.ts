@@ -1,5 +1,6 @@
 import * as db from '../../../imports/databases';
 import { DatastoreTopology } from '../../model/datastore-settings';
+import { targetApiVersion } from '../../model/operator-releases';
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { DatastoreBackup } from './datastore-backup';
@@ -89,7 +90,12 @@ class MongoDbReplicaSet implements IOperatedForm {
     };
     const metadata = { name: d.name, labels: d.labels };
     return {
-      'mongodbcommunity.yaml': { apiVersion: 'mongodbcommunity.mongodb.com/v1', kind: this.kind, metadata, spec },
+      'mongodbcommunity.yaml': {
+        apiVersion: targetApiVersion('mongodbcommunity.mongodb.com', this.kind),
+        kind: this.kind,
+        metadata,
+        spec,
+      },
       ...this.databaseRbac(d),
     };
   }

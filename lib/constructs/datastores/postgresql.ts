@@ -1,6 +1,7 @@
 import * as db from '../../../imports/databases';
 import { StagecraftError } from '../../core/errors';
 import { DatastoreTopology, PoolerSettings } from '../../model/datastore-settings';
+import { targetApiVersion } from '../../model/operator-releases';
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { BackupMethod, DatastoreBackup } from './datastore-backup';
@@ -101,7 +102,7 @@ class CloudNativePgCluster implements IOperatedForm {
     };
     const resources: Record<string, unknown> = {
       'cluster.yaml': {
-        apiVersion: 'postgresql.cnpg.io/v1',
+        apiVersion: targetApiVersion('postgresql.cnpg.io', this.kind),
         kind: this.kind,
         metadata: { name: d.name, labels: d.labels },
         spec,
@@ -109,7 +110,7 @@ class CloudNativePgCluster implements IOperatedForm {
     };
     if (native) {
       resources['scheduledbackup.yaml'] = {
-        apiVersion: 'postgresql.cnpg.io/v1',
+        apiVersion: targetApiVersion('postgresql.cnpg.io', 'ScheduledBackup'),
         kind: 'ScheduledBackup',
         metadata: { name: `${d.name}-scheduled`, labels: d.labels },
         spec: {
@@ -141,7 +142,7 @@ class CloudNativePgCluster implements IOperatedForm {
       },
     };
     return {
-      apiVersion: 'postgresql.cnpg.io/v1',
+      apiVersion: targetApiVersion('postgresql.cnpg.io', 'Pooler'),
       kind: 'Pooler',
       metadata: { name: d.poolerName, labels: d.labels },
       spec,
