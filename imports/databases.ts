@@ -55,7 +55,14 @@ export interface CnpgPoolerSpec {
   readonly template: {
     readonly metadata: { readonly labels: Readonly<Record<string, string>> };
     readonly spec: {
-      readonly containers: ReadonlyArray<{ readonly name: string; readonly resources: ContainerResources }>;
+      readonly securityContext: SecurityContext;
+      readonly containers: ReadonlyArray<{
+        readonly name: string;
+        readonly image: string;
+        readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+        readonly resources: ContainerResources;
+        readonly securityContext: SecurityContext;
+      }>;
     };
   };
 }

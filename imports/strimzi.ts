@@ -13,8 +13,17 @@ export interface KafkaSpec {
   readonly entityOperator: {
     readonly topicOperator: Record<string, never>;
     readonly userOperator: Record<string, never>;
+    /** Pod and container templates of the entity operator. */
+    readonly template: {
+      readonly pod: { readonly securityContext: SecurityContext };
+      readonly topicOperatorContainer: { readonly securityContext: SecurityContext };
+      readonly userOperatorContainer: { readonly securityContext: SecurityContext };
+    };
   };
 }
+
+/** A pod or container security context, passed through to the pods Strimzi creates. */
+export type SecurityContext = Readonly<Record<string, unknown>>;
 
 /** Strimzi KafkaNodePool spec. */
 export interface KafkaNodePoolSpec {
@@ -28,5 +37,10 @@ export interface KafkaNodePoolSpec {
   readonly resources: {
     readonly requests: { readonly cpu: string; readonly memory: string };
     readonly limits: { readonly cpu: string; readonly memory: string };
+  };
+  /** Pod and Kafka container templates of the pool's nodes. */
+  readonly template: {
+    readonly pod: { readonly securityContext: SecurityContext };
+    readonly kafkaContainer: { readonly securityContext: SecurityContext };
   };
 }

@@ -11,6 +11,7 @@ import { checkCrossReferences } from './cross-references';
 import { CHECKS, Finding, isCheckId, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
+import { checkOperatorPodSecurity } from './operator-pods';
 import { renderOverlays } from '../kube/render-cache';
 import { checkSchema, checkUnknownFields, CrdIndex, crdIndex } from './schema';
 import { findYamlFiles } from '../kube/overlays';
@@ -165,6 +166,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkDuplicates(objects),
           ...checkCrossReferences(objects, { externalSecrets: settings.externalSecrets }),
           ...checkEnvironmentPolicy(objects, settings),
+          ...checkOperatorPodSecurity(objects),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
         ];
         for (const f of envChecks) raw.push([dir, f]);

@@ -2,6 +2,10 @@ import * as strimzi from '../../../imports/strimzi';
 import { StagecraftError } from '../../core/errors';
 import { DatastoreTopology } from '../../model/datastore-settings';
 import { STRIMZI_KAFKA_VERSIONS, targetApiVersion } from '../../model/operator-releases';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
+
+/** The user Strimzi's images run as. */
+const STRIMZI_UID = 1001;
 import { Environment } from '../../model/environment';
 import { DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
@@ -94,13 +98,27 @@ class StrimziKafka implements IOperatedForm {
           'transaction.state.log.replication.factor': 3,
         },
       },
-      entityOperator: { topicOperator: {}, userOperator: {} },
+      entityOperator: {
+        topicOperator: {},
+        userOperator: {},
+        template: {
+          pod: { securityContext: restrictedPodSecurityContext(STRIMZI_UID) },
+          topicOperatorContainer: { securityContext: restrictedContainerSecurityContext() },
+          userOperatorContainer: { securityContext: restrictedContainerSecurityContext() },
+        },
+      },
     };
     const nodePool: strimzi.KafkaNodePoolSpec = {
       replicas: 3,
       roles: ['controller', 'broker'],
       storage: { type: 'persistent-claim', size: env.datastores.storage, deleteClaim: false },
       resources: env.datastores.resources,
+      // Strimzi's default pods keep their capabilities and set no seccomp profile, which a
+      // namespace enforcing `restricted` rejects; its temp directories are emptyDirs.
+      template: {
+        pod: { securityContext: restrictedPodSecurityContext(STRIMZI_UID) },
+        kafkaContainer: { securityContext: restrictedContainerSecurityContext() },
+      },
     };
     return {
       'kafka.yaml': {
