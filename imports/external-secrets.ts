@@ -1,6 +1,4 @@
-import { CrdSchema, JsonSchema } from './crd-schema';
-
-/** Typed props for the external-secrets.io/v1beta1 ExternalSecret fields the platform uses. */
+/** Typed props for the external-secrets.io/v1 ExternalSecret fields the platform uses. */
 export interface ExternalSecretSpec {
   readonly refreshInterval: string;
   readonly secretStoreRef: { readonly name: string; readonly kind: 'SecretStore' | 'ClusterSecretStore' };
@@ -14,60 +12,3 @@ export interface ExternalSecretSpec {
     readonly remoteRef: { readonly key: string; readonly property?: string };
   }>;
 }
-
-const str: JsonSchema = { type: 'string' };
-
-/** Schemas of the External Secrets kinds, for the validation gate. */
-export const EXTERNAL_SECRETS_SCHEMAS: readonly CrdSchema[] = [
-  {
-    apiVersion: 'external-secrets.io/v1beta1',
-    kind: 'ExternalSecret',
-    schema: {
-      type: 'object',
-      required: ['spec'],
-      additionalProperties: false,
-      properties: {
-        spec: {
-          type: 'object',
-          required: ['secretStoreRef', 'target'],
-          additionalProperties: false,
-          properties: {
-            refreshInterval: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' },
-            secretStoreRef: {
-              type: 'object',
-              required: ['name'],
-              additionalProperties: false,
-              properties: { name: str, kind: { type: 'string', enum: ['SecretStore', 'ClusterSecretStore'] } },
-            },
-            target: {
-              type: 'object',
-              additionalProperties: false,
-              properties: {
-                name: str,
-                creationPolicy: { type: 'string', enum: ['Owner', 'Orphan', 'Merge', 'None'] },
-                template: { type: 'object', additionalProperties: false, properties: { type: str } },
-              },
-            },
-            data: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['secretKey', 'remoteRef'],
-                additionalProperties: false,
-                properties: {
-                  secretKey: str,
-                  remoteRef: {
-                    type: 'object',
-                    required: ['key'],
-                    additionalProperties: false,
-                    properties: { key: str, property: str },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-];

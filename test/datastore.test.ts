@@ -175,7 +175,7 @@ describe('Redis CLUSTER topology', () => {
     const cluster = resources['rediscluster.yaml'] as any;
     expect(cluster).toMatchObject({ apiVersion: 'redis.redis.opstreelabs.in/v1beta2', kind: 'RedisCluster' });
     expect(cluster.spec.clusterSize).toBe(4);
-    expect(cluster.spec.kubernetesConfig.existingPasswordSecret).toEqual({
+    expect(cluster.spec.kubernetesConfig.redisSecret).toEqual({
       name: 'cache-credentials',
       key: 'password',
     });
@@ -364,7 +364,7 @@ describe('engines', () => {
       ['mongodb', 27017, '7.0.14', 'shop', 'MongoDB', 'mongodb'],
       ['postgresql', 5432, '16.4', 'shop', 'PostgreSQL', 'cnpg-system'],
       ['redis', 6379, '7.2.5', '0', 'Redis', 'redis-operator'],
-      ['kafka', 9092, '3.8.0', 'shop', 'Kafka', 'strimzi'],
+      ['kafka', 9092, '4.3.0', 'shop', 'Kafka', 'strimzi'],
       ['minio', 9000, 'RELEASE.2024-10-13T13-34-11Z', 'shop', 'MinIO', 'minio-operator'],
     ]);
   });

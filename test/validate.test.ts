@@ -7,7 +7,8 @@ import { checkCrossReferences } from '../lib/gate/cross-references';
 import { RawFinding } from '../lib/gate/findings';
 import { checkDuplicates, checkNames } from '../lib/gate/names';
 import { checkEnvironmentPolicy, checkPolicy } from '../lib/gate/policy';
-import { checkSchema, checkUnknownFields, crdSchemaIndex } from '../lib/gate/schema';
+import { checkSchema, checkUnknownFields, crdIndex } from '../lib/gate/schema';
+import { deriveCrdSchemas } from '../lib/gate/crd-derivation';
 import { kustomizeSync } from '../lib/kube/kubectl';
 import { bazaar } from './fixtures/platforms/bazaar';
 import { synthBazaar, tempDir, writeFixtureEntry } from './support';
@@ -35,7 +36,7 @@ const container = (o: Record<string, any>) => o.Deployment.spec.template.spec.co
 describe('the good fixture passes every check', () => {
   test('no finding on the rendered prod catalogue', () => {
     const o = good();
-    const crds = crdSchemaIndex();
+    const crds = crdIndex();
     for (const object of all(o)) {
       expect(strip(checkSchema(object, crds))).toEqual([]);
       expect(strip(checkUnknownFields(object))).toEqual([]);
@@ -55,7 +56,7 @@ describe('schema and unknown fields', () => {
     const o = good();
     o.Deployment.spec.revisionHistoryLimit = 'five';
     container(o).resources.requests.cpu = '1x0';
-    expect(strip(checkSchema(o.Deployment, crdSchemaIndex([])))).toEqual([
+    expect(strip(checkSchema(o.Deployment, crdIndex({ sources: [], crds: [], defs: {} })))).toEqual([
       ['schema', 'spec.revisionHistoryLimit must be integer'],
       ['schema', 'spec.template.spec.containers[0].resources.requests.cpu must match format "quantity"'],
     ]);
@@ -64,47 +65,71 @@ describe('schema and unknown fields', () => {
   test('fails when a required field is missing', () => {
     const o = good();
     delete o.Deployment.spec.selector;
-    expect(strip(checkSchema(o.Deployment, crdSchemaIndex([])))).toEqual([
+    expect(strip(checkSchema(o.Deployment, crdIndex({ sources: [], crds: [], defs: {} })))).toEqual([
       ['schema', 'spec is missing required field selector'],
     ]);
   });
 
   test('fails when a kind has no schema', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
-    expect(strip(checkSchema(widget, crdSchemaIndex([])))).toEqual([
-      ['no-schema', 'no schema for example.com/v1 Widget: add typed props and a schema under imports/'],
+    expect(strip(checkSchema(widget, crdIndex({ sources: [], crds: [], defs: {} })))).toEqual([
+      [
+        'no-schema',
+        "no schema for example.com/v1 Widget: derive its operator's CRD into imports/upstream (npm run derive-upstream)",
+      ],
     ]);
   });
 
-  test('custom resources are checked against the schemas in imports/, unknown fields included', () => {
-    const crds = crdSchemaIndex([
-      {
-        apiVersion: 'example.com/v1',
-        kind: 'Widget',
-        schema: {
-          type: 'object',
-          required: ['spec'],
-          additionalProperties: false,
-          properties: {
-            spec: {
-              type: 'object',
-              required: ['size'],
-              additionalProperties: false,
-              properties: {
-                size: { type: 'integer', minimum: 1, maximum: 5 },
-                mode: { type: 'string', enum: ['fast', 'safe'] },
-                port: { 'x-kubernetes-int-or-string': true },
-                tags: { type: 'array', items: { type: 'string', pattern: '^[a-z]+$' } },
-                extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                labels: { type: 'object', additionalProperties: { type: 'string' } },
-                on: { type: 'boolean' },
-              },
-            },
-          },
-        },
-      },
-    ]);
-    const widget = (spec: unknown) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
+  test('custom resources are checked against the CRD of the version they name, unknown fields included', () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  scope: Namespaced
+  names: { kind: Widget, plural: widgets }
+  versions:
+    - name: v1beta1
+      served: false
+      storage: false
+      deprecated: true
+      schema: { openAPIV3Schema: { type: object } }
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          required: [spec]
+          properties:
+            apiVersion: { type: string }
+            kind: { type: string }
+            metadata: { type: object }
+            spec:
+              type: object
+              description: dropped by the derivation
+              required: [size]
+              x-kubernetes-validations:
+                - rule: "!has(self.mode) || self.mode != 'safe' || self.size <= 3"
+                  message: safe widgets have at most 3 parts
+              properties:
+                size: { type: integer, minimum: 1, maximum: 5 }
+                mode: { type: string, enum: [fast, safe] }
+                port: { x-kubernetes-int-or-string: true, anyOf: [{ type: integer }, { type: string }] }
+                tags: { type: array, items: { type: string, pattern: '^[a-z]+$' }, x-kubernetes-list-type: set }
+                extra: { type: object, x-kubernetes-preserve-unknown-fields: true }
+                labels: { type: object, additionalProperties: { type: string } }
+                on: { type: boolean }
+`;
+    const sources =
+      '| file | repository | release | commit |\n|---|---|---|---|\n| widget.yaml | example/widgets | v1.0.0 | abc |\n';
+    const crds = crdIndex(deriveCrdSchemas([{ name: 'widget.yaml', text: crd }], sources));
+    const widget = (spec: unknown, apiVersion = 'example.com/v1') => ({
+      apiVersion,
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec,
+    });
     expect(
       strip(
         checkSchema(
@@ -116,7 +141,7 @@ describe('schema and unknown fields', () => {
     expect(
       strip(
         checkSchema(
-          widget({ size: 9, mode: 'slow', port: 1.5, tags: ['A'], labels: { a: 1 }, on: 'yes', color: 'red' }),
+          widget({ size: 9, mode: 'slow', port: 1.5, tags: ['A', 'A'], labels: { a: 1 }, on: 'yes', color: 'red' }),
           crds,
         ),
       ),
@@ -124,12 +149,29 @@ describe('schema and unknown fields', () => {
       ['schema', 'spec.size must be <= 5, got 9'],
       ['schema', 'spec.mode must be one of "fast", "safe", got "slow"'],
       ['schema', 'spec.port must be an integer or a string, got 1.5'],
+      ['schema', 'spec.tags has a duplicate item: "A"'],
       ['schema', 'spec.tags[0] must match ^[a-z]+$, got "A"'],
+      ['schema', 'spec.tags[1] must match ^[a-z]+$, got "A"'],
       ['schema', 'spec.labels.a must be a string, got 1'],
       ['schema', 'spec.on must be a boolean, got "yes"'],
       ['unknown-field', 'spec.color is not a field of this schema'],
     ]);
+    expect(strip(checkSchema(widget({ size: 4, mode: 'safe' }), crds))).toEqual([
+      [
+        'schema',
+        'spec fails rule "!has(self.mode) || self.mode != \'safe\' || self.size <= 3": safe widgets have at most 3 parts',
+      ],
+    ]);
     expect(strip(checkSchema(widget(undefined), crds))).toEqual([['schema', '(root) is missing required field spec']]);
+    expect(strip(checkSchema(widget({ size: 1 }, 'example.com/v1beta1'), crds))).toEqual([
+      [
+        'schema',
+        "example.com/v1beta1 Widget is no longer served by the operator's CRD (widget.yaml); served: example.com/v1",
+      ],
+    ]);
+    expect(strip(checkSchema(widget({ size: 1 }, 'example.com/v2'), crds))).toEqual([
+      ['schema', "example.com/v2 Widget is not a version of the operator's CRD (widget.yaml); served: example.com/v1"],
+    ]);
   });
 
   test('fails when a built-in object has a field its schema does not define', () => {

@@ -50,7 +50,8 @@ export function objectId(o: K8sObject | undefined): string {
 /** Every check id with what it covers, for documentation and `--json` consumers. */
 export const CHECKS = {
   render: 'the overlay renders with kubectl kustomize',
-  schema: 'the object matches its schema (kubernetes-models, Argo CD models, CRD schemas in imports/)',
+  schema:
+    "the object matches its schema (kubernetes-models; custom resources: the operator's own CRD, imports/upstream)",
   'no-schema': 'there is a schema for the object kind',
   'unknown-field': 'no field the schema does not define (kubeconform --strict)',
   'dns-name': 'names are DNS-1123 subdomains (labels for Services and Namespaces)',
@@ -80,6 +81,8 @@ export const CHECKS = {
   'probe-port': 'probe ports are container ports',
   'automount-token': 'automountServiceAccountToken is false',
   'plain-secret-env': 'no secret-looking value in plain env vars or ConfigMaps',
+  'operator-pod-security':
+    'the pods an operator creates from a custom resource meet the Pod Security level their Namespace enforces',
   'pdb-required': 'workloads have a PodDisruptionBudget where the environment requires one',
   'network-policy-required': 'pods are covered by a NetworkPolicy where the environment requires one',
   'pdb-blocks-drain': 'a PodDisruptionBudget allows at least one eviction',

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CrdSchema } from '../../imports/crd-schema';
+import { DerivedCrdData } from './crd-derivation';
 import { Environment } from '../model/environment';
 import { Platform } from '../constructs/platform';
 import { manualSecrets } from '../generators/shared-overlay';
@@ -11,8 +11,9 @@ import { checkCrossReferences } from './cross-references';
 import { CHECKS, Finding, isCheckId, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
+import { checkOperatorPodSecurity } from './operator-pods';
 import { renderOverlays } from '../kube/render-cache';
-import { checkSchema, checkUnknownFields, crdSchemaIndex } from './schema';
+import { checkSchema, checkUnknownFields, CrdIndex, crdIndex } from './schema';
 import { findYamlFiles } from '../kube/overlays';
 import { K8sObject, objectIdentity, parseManifests } from '../kube/object';
 
@@ -41,10 +42,10 @@ export interface ValidateOptions {
    */
   readonly overlaysDir?: string;
   /**
-   * Custom resource schemas.
-   * @default - CRD_SCHEMAS from imports/crd-schemas.ts
+   * The operators' CRDs custom resources are checked against.
+   * @default - the committed derivation of ../shared/crds, imports/upstream/crd-schemas.json
    */
-  readonly crdSchemas?: readonly CrdSchema[];
+  readonly crds?: DerivedCrdData;
   /**
    * Kubectl processes at once.
    * @default - the CPU count
@@ -115,7 +116,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   for (const env of options.envs ?? []) {
     if (!envNames.includes(env)) throw new Error(`${overlaysDir}/${env}: no such environment directory`);
   }
-  const crds = crdSchemaIndex(options.crdSchemas);
+  const crds = crdIndex(options.crds);
   const cacheDir =
     options.cacheDir === false ? undefined : (options.cacheDir ?? path.join(rootDir, '.cache', 'validate'));
   const dirsByEnv = new Map(
@@ -165,6 +166,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkDuplicates(objects),
           ...checkCrossReferences(objects, { externalSecrets: settings.externalSecrets }),
           ...checkEnvironmentPolicy(objects, settings),
+          ...checkOperatorPodSecurity(objects),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
         ];
         for (const f of envChecks) raw.push([dir, f]);
@@ -218,11 +220,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   };
 }
 
-function objectChecks(
-  o: K8sObject,
-  crds: ReturnType<typeof crdSchemaIndex>,
-  settings: ValidationSettings,
-): RawFinding[] {
+function objectChecks(o: K8sObject, crds: CrdIndex, settings: ValidationSettings): RawFinding[] {
   return [...checkSchema(o, crds), ...checkUnknownFields(o), ...checkNames(o), ...checkPolicy(o, settings)];
 }
 

@@ -1,5 +1,5 @@
-import { CrdSchema, JsonSchema } from '../../imports/crd-schema';
-import { CRD_SCHEMAS } from '../../imports/crd-schemas';
+import { DerivedCrd, DerivedCrdData } from './crd-derivation';
+import { StructuralSchema, validateStructural } from './structural-schema';
 import { RawFinding } from './findings';
 import { K8sObject } from '../kube/object';
 
@@ -38,29 +38,49 @@ function modelOf(apiVersion: string, kind: string): ModelClass | null {
   return modelCache.get(key)!;
 }
 
-/** Custom resource schemas by `apiVersion/kind`. */
-export function crdSchemaIndex(schemas: readonly CrdSchema[] = CRD_SCHEMAS): Map<string, CrdSchema> {
-  return new Map(schemas.map((s) => [`${s.apiVersion}/${s.kind}`, s]));
+/** The derived upstream CRDs, by `group/kind`, with the shared subschemas they reference. */
+export interface CrdIndex {
+  /** Each CRD by `group/kind`. */
+  readonly crds: ReadonlyMap<string, DerivedCrd>;
+  /** Shared subschemas. */
+  readonly defs: Readonly<Record<string, StructuralSchema>>;
+  /** Where each CRD file comes from (repository, release, commit). */
+  readonly sources: DerivedCrdData['sources'];
 }
 
-/** Schema check (and unknown fields of CRDs): built-in kinds, Argo CD kinds, then our CRD schemas. */
-export function checkSchema(object: K8sObject, crds: Map<string, CrdSchema>): RawFinding[] {
-  const crd = crds.get(`${object.apiVersion}/${object.kind}`);
-  if (crd) {
-    const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = object;
-    return checkJsonSchema(crd.schema, rest, '').map((f) => ({
-      object,
-      check: f.unknown ? 'unknown-field' : 'schema',
-      message: f.message,
-    }));
-  }
+let committed: CrdIndex | undefined;
+
+/** An index of `data` (default: the committed derivation of the operators' CRDs, `imports/upstream/crd-schemas.json`). */
+export function crdIndex(data?: DerivedCrdData): CrdIndex {
+  if (!data && committed) return committed;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const source: DerivedCrdData = data ?? require('../../imports/upstream/crd-schemas.json');
+  const index = {
+    crds: new Map(source.crds.map((c) => [`${c.group}/${c.kind}`, c])),
+    defs: source.defs,
+    sources: source.sources,
+  };
+  if (!data) committed = index;
+  return index;
+}
+
+/**
+ * Schema check of any object, looked up by apiVersion and kind: custom resources (Argo CD's
+ * kinds included) against the operators' own CRDs at the version the object names, which must
+ * be served; built-in kinds against kubernetes-models. Without `crds`, the committed derivation
+ * of every CRD in ../shared/crds is used.
+ */
+export function checkSchema(object: K8sObject, crds: CrdIndex = crdIndex()): RawFinding[] {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  const crd = crds.crds.get(`${group}/${object.kind}`);
+  if (crd) return checkCustomResource(object, crd, version, crds.defs);
   const model = modelOf(object.apiVersion, object.kind);
   if (!model) {
     return [
       {
         object,
         check: 'no-schema',
-        message: `no schema for ${object.apiVersion} ${object.kind}: add typed props and a schema under imports/`,
+        message: `no schema for ${object.apiVersion} ${object.kind}: derive its operator's CRD into imports/upstream (npm run derive-upstream)`,
       },
     ];
   }
@@ -72,6 +92,52 @@ export function checkSchema(object: K8sObject, crds: Map<string, CrdSchema>): Ra
     if (errors.length === 0) return [{ object, check: 'schema', message: (error as Error).message.split('\n')[0] }];
     return summarizeAjv(errors).map((message) => ({ object, check: 'schema', message }));
   }
+}
+
+function checkCustomResource(
+  object: K8sObject,
+  crd: DerivedCrd,
+  version: string,
+  defs: Readonly<Record<string, StructuralSchema>>,
+): RawFinding[] {
+  const served = crd.versions.filter((v) => v.served).map((v) => `${crd.group}/${v.name}`);
+  const found = crd.versions.find((v) => v.name === version);
+  if (!found || !found.served) {
+    return [
+      {
+        object,
+        check: 'schema',
+        message: `${object.apiVersion} ${object.kind} is ${found ? 'no longer served by' : 'not a version of'} the operator's CRD (${crd.file}); served: ${served.join(', ')}`,
+      },
+    ];
+  }
+  const findings: RawFinding[] = [];
+  if (found.deprecated) {
+    findings.push({
+      object,
+      check: 'deprecated-api',
+      message: `${object.apiVersion} ${object.kind} is deprecated by its operator (${crd.file}); use ${served.filter((s) => s !== object.apiVersion).join(', ') || 'a newer version'}`,
+    });
+  }
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = object;
+  const root = resolveRoot(found.schema, defs);
+  const body = {
+    ...root,
+    properties: Object.fromEntries(
+      Object.entries(root.properties ?? {}).filter(([k]) => !['apiVersion', 'kind', 'metadata'].includes(k)),
+    ),
+    required: (root.required ?? []).filter((k) => !['apiVersion', 'kind', 'metadata'].includes(k)),
+  };
+  for (const p of validateStructural(body, rest, '', defs)) {
+    findings.push({ object, check: p.unknown ? 'unknown-field' : 'schema', message: p.message });
+  }
+  return findings;
+}
+
+function resolveRoot(schema: StructuralSchema, defs: Readonly<Record<string, StructuralSchema>>): StructuralSchema {
+  let s = schema;
+  while (s.$ref !== undefined) s = defs[s.$ref];
+  return s;
 }
 
 /** One message per failing path, preferring the most specific keyword. */
@@ -101,73 +167,6 @@ function fieldPath(pointer: string): string {
     .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p.replace(/~1/g, '/').replace(/~0/g, '~')}`))
     .join('')
     .replace(/^\./, '');
-}
-
-interface SchemaProblem {
-  readonly message: string;
-  readonly unknown: boolean;
-}
-
-/** Validates `value` against the JSON Schema subset of `imports/crd-schema.ts`. */
-function checkJsonSchema(schema: JsonSchema, value: unknown, path: string): SchemaProblem[] {
-  const at = path || '(root)';
-  const problems: SchemaProblem[] = [];
-  const fail = (message: string, unknown = false) => problems.push({ message: `${at} ${message}`, unknown });
-  if (schema['x-kubernetes-int-or-string']) {
-    if (!(typeof value === 'string' || Number.isInteger(value)))
-      fail(`must be an integer or a string, got ${JSON.stringify(value)}`);
-    return problems;
-  }
-  if (schema.enum && !schema.enum.includes(value as string)) {
-    fail(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  switch (schema.type) {
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        fail(`must be an object, got ${JSON.stringify(value)}`);
-        break;
-      }
-      const record = value as Record<string, unknown>;
-      for (const key of schema.required ?? []) if (record[key] === undefined) fail(`is missing required field ${key}`);
-      for (const [key, child] of Object.entries(record)) {
-        if (child === undefined) continue;
-        const childPath = path ? `${path}.${key}` : key;
-        const property = schema.properties?.[key];
-        if (property) problems.push(...checkJsonSchema(property, child, childPath));
-        else if (typeof schema.additionalProperties === 'object')
-          problems.push(...checkJsonSchema(schema.additionalProperties, child, childPath));
-        else if (schema.additionalProperties === false && !schema['x-kubernetes-preserve-unknown-fields']) {
-          problems.push({ message: `${childPath} is not a field of this schema`, unknown: true });
-        }
-      }
-      break;
-    }
-    case 'array':
-      if (!Array.isArray(value)) fail(`must be an array, got ${JSON.stringify(value)}`);
-      else if (schema.items)
-        value.forEach((item, i) => problems.push(...checkJsonSchema(schema.items!, item, `${path}[${i}]`)));
-      break;
-    case 'string':
-      if (typeof value !== 'string') fail(`must be a string, got ${JSON.stringify(value)}`);
-      else if (schema.pattern && !new RegExp(schema.pattern).test(value))
-        fail(`must match ${schema.pattern}, got ${JSON.stringify(value)}`);
-      break;
-    case 'integer':
-    case 'number':
-      if (typeof value !== 'number' || (schema.type === 'integer' && !Number.isInteger(value))) {
-        fail(`must be ${schema.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
-      } else {
-        if (schema.minimum !== undefined && value < schema.minimum) fail(`must be >= ${schema.minimum}, got ${value}`);
-        if (schema.maximum !== undefined && value > schema.maximum) fail(`must be <= ${schema.maximum}, got ${value}`);
-      }
-      break;
-    case 'boolean':
-      if (typeof value !== 'boolean') fail(`must be a boolean, got ${JSON.stringify(value)}`);
-      break;
-    default:
-      break;
-  }
-  return problems;
 }
 
 interface AttributeType {

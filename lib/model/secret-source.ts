@@ -1,3 +1,4 @@
+import { targetApiVersion } from './operator-releases';
 import * as ext from '../../imports/external-secrets';
 
 /** Where an environment's Secrets come from. No secret value is ever generated or committed. */
@@ -52,7 +53,12 @@ export class SecretSource {
         remoteRef: { key: `${this.external!.keyPrefix}/${name}`, property: key },
       })),
     };
-    return { apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name, labels }, spec };
+    return {
+      apiVersion: targetApiVersion('external-secrets.io', 'ExternalSecret'),
+      kind: 'ExternalSecret',
+      metadata: { name, labels },
+      spec,
+    };
   }
 }
 

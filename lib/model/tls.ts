@@ -1,3 +1,4 @@
+import { targetApiVersion } from './operator-releases';
 import * as cm from '../../imports/cert-manager';
 
 /** Options of `Tls.acme()`. */
@@ -82,9 +83,14 @@ export class Tls {
       privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
     };
     return [
-      { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: issuerName, labels }, spec: issuer },
       {
-        apiVersion: 'cert-manager.io/v1',
+        apiVersion: targetApiVersion('cert-manager.io', 'Issuer'),
+        kind: 'Issuer',
+        metadata: { name: issuerName, labels },
+        spec: issuer,
+      },
+      {
+        apiVersion: targetApiVersion('cert-manager.io', 'Certificate'),
         kind: 'Certificate',
         metadata: { name: `${platform}-tls`, labels },
         spec: certificate,

@@ -1,5 +1,11 @@
 import * as strimzi from '../../../imports/strimzi';
+import { StagecraftError } from '../../core/errors';
 import { DatastoreTopology } from '../../model/datastore-settings';
+import { STRIMZI_KAFKA_VERSIONS, targetApiVersion } from '../../model/operator-releases';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
+
+/** The user Strimzi's images run as. */
+const STRIMZI_UID = 1001;
 import { Environment } from '../../model/environment';
 import { DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
@@ -92,23 +98,37 @@ class StrimziKafka implements IOperatedForm {
           'transaction.state.log.replication.factor': 3,
         },
       },
-      entityOperator: { topicOperator: {}, userOperator: {} },
+      entityOperator: {
+        topicOperator: {},
+        userOperator: {},
+        template: {
+          pod: { securityContext: restrictedPodSecurityContext(STRIMZI_UID) },
+          topicOperatorContainer: { securityContext: restrictedContainerSecurityContext() },
+          userOperatorContainer: { securityContext: restrictedContainerSecurityContext() },
+        },
+      },
     };
     const nodePool: strimzi.KafkaNodePoolSpec = {
       replicas: 3,
       roles: ['controller', 'broker'],
       storage: { type: 'persistent-claim', size: env.datastores.storage, deleteClaim: false },
       resources: env.datastores.resources,
+      // Strimzi's default pods keep their capabilities and set no seccomp profile, which a
+      // namespace enforcing `restricted` rejects; its temp directories are emptyDirs.
+      template: {
+        pod: { securityContext: restrictedPodSecurityContext(STRIMZI_UID) },
+        kafkaContainer: { securityContext: restrictedContainerSecurityContext() },
+      },
     };
     return {
       'kafka.yaml': {
-        apiVersion: 'kafka.strimzi.io/v1beta2',
+        apiVersion: targetApiVersion('kafka.strimzi.io', this.kind),
         kind: this.kind,
         metadata: { ...metadata, annotations: { 'strimzi.io/kraft': 'enabled', 'strimzi.io/node-pools': 'enabled' } },
         spec: kafka,
       },
       'kafkanodepool.yaml': {
-        apiVersion: 'kafka.strimzi.io/v1beta2',
+        apiVersion: targetApiVersion('kafka.strimzi.io', 'KafkaNodePool'),
         kind: 'KafkaNodePool',
         metadata: { name: `${d.name}-nodes`, labels: { ...d.labels, 'strimzi.io/cluster': d.name } },
         spec: nodePool,
@@ -124,11 +144,22 @@ class StrimziKafka implements IOperatedForm {
 export class KafkaEngine extends DatastoreEngineBase {
   public readonly name = 'kafka';
   public readonly displayName = 'Kafka';
-  public readonly defaultVersion = '3.8.0';
+  public readonly defaultVersion = '4.3.0';
   public readonly port = 9092;
   public readonly secretKeys = [];
   public readonly operatorNamespace = 'strimzi';
   protected readonly forms = { [DatastoreTopology.HA]: new StrimziKafka() };
+
+  /** The Strimzi release the output targets runs only the Kafka versions it supports. */
+  public checkTopology(d: DatastoreContext, topology: DatastoreTopology, env: Environment): void {
+    super.checkTopology(d, topology, env);
+    if (topology === DatastoreTopology.HA && !STRIMZI_KAFKA_VERSIONS.includes(d.version)) {
+      throw new StagecraftError(
+        d.node.path,
+        `kafka version ${d.version} is not supported by the targeted Strimzi release (environment ${env.name}, HA); allowed: ${STRIMZI_KAFKA_VERSIONS.join(', ')}`,
+      );
+    }
+  }
 
   public advertisesAddress(topology: DatastoreTopology): boolean {
     return topology === DatastoreTopology.SINGLE;

@@ -1,5 +1,10 @@
 import * as db from '../../../imports/databases';
 import { DatastoreTopology } from '../../model/datastore-settings';
+import { targetApiVersion } from '../../model/operator-releases';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
+
+/** The user the MongoDB Community operator's images run as (its default managed security context). */
+const MONGODB_OPERATOR_UID = 2000;
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { DatastoreBackup } from './datastore-backup';
@@ -54,6 +59,14 @@ class MongoDbReplicaSet implements IOperatedForm {
 
   public resources(d: DatastoreContext, env: Environment): Record<string, unknown> {
     const settings = env.datastores;
+    // The operator's default pods set no seccomp profile and keep their capabilities: a
+    // namespace enforcing `restricted` rejects them, so the StatefulSet override locks every
+    // container (the operator merges containers by name) down.
+    const container = (name: string, extra: Record<string, unknown> = {}) => ({
+      name,
+      ...extra,
+      securityContext: restrictedContainerSecurityContext(),
+    });
     const spec: db.MongoDbCommunitySpec = {
       members: 3,
       type: 'ReplicaSet',
@@ -75,10 +88,12 @@ class MongoDbReplicaSet implements IOperatedForm {
         spec: {
           template: {
             spec: {
+              securityContext: restrictedPodSecurityContext(MONGODB_OPERATOR_UID),
               containers: [
-                { name: 'mongod', resources: settings.resources },
-                { name: 'mongodb-agent', resources: settings.resources },
+                container('mongod', { resources: settings.resources }),
+                container('mongodb-agent', { resources: settings.resources }),
               ],
+              initContainers: [container('mongod-posthook'), container('mongodb-agent-readinessprobe')],
             },
           },
           volumeClaimTemplates: [
@@ -89,7 +104,12 @@ class MongoDbReplicaSet implements IOperatedForm {
     };
     const metadata = { name: d.name, labels: d.labels };
     return {
-      'mongodbcommunity.yaml': { apiVersion: 'mongodbcommunity.mongodb.com/v1', kind: this.kind, metadata, spec },
+      'mongodbcommunity.yaml': {
+        apiVersion: targetApiVersion('mongodbcommunity.mongodb.com', this.kind),
+        kind: this.kind,
+        metadata,
+        spec,
+      },
       ...this.databaseRbac(d),
     };
   }

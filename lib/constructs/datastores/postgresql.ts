@@ -1,6 +1,11 @@
 import * as db from '../../../imports/databases';
 import { StagecraftError } from '../../core/errors';
 import { DatastoreTopology, PoolerSettings } from '../../model/datastore-settings';
+import { targetApiVersion } from '../../model/operator-releases';
+import { restrictedContainerSecurityContext } from '../security-context';
+
+/** The PgBouncer image CloudNativePG runs in a Pooler (its DefaultPgbouncerImage), pinned. */
+const CNPG_PGBOUNCER_IMAGE = 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1';
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { BackupMethod, DatastoreBackup } from './datastore-backup';
@@ -101,7 +106,7 @@ class CloudNativePgCluster implements IOperatedForm {
     };
     const resources: Record<string, unknown> = {
       'cluster.yaml': {
-        apiVersion: 'postgresql.cnpg.io/v1',
+        apiVersion: targetApiVersion('postgresql.cnpg.io', this.kind),
         kind: this.kind,
         metadata: { name: d.name, labels: d.labels },
         spec,
@@ -109,7 +114,7 @@ class CloudNativePgCluster implements IOperatedForm {
     };
     if (native) {
       resources['scheduledbackup.yaml'] = {
-        apiVersion: 'postgresql.cnpg.io/v1',
+        apiVersion: targetApiVersion('postgresql.cnpg.io', 'ScheduledBackup'),
         kind: 'ScheduledBackup',
         metadata: { name: `${d.name}-scheduled`, labels: d.labels },
         spec: {
@@ -137,11 +142,24 @@ class CloudNativePgCluster implements IOperatedForm {
             'app.kubernetes.io/component': 'pooler',
           },
         },
-        spec: { containers: [{ name: 'pgbouncer', resources: env.datastores.resources }] },
+        // The operator's own pooler pods run as its non-root user; the template says so, pins
+        // the image it would pick and locks the container down for a `restricted` namespace.
+        spec: {
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'pgbouncer',
+              image: CNPG_PGBOUNCER_IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              resources: env.datastores.resources,
+              securityContext: restrictedContainerSecurityContext(),
+            },
+          ],
+        },
       },
     };
     return {
-      apiVersion: 'postgresql.cnpg.io/v1',
+      apiVersion: targetApiVersion('postgresql.cnpg.io', 'Pooler'),
       kind: 'Pooler',
       metadata: { name: d.poolerName, labels: d.labels },
       spec,

@@ -1,6 +1,7 @@
 import * as db from '../../../imports/databases';
 import { StagecraftError } from '../../core/errors';
 import { DatastoreTopology } from '../../model/datastore-settings';
+import { targetApiVersion } from '../../model/operator-releases';
 import { Environment } from '../../model/environment';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
 import { dumpFile } from './backup-job';
@@ -91,7 +92,7 @@ class RedisSentinel implements IOperatedForm {
     };
     return {
       'redisfailover.yaml': {
-        apiVersion: 'databases.spotahome.com/v1',
+        apiVersion: targetApiVersion('databases.spotahome.com', 'RedisFailover'),
         kind: this.kind,
         metadata: { name: d.name, labels: d.labels },
         spec,
@@ -161,7 +162,7 @@ class RedisShardedCluster implements IOperatedForm {
         image: REDIS_CLUSTER_IMAGE,
         imagePullPolicy: 'IfNotPresent',
         resources: env.datastores.resources,
-        existingPasswordSecret: { name: d.credentialsSecret, key: 'password' },
+        redisSecret: { name: d.credentialsSecret, key: 'password' },
       },
       podSecurityContext: restrictedPodSecurityContext(REDIS_CLUSTER_UID),
       redisLeader: { securityContext: container },
@@ -174,7 +175,7 @@ class RedisShardedCluster implements IOperatedForm {
     };
     return {
       'rediscluster.yaml': {
-        apiVersion: 'redis.redis.opstreelabs.in/v1beta2',
+        apiVersion: targetApiVersion('redis.redis.opstreelabs.in', 'RedisCluster'),
         kind: this.kind,
         metadata: { name: d.name, labels: d.labels },
         spec,
