@@ -1,4 +1,5 @@
 import { checkQuantity } from '../core/checks';
+import { shape } from '../core/props-shape';
 
 /** CPU and memory for one container. Limits default to the requests (Guaranteed QoS). */
 export interface ResourceRequirements {
@@ -48,3 +49,11 @@ export function resolveResources(
   checkQuantity(path, 'memory limit', memoryLimit);
   return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
 }
+
+/** The keys of `ResourceRequirements` (and of a `ResourceOverride`), checked at run time. */
+export const RESOURCES_SHAPE = shape<ResourceRequirements>('ResourceRequirements', {
+  cpu: 'string',
+  memory: 'string',
+  cpuLimit: 'string',
+  memoryLimit: 'string',
+});
