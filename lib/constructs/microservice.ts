@@ -16,6 +16,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { Exposure } from '../model/exposure';
 import { StagecraftError } from '../core/errors';
 import { Field, checkProps, shape } from '../core/props-shape';
+import { bytes, milliCpu } from '../core/quantity';
 import { Probe } from './probe';
 import { CONTAINER_SHAPE, ContainerProps, resolveContainer } from './container';
 import { VOLUME_MOUNT_SHAPE, VolumeMountProps, resolveVolumes } from './volume';
@@ -318,6 +319,8 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly runAsUser: number;
   /** Writable directories of the container. */
   public readonly writablePaths: readonly string[];
+  /** Requests and limits of the init containers and sidecars (the same everywhere; part of the pod's QoS class). */
+  public readonly extraContainerResources: readonly ResolvedResources[];
   /** The escape hatch, if any. */
   public readonly customize: ServiceCustomizer | undefined;
   /** The base manifests (`dist/<name>/`). */
@@ -446,6 +449,7 @@ export class Microservice extends Construct implements IEndpoint {
       (props[what] ?? []).map((c, i) => resolveContainer(path, `${what}[${i}]`, c));
     const initContainers = extras('initContainers');
     const sidecars = extras('sidecars');
+    this.extraContainerResources = [...initContainers, ...sidecars].map((c) => c.resources);
     const containerNames = [this.containerName, ...[...initContainers, ...sidecars].map((c) => c.container.name)];
     const twice = containerNames.find((n, i) => containerNames.indexOf(n) !== i);
     if (twice !== undefined) {
@@ -663,6 +667,15 @@ export class Microservice extends Construct implements IEndpoint {
       environmentVariables,
       connectionEnv: [...own, ...sharedRefs],
     };
+  }
+
+  /** Kubernetes' QoS class of the pod in `env`: Guaranteed when every container's requests equal its limits. */
+  public qosClassIn(env: Environment): 'Guaranteed' | 'Burstable' {
+    const all = [this.settingsFor(env).resources, ...this.extraContainerResources];
+    const equal = all.every(
+      (r) => milliCpu(r.requests.cpu) === milliCpu(r.limits.cpu) && bytes(r.requests.memory) === bytes(r.limits.memory),
+    );
+    return equal ? 'Guaranteed' : 'Burstable';
   }
 
   /** The base manifests, in a stable order. */
