@@ -1,3 +1,4 @@
+import { fillTemplate } from '../connection-template';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, uniqueChildId } from '../../core/checks';
@@ -325,6 +326,62 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     if (topology === DatastoreTopology.EXTERNAL) return this.externalOf(env).host;
     if (this.poolerIn(env)) return this.poolerName;
     return this.operatedForm(topology)?.host(this) ?? this.name;
+  }
+
+  /**
+   * This datastore as a connection in the client's own format: `template` with `{host}`,
+   * `{port}`, `{address}` (`host:port`), `{database}`, and where the engine has credentials
+   * `{user}` and `{password}`, which become references to the credentials Secret (`$(CACHE_PASSWORD)`
+   * beside Secret key entries), never values. E.g. `redisCart.connection('{address}')` gives
+   * `redis-cart:6379`; `postgres.connection('host={host} port={port} dbname={database} user={user} password={password}')`
+   * a libpq keyword string. The values follow the environment's topology (a pooler, Sentinel, a managed host).
+   */
+  public connection(template: string): IEndpoint {
+    const datastore = this;
+    const prefix = this.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    const keys = this.engine.secretKeys;
+    const placeholders = (env: Environment | undefined) => {
+      const host = env ? datastore.hostFor(env) : datastore.name;
+      const port = env ? `${datastore.portsFor(env)[0]}` : `${datastore.port}`;
+      return {
+        host,
+        port,
+        address: `${host}:${port}`,
+        database: datastore.database,
+        ...(keys.includes('username') ? { user: `$(${prefix}_USERNAME)` } : {}),
+        ...(keys.includes('password') ? { password: `$(${prefix}_PASSWORD)` } : {}),
+      };
+    };
+    fillTemplate(this.node.path, template, placeholders(undefined));
+    const used = keys.filter((key) => template.includes(key === 'username' ? '{user}' : `{${key}}`));
+    const connectionEnv = (variable: string, env: Environment): EndpointEnvVar[] => [
+      ...used
+        .slice()
+        .reverse()
+        .map((key) => ({
+          name: `${prefix}_${key.toUpperCase()}`,
+          valueFrom: { secretKeyRef: { name: datastore.credentialsSecret, key } },
+        })),
+      { name: variable, value: fillTemplate(datastore.node.path, template, placeholders(env)) },
+    ];
+    return {
+      name: this.name,
+      port: this.port,
+      url: fillTemplate(this.node.path, template, placeholders(undefined)),
+      podSelectorFor: (env) => datastore.podSelectorFor(env),
+      portsFor: (env) => datastore.portsFor(env),
+      operatorFor: (env) => datastore.operatorFor(env),
+      connectionEnv,
+      sharedConnectionEnv: (variable, env) => {
+        if (used.length > 0) {
+          throw new StagecraftError(
+            datastore.node.path,
+            `connection template ${JSON.stringify(template)} holds credentials, so it cannot be shared through a ConfigMap; allowed: a template without {user} and {password}, or a per-service connection`,
+          );
+        }
+        return connectionEnv(variable, env);
+      },
+    };
   }
 
   /**
