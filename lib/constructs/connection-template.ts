@@ -13,7 +13,9 @@ export function fillTemplate(path: string, template: string, values: Readonly<Re
     if (!(name in values)) {
       throw new StagecraftError(
         path,
-        `connection template ${JSON.stringify(template)} has unknown placeholder ${whole}; allowed: ${Object.keys(values)
+        `connection template ${JSON.stringify(template)} has unknown placeholder ${whole}; allowed: ${Object.keys(
+          values,
+        )
           .map((k) => `{${k}}`)
           .join(', ')}`,
       );

@@ -560,7 +560,11 @@ export class Microservice extends Construct implements IEndpoint {
    * `frontend:80`, `connection('ws://{host}:{port}/socket')` a WebSocket URL.
    */
   public connection(template: string): IEndpoint {
-    const value = fillTemplate(this.node.path, template, { host: this.name, port: `${this.port}`, address: this.address });
+    const value = fillTemplate(this.node.path, template, {
+      host: this.name,
+      port: `${this.port}`,
+      address: this.address,
+    });
     const service = this;
     return {
       name: this.name,

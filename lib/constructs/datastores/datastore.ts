@@ -13,6 +13,7 @@ import { DatastoreEngine } from './datastore-engine';
 import { ClaimGroup, DatastoreFootprint, DatastorePlan } from './datastore-plan';
 import { EngineEndpoint, IDatastoreEngine, IOperatedForm } from './engine';
 import { addSingleInstance, SingleInstanceSpec, singleInstanceImage, singleInstancePatch } from './single-instance';
+import { checkProps, shape } from '../../core/props-shape';
 
 /** Variable names a client reads a datastore's connection from, field by field. */
 export interface ConnectionFields {
@@ -117,6 +118,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
 
   constructor(scope: Construct, id: string, props: DatastoreProps) {
     super(scope, uniqueChildId(scope, id, 'datastore'));
+    checkProps(this.node.path, props, DATASTORE_SHAPE);
     checkDnsLabel(this.node.path, 'datastore name', id);
     const engines = DatastoreEngine.all();
     if (!engines.includes(props.engine)) {
@@ -572,3 +574,10 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     );
   }
 }
+
+/** The keys of `DatastoreProps`, checked at run time. */
+export const DATASTORE_SHAPE = shape<DatastoreProps>('DatastoreProps', {
+  engine: 'any',
+  database: 'string',
+  version: 'string',
+});
