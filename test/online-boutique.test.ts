@@ -3,6 +3,7 @@ import { App } from 'cdk8s';
 import {
   Datastore,
   DatastoreEngine,
+  DatastoreTopology,
   EnvironmentTable,
   Microservice,
   Platform,
@@ -21,8 +22,8 @@ import { tempDir } from './support';
  * described with the public API: every shape the issue found missing, with the published values.
  * A test fixture only, never an example. Left different from the published manifests: one
  * frontend Service (LoadBalancer on 80) instead of `frontend` plus `frontend-external`; the
- * platform's own user 10001 instead of 1000; redis-cart is the platform's Redis datastore, which
- * keeps its password (the client reads the address only).
+ * platform's own user 10001 instead of 1000; redis-cart is the platform's Redis datastore without
+ * auth (a StatefulSet with its own volume claim instead of a Deployment with an emptyDir).
  */
 function boutique(app: App): Platform {
   const environments = new EnvironmentTable([
@@ -41,7 +42,7 @@ function boutique(app: App): Platform {
     },
   ]);
   const platform = new Platform(app, 'boutique', { environments });
-  const redisCart = new Datastore(platform, 'redis-cart', { engine: DatastoreEngine.REDIS });
+  const redisCart = new Datastore(platform, 'redis-cart', { engine: DatastoreEngine.REDIS, auth: false });
   const grpc = (name: string, port: number, extra: Partial<ConstructorParameters<typeof Microservice>[2]> = {}) =>
     new Microservice(platform, name, {
       image: `boutique/${name}`,
@@ -205,6 +206,35 @@ describe('Online Boutique is expressible with the public API', () => {
     expect(container.livenessProbe.periodSeconds).toBe(10);
     expect(container.env).toEqual([{ name: 'REDIS_ADDR', value: 'redis-cart:6379' }]);
     expect(files.get('overlays/dev/shared/network-policies.yaml')).toContain('allow-cartservice-to-redis-cart');
+  });
+
+  test('redis-cart runs without a password and no credentials Secret is expected', () => {
+    const server = rendered('dev', 'redis-cart').find((o) => o.kind === 'StatefulSet').spec.template.spec.containers[0];
+    expect(JSON.stringify(server)).not.toMatch(/requirepass|REDIS_PASSWORD|-a /);
+    expect(server.args ?? server.command).not.toContain('--requirepass');
+    expect([...files.values()].some((text) => text.includes('redis-cart-credentials'))).toBe(false);
+    const compose = parse(files.get('local/docker-compose.yaml')!);
+    expect(compose.services['redis-cart'].environment).toEqual({});
+    expect(files.get('local/.env.example')).not.toContain('REDIS_CART');
+  });
+
+  test('fails when a datastore without auth would run a topology that needs a password', () => {
+    const platform = new Platform(new App(), 'boutique', {
+      environments: new EnvironmentTable([
+        {
+          name: 'prod',
+          namespace: 'boutique-prod',
+          scaling: Scaling.fixed(1),
+          resources: { cpu: '100m', memory: '64Mi' },
+          datastores: { topologies: { 'redis-cart': DatastoreTopology.HA } },
+        },
+      ]),
+    });
+    new Datastore(platform, 'redis-cart', { engine: DatastoreEngine.REDIS, auth: false });
+    new Microservice(platform, 'cart', { image: 'boutique/cart', port: 7070, initialTag: '1' });
+    expect(() => synth(platform, { rootDir: tempDir() })).toThrow(
+      '[boutique/redis-cart] auth false is not possible with redis ha in environment prod; allowed: auth true, or an engine and topology that run without a password (redis single or external)',
+    );
   });
 
   test('checkoutservice reaches emailservice on the Service port, the network policy allows the container port', () => {

@@ -68,6 +68,13 @@ export interface DatastoreProps {
    * @default - the engine's, e.g. MongoDB 7.0.14, PostgreSQL 16.4, Redis 7.2.5
    */
   readonly version?: string;
+  /**
+   * Whether clients authenticate. `false` runs the server without a password and gives clients
+   * no credentials (a throwaway cache); only engines and topologies that can do so accept it
+   * (Redis, single or external), and no credentials Secret is expected then.
+   * @default true
+   */
+  readonly auth?: boolean;
 }
 
 /** A Secret the datastore reads, with its keys and type. */
@@ -110,6 +117,8 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   public readonly base: Chart;
   /** Secret holding the credentials (never generated with data; see the secret source). */
   public readonly credentialsSecret: string;
+  /** Whether clients authenticate. */
+  public readonly auth: boolean;
   /** Labels of the single-topology pods. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
   /** Labels of every object the datastore renders. */
@@ -134,6 +143,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     this.version = props.version ?? this.engine.defaultVersion;
     this.port = this.engine.port;
     this.credentialsSecret = `${id}-credentials`;
+    this.auth = props.auth ?? true;
     this.selectorLabels = { 'app.kubernetes.io/name': id, 'app.kubernetes.io/part-of': scope.node.id };
     this.labels = {
       ...this.selectorLabels,
@@ -145,10 +155,21 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     addSingleInstance(this.base, this, this.singleInstance);
   }
 
+  /** Keys of the credentials Secret clients and backups read (none without auth). */
+  public get secretKeys(): readonly string[] {
+    return this.auth ? this.engine.secretKeys : [];
+  }
+
   /** How this datastore runs in `env` (its own override, else the environment's topology). */
   public topologyIn(env: Environment): DatastoreTopology {
     const topology = env.datastores.topologies[this.name] ?? env.datastores.topology;
     this.engine.checkTopology(this, topology, env);
+    if (!this.auth && !this.engine.runsWithoutAuth(topology)) {
+      throw new StagecraftError(
+        this.node.path,
+        `auth false is not possible with ${this.engine.name} ${topology} in environment ${env.name}; allowed: auth true, or an engine and topology that run without a password (redis single or external)`,
+      );
+    }
     return topology;
   }
 
@@ -293,7 +314,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
         },
       ];
     }
-    const credentials: EndpointEnvVar[] = this.engine.secretKeys
+    const credentials: EndpointEnvVar[] = this.secretKeys
       .slice()
       .reverse()
       .map((key) => ({
@@ -313,9 +334,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   public sharedConnectionEnv(variable: string, env: Environment): EndpointEnvVar[] {
     const endpoint = this.endpointIn(env);
     if (endpoint.secretUrl) return this.connectionEnv(variable, env);
-    const needed = this.engine.secretKeys.filter((key) =>
-      endpoint.url.includes(key === 'username' ? '{user}' : `{${key}}`),
-    );
+    const needed = this.secretKeys.filter((key) => endpoint.url.includes(key === 'username' ? '{user}' : `{${key}}`));
     const credentials = this.connectionEnv(variable, env).filter((e) =>
       needed.some((key) => e.valueFrom?.secretKeyRef.key === key),
     );
@@ -341,7 +360,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   public connection(template: string): IEndpoint {
     const datastore = this;
     const prefix = this.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-    const keys = this.engine.secretKeys;
+    const keys = this.secretKeys;
     const placeholders = (env: Environment | undefined) => {
       const host = env ? datastore.hostFor(env) : datastore.name;
       const port = env ? `${datastore.portsFor(env)[0]}` : `${datastore.port}`;
@@ -480,7 +499,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     }
     if (plan.backup.dumpCommand !== undefined) {
       const dump = plan.backup.dumpCommand;
-      Object.assign(resources, dumpBackupResources(this, this.singleInstance, this.engine.secretKeys, dump, env));
+      Object.assign(resources, dumpBackupResources(this, this.singleInstance, this.secretKeys, dump, env));
     }
     return { patches, resources };
   }
@@ -489,9 +508,9 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   public secretsFor(env: Environment): DatastoreSecret[] {
     const topology = this.topologyIn(env);
     const secrets: DatastoreSecret[] = [];
-    if (this.engine.secretKeys.length > 0) {
+    if (this.secretKeys.length > 0) {
       const type = this.operatedForm(topology)?.credentialsType;
-      secrets.push({ name: this.credentialsSecret, keys: this.engine.secretKeys, type });
+      secrets.push({ name: this.credentialsSecret, keys: this.secretKeys, type });
     }
     const backup: BackupSecret | undefined = this.backupIn(env, topology).secret;
     if (backup) secrets.push(backup);
@@ -580,4 +599,5 @@ export const DATASTORE_SHAPE = shape<DatastoreProps>('DatastoreProps', {
   engine: 'any',
   database: 'string',
   version: 'string',
+  auth: 'boolean',
 });
