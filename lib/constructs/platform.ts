@@ -9,6 +9,9 @@ import { DatastoreEngine } from './datastores/datastore-engine';
 import { Microservice } from './microservice';
 import { NamespaceBundle } from './namespace-bundle';
 import { SharedConfig } from './shared-config';
+import { localPorts } from './local-ports';
+import { checkProps, shape } from '../core/props-shape';
+import { GITOPS_SHAPE } from '../model/gitops';
 
 /** Props of a `Platform`. */
 export interface PlatformProps {
@@ -63,6 +66,7 @@ export class Platform extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id);
+    checkProps(this.node.path || id, props, PLATFORM_SHAPE);
     checkDnsLabel(this.node.path || id, 'platform name', id);
     this.name = id;
     this.environments = props.environments;
@@ -112,6 +116,8 @@ export class Platform extends Construct {
       }
     }
     for (const service of services) service.checkOverrides(this.environments.environments);
+    localPorts(services, this.datastores);
+    this.validateDatastoreNames();
     this.validateSharedConfig(names);
     for (const env of this.environments.environments) {
       for (const service of Object.keys(env.serviceVariables)) {
@@ -120,6 +126,32 @@ export class Platform extends Construct {
             `environments/${env.name}`,
             `serviceVariables for unknown service ${JSON.stringify(service)}; allowed: ${names.join(', ')}`,
           );
+        }
+      }
+    }
+  }
+
+  /** Every datastore the table names per datastore (`datastores.topologies.<name>`...) is one of the platform's. */
+  private validateDatastoreNames(): void {
+    const names = this.datastores.map((d) => d.name);
+    for (const env of this.environments.environments) {
+      const settings = env.datastores;
+      const keyed = {
+        topologies: settings.topologies,
+        external: settings.external,
+        advertisedAddresses: settings.advertisedAddresses,
+        poolers: settings.poolers,
+        replicas: settings.replicas,
+        clusterSizes: settings.clusterSizes,
+      };
+      for (const [field, record] of Object.entries(keyed)) {
+        for (const name of Object.keys(record)) {
+          if (!names.includes(name)) {
+            throw new StagecraftError(
+              `environments/${env.name}`,
+              `datastores.${field}.${name} names no datastore of the platform; allowed: ${names.join(', ') || 'none (the platform has no datastores)'}`,
+            );
+          }
         }
       }
     }
@@ -167,3 +199,14 @@ export class Platform extends Construct {
     shared.check(this.environments.environments);
   }
 }
+
+/** The keys of `PlatformProps`, checked at run time. */
+export const PLATFORM_SHAPE = shape<PlatformProps>('PlatformProps', {
+  environments: { instanceOf: EnvironmentTable, hint: 'an EnvironmentTable' },
+  gitops: GITOPS_SHAPE,
+  ingressClassName: 'string',
+  cluster: shape<Partial<ClusterComponents>>('ClusterComponents', {
+    ingressControllerNamespace: 'string',
+    operatorNamespaces: 'stringMap',
+  }),
+});

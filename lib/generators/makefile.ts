@@ -1,6 +1,7 @@
 import { Datastore } from '../constructs/datastores/datastore';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
+import { localPorts } from '../constructs/local-ports';
 import { SharedSecretProps } from '../constructs/shared-config';
 import { composeFile } from './compose';
 import { Generator } from './generator';
@@ -118,7 +119,8 @@ function renderMakefile(o: MakefileOptions): string {
     );
   }
   if (o.kind) {
-    const images = o.services.map((s) => [s, `${s.image}:$(IMAGE_TAG)`] as const);
+    const inKind = o.services.filter((s) => s.runsIn(o.kind!));
+    const images = inKind.map((s) => [s, `${s.image}:$(IMAGE_TAG)`] as const);
     lines.push(
       `# The images overlays/${o.kind.name} pins, built from $(SRC)/<service> (each with a Dockerfile).`,
       '# Images you build or pull yourself just need the same name and tag.',
@@ -143,7 +145,7 @@ function renderMakefile(o: MakefileOptions): string {
       '# Reach the services on localhost. Fails as soon as one port-forward ends (Ctrl-C stops them all).',
       'kind-forward: preflight-cluster',
       ...forwards(
-        localPorts(o.services).map(
+        [...localPorts(inKind, o.datastores)].map(
           ([s, local]) => `-n ${o.kind!.namespace} port-forward svc/${s.name} ${local}:${s.port}`,
         ),
       ),
@@ -196,17 +198,6 @@ function forwards(args: readonly string[]): string[] {
     ...args.map((a) => `\t$(KUBECTL) ${a} & \\`),
     '\twait -n; echo "a port-forward ended (exit $$?): stopping the others" >&2; exit 1',
   ];
-}
-
-/** A free localhost port per service: its own port, or the next one not taken yet. */
-function localPorts(services: readonly Microservice[]): [Microservice, number][] {
-  const used = new Set<number>();
-  return services.map((s) => {
-    let port = s.port;
-    while (used.has(port)) port++;
-    used.add(port);
-    return [s, port];
-  });
 }
 
 /** Host port a datastore is forwarded to: the port it advertises to host clients, else its own. */
