@@ -7,6 +7,7 @@ import { git } from '../core/git';
 import { unifiedDiff } from './line-diff';
 import { formatTable } from '../core/table';
 import { renderOverlays } from '../kube/render-cache';
+import { CLUSTERS_DIR, deploymentUnits, unitEnvironment } from '../kube/cluster-overlays';
 import { findYamlFiles } from '../kube/overlays';
 import { K8sObject, parseManifests } from '../kube/object';
 
@@ -49,20 +50,15 @@ export async function renderTree(
   options: { envs?: readonly string[]; overlaysDir?: string } = {},
 ): Promise<RenderedTree> {
   const overlays = path.join(rootDir, options.overlaysDir ?? 'overlays');
-  const envs = fs.existsSync(overlays)
-    ? fs
-        .readdirSync(overlays, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && fs.existsSync(path.join(overlays, e.name, 'kustomization.yaml')))
-        .map((e) => e.name)
-        .filter((e) => !options.envs || options.envs.includes(e))
-        .sort()
-    : [];
+  // Each environment, and each cluster of one that spans several (`prod/clusters/prod-eu`).
+  const envs = deploymentUnits(overlays).filter((e) => !options.envs || options.envs.includes(unitEnvironment(e)));
   // Each environment with its sub-overlays: rendered in batches, the environment composed from them.
   const dirs = envs.flatMap((e) => {
     const envDir = path.join(overlays, e);
     const subs = fs
       .readdirSync(envDir, { withFileTypes: true })
       .filter((d) => d.isDirectory() && fs.existsSync(path.join(envDir, d.name, 'kustomization.yaml')))
+      .filter((d) => !(e === unitEnvironment(e) && d.name === CLUSTERS_DIR))
       .map((d) => path.join(envDir, d.name));
     return [envDir, ...subs];
   });
