@@ -69,14 +69,17 @@ export async function renderTree(
     if (result.error !== undefined) throw new Error(result.error);
     tree.set(env, new Map(result.objects!.map((o) => [objectKey(o), o])));
   }
-  const argocd = path.join(rootDir, 'argocd');
-  if (!options.envs && fs.existsSync(argocd)) {
-    const objects = findYamlFiles(argocd).flatMap((f) =>
-      parseManifests(fs.readFileSync(f, 'utf8'), path.relative(rootDir, f)),
-    );
-    tree.set('argocd', new Map(objects.map((o) => [objectKey(o), o])));
-  }
+  if (!options.envs && fs.existsSync(path.join(rootDir, 'argocd'))) tree.set('argocd', argoCdObjects(rootDir));
   return tree;
+}
+
+/** The objects under `argocd/` of the tree at `rootDir`, by identity (they are plain files, not overlays). */
+export function argoCdObjects(rootDir: string): Map<string, K8sObject> {
+  const argocd = path.join(rootDir, 'argocd');
+  const objects = fs.existsSync(argocd)
+    ? findYamlFiles(argocd).flatMap((f) => parseManifests(fs.readFileSync(f, 'utf8'), path.relative(rootDir, f)))
+    : [];
+  return new Map(objects.map((o) => [objectKey(o), o]));
 }
 
 /** Renders the tree as it is at git `ref`, from a temporary worktree that is always removed. */
