@@ -52,7 +52,7 @@ runMain('promote', async () => {
   await requireApproval(target, changes, { approved: values.approve, ask });
   applyChanges(ctx, changes);
   synth(app.platform, app.options);
-  console.log(`promoted ${changes.length} service(s) ${from} -> ${to}`);
+  console.log(`promoted ${new Set(changes.map((c) => c.service)).size} service(s) ${from} -> ${to}`);
   if (values.commit) {
     const message = promotionCommitMessage(from, to, changes);
     console.log(`committed ${commitPaths(ctx.rootDir, changedPaths(ctx.rootDir), message)}`);
