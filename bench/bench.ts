@@ -13,6 +13,8 @@ import { syntheticEnvironments, syntheticPlatform, syntheticServices, SyntheticS
 import { checkProps } from '../lib/core/props-shape';
 import { ENVIRONMENT_SHAPE } from '../lib/model/environment';
 import { MICROSERVICE_SHAPE } from '../lib/constructs/microservice';
+import { ArgoCdObjects } from '../lib/model/gitops';
+import { argoCdObjects, diffTrees, formatText } from '../lib/review/diff';
 import { findKustomizations } from '../lib/kube/overlays';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -44,7 +46,16 @@ interface BenchOptions extends SyntheticSize {
 }
 
 function parseArgs(argv: string[]): BenchOptions {
-  const known = ['--services', '--envs', '--runs', '--validate-runs', '--kustomize-sample', '--json', '--tsx'];
+  const known = [
+    '--services',
+    '--envs',
+    '--clusters',
+    '--runs',
+    '--validate-runs',
+    '--kustomize-sample',
+    '--json',
+    '--tsx',
+  ];
   const unknown = argv.find((a) => a.startsWith('--') && !known.includes(a));
   if (unknown) throw new Error(`unknown option ${unknown}; allowed: ${known.join(', ')}`);
   const value = (flag: string, fallback: number) => {
@@ -58,6 +69,7 @@ function parseArgs(argv: string[]): BenchOptions {
   return {
     services: value('--services', 4),
     envs: value('--envs', 3),
+    ...(argv.includes('--clusters') ? { clusters: value('--clusters', 1) } : {}),
     runs,
     validateRuns: value('--validate-runs', Math.min(runs, 2)),
     json: argv.includes('--json'),
@@ -147,7 +159,7 @@ const ENTRY = (size: SyntheticSize) =>
   `import { App } from 'cdk8s';\n` +
   `import { syntheticPlatform } from '${ROOT}/bench/synthetic';\n\n` +
   `export const synthOptions = ${JSON.stringify(MANIFESTS_ONLY)};\n` +
-  `export default (app: App) => syntheticPlatform(app, { services: ${size.services}, envs: ${size.envs} });\n`;
+  `export default (app: App) => syntheticPlatform(app, ${JSON.stringify(size)});\n`;
 
 /** The same synth through tsx, without the bundle (`--tsx`): the entry loaded by Node's require under tsx. */
 const TSX_RUNNER =
@@ -169,7 +181,7 @@ function platformDir(work: string, name: string, size: SyntheticSize): string {
 const LAUNCHER = path.join(ROOT, 'scripts', 'synth.mjs');
 
 function clean(dir: string): void {
-  for (const d of ['dist', 'overlays']) fs.rmSync(path.join(dir, d), { recursive: true, force: true });
+  for (const d of ['dist', 'overlays', 'argocd']) fs.rmSync(path.join(dir, d), { recursive: true, force: true });
   flush();
 }
 
@@ -220,9 +232,9 @@ async function validations(
 
 async function bench(argv: string[]): Promise<void> {
   const options = parseArgs(argv);
-  const size: SyntheticSize = { services: options.services, envs: options.envs };
+  const size: SyntheticSize = { services: options.services, envs: options.envs, clusters: options.clusters };
   // A quarter of the services, for the slope (cost per service x environment between two sizes).
-  const small: SyntheticSize = { services: Math.max(1, Math.floor(size.services / 4)), envs: size.envs };
+  const small: SyntheticSize = { ...size, services: Math.max(1, Math.floor(size.services / 4)) };
   const runs = options.runs;
   const node = process.execPath;
   // Inside the repo (.cache/ is ignored) so the entry script resolves cdk8s and tsx like main.ts.
@@ -354,8 +366,10 @@ async function bench(argv: string[]): Promise<void> {
     const validateFirst = summarize(validated.first);
     const smallValidate = summarize(smallValidated.first);
     const validateAgain = summarize(validated.again);
-    const cells = size.services * size.envs;
-    const smallCells = small.services * small.envs;
+    // With clusters, the cost unit is a service in one cluster of one environment.
+    const cells = size.services * size.envs * (size.clusters ?? 1);
+    const smallCells = small.services * small.envs * (size.clusters ?? 1);
+    const fleet = size.clusters !== undefined ? await fleetComparison(work, size, runs) : null;
     const slope = (full: number, smallValue: number) =>
       cells === smallCells ? null : round((full - smallValue) / (cells - smallCells), 2);
     // The equivalent chart of the reference platform is the 4 x 3 one.
@@ -363,6 +377,7 @@ async function bench(argv: string[]): Promise<void> {
     const result = {
       services: size.services,
       envs: size.envs,
+      clusters: size.clusters ?? null,
       runs,
       validateRuns: options.validateRuns,
       files: dump.length,
@@ -410,7 +425,15 @@ async function bench(argv: string[]): Promise<void> {
         synthOverHelm: target(synth.medianMs / helmTotal.medianMs, 2),
         renderAndValidateSeconds: target(validateFirst.medianMs / 1000, 20),
         revalidateOverValidate: target(validateAgain.medianMs / validateFirst.medianMs, 0.1),
+        // The clusters issue's targets (#18), at services x environments x clusters.
+        ...(fleet
+          ? {
+              fleetValidateSeconds: target(validateFirst.medianMs / 1000, 60),
+              fleetSynthOverFloor: target(synth.medianMs / floor.medianMs, 1.5),
+            }
+          : {}),
       },
+      fleet,
       machine: { nproc: os.availableParallelism(), loadavg: os.loadavg().map((l) => round(l)), node: process.version },
     };
     if (!options.json) printTable(result);
@@ -461,7 +484,7 @@ function printTable(r: Record<string, any>): void {
     return `${goal.value} (target <= ${goal.limit}: ${goal.met ? 'met' : 'NOT met'})`;
   };
   const lines = [
-    `${r.services} services x ${r.envs} envs, ${r.runs} runs (validate ${r.validateRuns}), ${r.files} files, ${r.overlays} overlays, ${r.objectsValidated} objects, load ${r.machine.loadavg.join(' ')}`,
+    `${r.services} services x ${r.envs} envs${r.clusters ? ` x ${r.clusters} clusters` : ''}, ${r.runs} runs (validate ${r.validateRuns}), ${r.files} files, ${r.overlays} overlays, ${r.objectsValidated} objects, load ${r.machine.loadavg.join(' ')}`,
     `${'phase'.padEnd(38)}${'min ms'.padStart(10)}${'median ms'.padStart(10)}`,
     row('synth (whole process, empty tree)', t('synth'), `x helm ${met('synthOverHelm')}; ${r.synthOverFloor}x floor`),
     row('synth again, nothing changed', t('resynthUnchanged')),
@@ -481,9 +504,74 @@ function printTable(r: Record<string, any>): void {
     row('validate again, nothing changed', t('revalidateUnchanged'), `ratio ${met('revalidateOverValidate')}`),
     row(`helm template x ${r.envs} envs`, t('helmTemplateAllEnvs'), 'peer'),
     row('floor (node + serialize + write)', t('floor')),
-    `slope, ms per service x environment (${r.small.services} -> ${r.services} services): synth ${r.slopeMsPerServiceEnv.synth}, validate ${r.slopeMsPerServiceEnv.validate}; helm ${r.slopeMsPerServiceEnv.helmAverage} (average)`,
+    `slope, ms per service x environment${r.clusters ? ' x cluster' : ''} (${r.small.services} -> ${r.services} services): synth ${r.slopeMsPerServiceEnv.synth}, validate ${r.slopeMsPerServiceEnv.validate}; helm ${r.slopeMsPerServiceEnv.helmAverage} (average${r.clusters ? ', one render per environment: the chart has no clusters' : ''})`,
+    ...(r.fleet ? fleetLines(r) : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** One way of writing the Argo CD objects, measured: what synth writes and what a reviewer reads. */
+interface FleetFigures {
+  readonly synth: Timing;
+  readonly files: number;
+  readonly argocdFiles: number;
+  readonly argocdBytes: number;
+  /** `npm run diff`'s argocd section when one service is added: objects and lines. */
+  readonly addServiceDiff: { readonly objects: number; readonly lines: number };
+  /** The same when every environment gets one more cluster. */
+  readonly addClusterDiff: { readonly objects: number; readonly lines: number };
+}
+
+function countFiles(dir: string): number {
+  return fs.existsSync(dir)
+    ? fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).length
+    : 0;
+}
+
+/**
+ * Applications per environment x cluster x service against one ApplicationSet per environment,
+ * side by side in one run: synth (whole process, empty tree), generated files, and the size of
+ * the argocd part of `npm run diff` (the overlays part is the same in both) when a service or a
+ * cluster is added.
+ */
+async function fleetComparison(work: string, size: SyntheticSize, runs: number): Promise<Record<string, FleetFigures>> {
+  const figures: Record<string, FleetFigures> = {};
+  for (const objects of [ArgoCdObjects.APPLICATIONS, ArgoCdObjects.APPLICATION_SETS]) {
+    const dir = platformDir(work, `fleet-${objects}`, { ...size, objects });
+    const { runs: synthRuns } = await freshSynths(dir, runs);
+    const argocd = path.join(dir, 'argocd');
+    const diffWith = async (name: string, changed: SyntheticSize) => {
+      const other = platformDir(work, `fleet-${objects}-${name}`, changed);
+      await runChild(process.execPath, [LAUNCHER, '--app', 'main.ts'], other);
+      const changes = diffTrees(new Map([['argocd', argoCdObjects(dir)]]), new Map([['argocd', argoCdObjects(other)]]));
+      const result = { objects: changes.length, lines: formatText(changes, ['argocd']).split('\n').length };
+      fs.rmSync(other, { recursive: true, force: true });
+      return result;
+    };
+    figures[objects] = {
+      synth: summarize(synthRuns.map((r) => r.ms)),
+      files: ['dist', 'overlays', 'argocd'].reduce((n, d) => n + countFiles(path.join(dir, d)), 0),
+      argocdFiles: countFiles(argocd),
+      argocdBytes: treeBytes(argocd),
+      addServiceDiff: await diffWith('plus-service', { ...size, objects, services: size.services + 1 }),
+      addClusterDiff: await diffWith('plus-cluster', { ...size, objects, clusters: (size.clusters ?? 1) + 1 }),
+    };
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+function fleetLines(r: Record<string, any>): string[] {
+  const lines = [
+    `Argo CD objects at ${r.services} x ${r.envs} x ${r.clusters}, side by side in this run (load ${r.machine.loadavg.join(' ')}):`,
+    `${'objects'.padEnd(18)}${'synth median ms'.padStart(16)}${'files'.padStart(8)}${'argocd files'.padStart(14)}${'argocd KB'.padStart(11)}  diff +1 service (objects/lines)  diff +1 cluster per env (objects/lines)`,
+  ];
+  for (const [name, f] of Object.entries(r.fleet as Record<string, FleetFigures>)) {
+    lines.push(
+      `${name.padEnd(18)}${String(f.synth.medianMs).padStart(16)}${String(f.files).padStart(8)}${String(f.argocdFiles).padStart(14)}${String(Math.round(f.argocdBytes / 1024)).padStart(11)}  ${`${f.addServiceDiff.objects} / ${f.addServiceDiff.lines}`.padEnd(31)}  ${f.addClusterDiff.objects} / ${f.addClusterDiff.lines}`,
+    );
+  }
+  return lines;
 }
 
 runMain('bench', () => bench(process.argv.slice(2)));

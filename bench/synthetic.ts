@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EnvironmentProps, EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
+import { ArgoCdObjects, EnvironmentProps, EnvironmentTable, Microservice, Platform, Scaling } from '../lib';
 
 /** Size of a synthetic platform. */
 export interface SyntheticSize {
@@ -7,7 +7,21 @@ export interface SyntheticSize {
   readonly services: number;
   /** Number of environments. */
   readonly envs: number;
+  /**
+   * Clusters of every environment (`env-<i>-c<j>`, each with its own REGION variable); with a
+   * cluster count the platform also has Argo CD objects.
+   * @default - no clusters and no Argo CD objects (the platform the Helm peer matches)
+   */
+  readonly clusters?: number;
+  /**
+   * Applications or ApplicationSets, where the platform has Argo CD objects.
+   * @default ArgoCdObjects.APPLICATIONS
+   */
+  readonly objects?: ArgoCdObjects;
 }
+
+/** The synthetic platform's repository, for its Argo CD objects. */
+export const SYNTHETIC_REPO = 'https://git.example.com/bench/platform.git';
 
 /** One synthetic service, in the shape of a Craftista service. */
 export interface SyntheticService {
@@ -71,6 +85,14 @@ export function syntheticEnvironments(size: SyntheticSize): EnvironmentProps[] {
     resources: { cpu: `${100 * (i + 1)}m`, memory: `${128 * (i + 1)}Mi` },
     variables: { LOG_LEVEL: ['DEBUG', 'INFO', 'WARN'][Math.min(i, 2)] },
     serviceVariables: Object.fromEntries(names.map((n) => [n, { SERVICE_MODE: `mode-${i}` }])),
+    ...(size.clusters !== undefined
+      ? {
+          clusters: Array.from({ length: size.clusters }, (_, j) => ({
+            name: `env-${i}-c${j}`,
+            variables: { REGION: `region-${j}` },
+          })),
+        }
+      : {}),
   }));
 }
 
@@ -78,6 +100,9 @@ export function syntheticEnvironments(size: SyntheticSize): EnvironmentProps[] {
 export function syntheticPlatform(scope: Construct, size: SyntheticSize): Platform {
   const platform = new Platform(scope, SYNTHETIC_PLATFORM, {
     environments: new EnvironmentTable(syntheticEnvironments(size)),
+    ...(size.clusters !== undefined
+      ? { gitops: { repoURL: SYNTHETIC_REPO, objects: size.objects ?? ArgoCdObjects.APPLICATIONS } }
+      : {}),
   });
   const built = new Map<string, Microservice>();
   for (const s of syntheticServices(size.services)) {

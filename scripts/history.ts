@@ -1,15 +1,25 @@
 import { runMain } from '../lib';
 import { parseCommandArgs } from '../lib/core/command-args';
 import { formatHistory, serviceHistory } from '../lib/release/history';
+import { clusterHistory, resolveAddress } from '../lib/release/cluster-pins';
+import { findService } from '../lib/release/promotion';
 import { releaseContext } from '../lib/release/release-context';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
 import { loadApp } from '../lib/synth/load-app';
 
-const USAGE = 'usage: npm run history -- <env> <service> [--app <file.ts>]';
+const USAGE = 'usage: npm run history -- <env> <service> [--cluster <name>] [--app <file.ts>]';
 
 runMain('history', () => {
-  const { positionals, values } = parseCommandArgs({ usage: USAGE, positionals: [2, 2], options: { ...APP_OPTION } });
+  const { positionals, values } = parseCommandArgs({
+    usage: USAGE,
+    positionals: [2, 2],
+    options: { ...APP_OPTION, cluster: { type: 'string' } },
+  });
   const [env, service] = positionals;
   const ctx = releaseContext(loadApp(resolveAppEntry({ app: values.app })));
-  process.stdout.write(formatHistory(serviceHistory(ctx, env, service)));
+  const entries =
+    values.cluster === undefined
+      ? serviceHistory(ctx, env, service)
+      : clusterHistory(ctx, resolveAddress(ctx, env, values.cluster), findService(ctx.platform, service));
+  process.stdout.write(formatHistory(entries));
 });

@@ -4,14 +4,15 @@ import { listOption, parseCommandArgs } from '../lib/core/command-args';
 import { changedPaths, commitPaths, requireCleanWorkTree } from '../lib/core/git';
 import { requireApproval } from '../lib/release/approval';
 import { promotionCommitMessage } from '../lib/release/commit-message';
-import { applyChanges, formatChanges, planPromotion } from '../lib/release/promotion';
+import { applyChanges, formatChanges } from '../lib/release/promotion';
+import { planFleetPromotion, resolveAddress } from '../lib/release/cluster-pins';
 import { releaseContext } from '../lib/release/release-context';
 import { tagRelease } from '../lib/release/release-tag';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
 import { loadApp } from '../lib/synth/load-app';
 
 const USAGE =
-  'usage: npm run promote -- <from> <to> [--app <file.ts>] [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve]';
+  'usage: npm run promote -- <from> <to> [--cluster <name>] [--app <file.ts>] [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve]';
 
 runMain('promote', async () => {
   const { positionals, values } = parseCommandArgs({
@@ -20,6 +21,7 @@ runMain('promote', async () => {
     options: {
       ...APP_OPTION,
       only: { type: 'string' },
+      cluster: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       commit: { type: 'boolean', default: false },
       'skip-stage': { type: 'boolean', default: false },
@@ -29,9 +31,15 @@ runMain('promote', async () => {
   const [from, to] = positionals;
   const app = loadApp(resolveAppEntry({ app: values.app }));
   const ctx = releaseContext(app);
-  const target = app.platform.environments.get(to);
+  const target = resolveAddress(ctx, to, values.cluster).env;
   if (values.commit && !values['dry-run']) requireCleanWorkTree(ctx.rootDir, 'commit the promotion');
-  const changes = planPromotion(ctx, { from, to, only: listOption(values.only), skipStage: values['skip-stage'] });
+  const changes = planFleetPromotion(ctx, {
+    from,
+    to,
+    cluster: values.cluster,
+    only: listOption(values.only),
+    skipStage: values['skip-stage'],
+  });
   if (changes.length === 0) {
     console.log(`nothing to promote: ${to} already pins what ${from} pins`);
     return;
@@ -44,7 +52,7 @@ runMain('promote', async () => {
   await requireApproval(target, changes, { approved: values.approve, ask });
   applyChanges(ctx, changes);
   synth(app.platform, app.options);
-  console.log(`promoted ${changes.length} service(s) ${from} -> ${to}`);
+  console.log(`promoted ${new Set(changes.map((c) => c.service)).size} service(s) ${from} -> ${to}`);
   if (values.commit) {
     const message = promotionCommitMessage(from, to, changes);
     console.log(`committed ${commitPaths(ctx.rootDir, changedPaths(ctx.rootDir), message)}`);

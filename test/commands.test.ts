@@ -267,7 +267,7 @@ describe('command lines', () => {
       stderr: `tags: --app "nope.ts": no such file in ${cwd}; pass --app <file.ts>\n`,
     });
     expect(run(cwd, 'rollback', 'prod', 'cart').stderr).toBe(
-      'rollback: --reason is required; usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--app <file.ts>] [--to <tag>] [--date YYYY-MM-DD] [--commit]\n',
+      'rollback: --reason is required; usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--cluster <name>] [--app <file.ts>] [--to <tag>] [--date YYYY-MM-DD] [--commit]\n',
     );
   });
 });

@@ -339,17 +339,20 @@ describe('Argo CD', () => {
     expect(find('prod', 'Namespace', 'bazaar-prod').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
   });
 
-  test('the AppProject allows only this repo, the platform namespaces and Namespace, with a prod sync window', () => {
-    const project = argo('apps/project.yaml');
-    new AppProject(project).validate();
-    expect(project.spec.sourceRepos).toEqual(['https://github.com/example/bazaar-gitops.git']);
-    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual([
-      'bazaar-dev',
-      'bazaar-staging',
-      'bazaar-prod',
-    ]);
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-    expect(project.spec.syncWindows).toEqual([
+  test('each environment has its own AppProject: this repo, its namespace on its cluster, its Namespace, its window', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const project = argo(`apps/${env}/project.yaml`);
+      new AppProject(project).validate();
+      expect(project.metadata.name).toBe(`bazaar-${env}`);
+      expect(project.spec.sourceRepos).toEqual(['https://github.com/example/bazaar-gitops.git']);
+      expect(project.spec.destinations).toEqual([
+        { server: 'https://kubernetes.default.svc', namespace: `bazaar-${env}` },
+      ]);
+      expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: `bazaar-${env}` }]);
+      expect(argo(`apps/${env}/voting.yaml`).spec.project).toBe(`bazaar-${env}`);
+    }
+    expect(argo('apps/dev/project.yaml').spec.syncWindows).toBeUndefined();
+    expect(argo('apps/prod/project.yaml').spec.syncWindows).toEqual([
       {
         kind: 'allow',
         schedule: '0 9 * * 1-5',

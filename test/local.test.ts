@@ -116,7 +116,7 @@ describe('kind tiers', () => {
   });
 
   test('local tiers are not synced by Argo CD', () => {
-    expect(fs.readdirSync(path.join(root, 'argocd/apps')).sort()).toEqual(['dev', 'prod', 'project.yaml', 'staging']);
+    expect(fs.readdirSync(path.join(root, 'argocd/apps')).sort()).toEqual(['dev', 'prod', 'staging']);
   });
 
   test('the Makefile has the targets the seeds use, calling the repo kubectl on the kind context', () => {

@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { App } from 'cdk8s';
 import { synth } from '../../lib';
 import { kustomizeSync } from '../../lib/kube/kubectl';
@@ -69,5 +71,35 @@ describe('ha-soranu example (seed 001)', () => {
       to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
       ports: [{ protocol: 'TCP', port: 5432 }],
     });
+  });
+
+  test('Argo CD deploys prod to two regional clusters, each with its region, scaling and managed endpoints', () => {
+    const read = (file: string): any => parse(fs.readFileSync(path.join(root, file), 'utf8'));
+    expect(read('argocd/apps/prod/project.yaml').spec.destinations).toEqual([
+      { name: 'prod-eu', namespace: 'ha-soranu' },
+      { name: 'prod-us', namespace: 'ha-soranu' },
+    ]);
+    for (const [cluster, region, db, min, max] of [
+      ['prod-eu', 'eu-central-1', 'ha-soranu-prod.cluster-c1a2b3.eu-central-1.rds.amazonaws.com', 2, 8],
+      ['prod-us', 'us-east-1', 'ha-soranu-prod.cluster-d4e5f6.us-east-1.rds.amazonaws.com', 3, 12],
+    ] as const) {
+      expect(read(`argocd/apps/prod/${cluster}/auth-service.yaml`).spec).toMatchObject({
+        project: 'ha-soranu-prod',
+        source: { path: `overlays/prod/clusters/${cluster}/auth-service` },
+        destination: { name: cluster, namespace: 'ha-soranu' },
+      });
+      expect(read(`argocd/apps/prod/clusters/${cluster}.yaml`).spec.target.template.data).toMatchObject({
+        name: cluster,
+      });
+      const objects = render(`prod/clusters/${cluster}`);
+      expect(envOf(objects, 'auth-service')).toMatchObject({ POSTGRES_HOST: db });
+      const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'auth-service') as any;
+      expect(config.data).toMatchObject({ REGION: region, SRV_ENV: 'production' });
+      const hpa = objects.find(
+        (o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'auth-service',
+      ) as any;
+      expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([min, max]);
+      expect(container(objects, 'auth-service').image).toBe('ha-soranu/auth-service:0.4.0');
+    }
   });
 });

@@ -15,7 +15,7 @@ import {
 /**
  * ha-soranu's environments (seed 001): in dev every datastore runs in the cluster; in prod
  * Postgres and Redis are managed services (endpoints from this table) and Kafka runs through
- * the Strimzi operator.
+ * the Strimzi operator. Argo CD deploys prod to two regional clusters.
  */
 export const environments = new EnvironmentTable([
   {
@@ -48,12 +48,40 @@ export const environments = new EnvironmentTable([
     },
     secrets: SecretSource.externalSecrets({ storeName: 'aws-secrets-manager', keyPrefix: 'ha-soranu/prod' }),
     validation: { requireNetworkPolicy: true },
+    // Two regional EKS clusters, each on the managed Postgres and Redis of its region; they share
+    // prod's image pins unless a wave (`npm run promote -- dev prod --cluster prod-eu`) splits them.
+    clusters: [
+      {
+        name: 'prod-eu',
+        server: 'https://C1A2B3D4E5F6.gr7.eu-central-1.eks.amazonaws.com',
+        purpose: 'EKS eu-central-1',
+        variables: { REGION: 'eu-central-1' },
+        credentials: { storeName: 'aws-secrets-manager', key: 'argocd/clusters/prod-eu' },
+      },
+      {
+        name: 'prod-us',
+        server: 'https://D4E5F6A7B8C9.gr7.us-east-1.eks.amazonaws.com',
+        purpose: 'EKS us-east-1',
+        variables: { REGION: 'us-east-1' },
+        scaling: Scaling.autoscale({ minReplicas: 3, maxReplicas: 12 }),
+        datastores: {
+          external: {
+            postgres: { host: 'ha-soranu-prod.cluster-d4e5f6.us-east-1.rds.amazonaws.com', port: 5432 },
+            redis: { host: 'ha-soranu-prod.y8m3rs.ng.0001.use1.cache.amazonaws.com', port: 6379 },
+          },
+        },
+        credentials: { storeName: 'aws-secrets-manager', key: 'argocd/clusters/prod-us' },
+      },
+    ],
   },
 ]);
 
 /** Builds ha-soranu: Go gRPC microservices behind an API gateway, on Postgres, Redis and Kafka. */
 export function haSoranu(app: App): Platform {
-  const platform = new Platform(app, 'ha-soranu', { environments });
+  const platform = new Platform(app, 'ha-soranu', {
+    environments,
+    gitops: { repoURL: 'https://github.com/ha-soranu/ha-soranu-gitops.git' },
+  });
   const postgres = new Datastore(platform, 'postgres', { engine: DatastoreEngine.POSTGRESQL, database: 'hasoranu' });
   const redis = new Datastore(platform, 'redis', { engine: DatastoreEngine.REDIS });
   const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA });

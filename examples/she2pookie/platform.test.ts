@@ -108,4 +108,16 @@ describe('she2pookie example (seed 000)', () => {
     ]);
     expect(skaffold.profiles[2].build.local.push).toBe(true);
   });
+
+  test('Argo CD deploys prod to its own cluster, she2pookie-prod, fenced by the prod AppProject', () => {
+    const read = (file: string): any => parse(fs.readFileSync(path.join(root, 'argocd', file), 'utf8'));
+    expect(read('apps/prod/api.yaml').spec).toMatchObject({
+      project: 'she2pookie-prod',
+      source: { path: 'overlays/prod/api' },
+      destination: { name: 'she2pookie-prod', namespace: 'she2pookie' },
+    });
+    expect(read('apps/prod/project.yaml').spec.destinations).toEqual([
+      { name: 'she2pookie-prod', namespace: 'she2pookie' },
+    ]);
+  });
 });

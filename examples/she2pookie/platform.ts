@@ -71,12 +71,17 @@ export const environments = new EnvironmentTable([
     datastores: { topology: DatastoreTopology.HA, resources: { cpu: '1', memory: '2Gi' }, storage: '20Gi' },
     secrets: SecretSource.externalSecrets({ storeName: 'aws-secrets-manager', keyPrefix: 'she2pookie/prod' }),
     validation: { requireNetworkPolicy: true },
+    // Deployed by Argo CD to its own EKS cluster, registered in Argo CD under this name.
+    clusters: [{ name: 'she2pookie-prod', purpose: 'EKS' }],
   },
 ]);
 
 /** Builds she2pookie: a FastAPI service and an orchestrator on Redis and Kafka. */
 export function she2pookie(app: App): Platform {
-  const platform = new Platform(app, 'she2pookie', { environments });
+  const platform = new Platform(app, 'she2pookie', {
+    environments,
+    gitops: { repoURL: 'https://github.com/she2pookie/she2pookie-gitops.git' },
+  });
   const redis = new Datastore(platform, 'redis', { engine: DatastoreEngine.REDIS });
   const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA });
   new Microservice(platform, 'api', {

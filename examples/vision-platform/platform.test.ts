@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { App } from 'cdk8s';
 import { synth } from '../../lib';
 import { kustomizeSync } from '../../lib/kube/kubectl';
@@ -228,4 +230,14 @@ describe('vision-platform example (seed 002)', () => {
       expect(find(objects, 'CronJob', 'trainer').metadata.labels.environment).toBe(env);
     },
   );
+
+  test('Argo CD deploys prod to its own cluster, vision-prod, fenced by the prod AppProject', () => {
+    const read = (file: string): any => parse(fs.readFileSync(path.join(root, 'argocd', file), 'utf8'));
+    expect(read('apps/prod/backend.yaml').spec).toMatchObject({
+      project: 'vision-platform-prod',
+      source: { path: 'overlays/prod/backend' },
+      destination: { name: 'vision-prod', namespace: 'platform' },
+    });
+    expect(read('apps/prod/project.yaml').spec.destinations).toEqual([{ name: 'vision-prod', namespace: 'platform' }]);
+  });
 });

@@ -50,12 +50,17 @@ export const environments = new EnvironmentTable([
         minio: { host: '7c1f2e9a4b3d5e6f.r2.cloudflarestorage.com', port: 443 },
       },
     },
+    // Tier 3 is a cloud cluster of its own; the kind tier is Argo CD's own cluster.
+    clusters: [{ name: 'vision-prod', purpose: 'Cloud cluster (Railway / AWS / on-premise)' }],
   },
 ]);
 
 /** Builds the vision platform into `app`. */
 export function visionPlatform(app: App): Platform {
-  const platform = new Platform(app, 'vision-platform', { environments });
+  const platform = new Platform(app, 'vision-platform', {
+    environments,
+    gitops: { repoURL: 'https://github.com/vision-platform/vision-platform-gitops.git' },
+  });
   const frontend = new Microservice(platform, 'frontend', {
     image: 'vision-platform/frontend',
     initialTag: '0.1.0',

@@ -36,7 +36,7 @@ export interface PlatformProps {
 }
 
 /** Directory names inside `overlays/<env>/` that the platform uses itself. */
-const RESERVED_NAMES: readonly string[] = ['shared'];
+const RESERVED_NAMES: readonly string[] = ['shared', 'clusters'];
 
 /**
  * A microservice platform: its services, datastores and the environment table. `synth()` (in

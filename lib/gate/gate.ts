@@ -15,6 +15,7 @@ import { checkOperatorPodSecurity } from './operator-pods';
 import { renderOverlays } from '../kube/render-cache';
 import { checkSchema, checkUnknownFields, CrdIndex, crdIndex } from './schema';
 import { findYamlFiles } from '../kube/overlays';
+import { CLUSTERS_DIR, deploymentUnits, unitEnvironment } from '../kube/cluster-overlays';
 import { K8sObject, objectIdentity, parseManifests } from '../kube/object';
 
 /** Options of `validate()`. */
@@ -110,8 +111,9 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   const started = Date.now();
   const rootDir = options.rootDir;
   const overlaysDir = options.overlaysDir ?? 'overlays';
-  const envNames = listEnvironments(path.join(rootDir, overlaysDir)).filter(
-    (e) => !options.envs || options.envs.includes(e),
+  // Environments, and each cluster of one that spans several (`prod/clusters/prod-eu`), as its own unit.
+  const envNames = deploymentUnits(path.join(rootDir, overlaysDir)).filter(
+    (e) => !options.envs || options.envs.includes(unitEnvironment(e)),
   );
   for (const env of options.envs ?? []) {
     if (!envNames.includes(env)) throw new Error(`${overlaysDir}/${env}: no such environment directory`);
@@ -140,7 +142,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   const waivers: Waiver[] = [];
   const summary: EnvironmentSummary[] = [];
   for (const env of envNames) {
-    const settings = settingsOf(options.platform, env);
+    const settings = settingsOf(options.platform, unitEnvironment(env));
     const dirs = dirsByEnv.get(env)!;
     const envDir = path.posix.join(overlaysDir, env);
     const raw: [string, RawFinding][] = [];
@@ -172,7 +174,10 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
         for (const f of envChecks) raw.push([dir, f]);
       }
     }
-    for (const p of parity.filter((f) => f.overlay.startsWith(`${envDir}/`))) {
+    const inUnit = (overlay: string) =>
+      overlay.startsWith(`${envDir}/`) &&
+      !(env === unitEnvironment(env) && overlay.startsWith(`${envDir}/${CLUSTERS_DIR}/`));
+    for (const p of parity.filter((f) => inUnit(f.overlay))) {
       const [kind, name] = p.object.split('/');
       raw.push([
         p.overlay,
@@ -283,22 +288,18 @@ function settingsOf(platform: Platform | undefined, env: string): ValidationSett
   return { ...found.validation, externalSecrets: [...found.validation.externalSecrets, ...manual] };
 }
 
-function listEnvironments(overlaysRoot: string): string[] {
-  if (!fs.existsSync(overlaysRoot)) return [];
-  return fs
-    .readdirSync(overlaysRoot, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && fs.existsSync(path.join(overlaysRoot, e.name, 'kustomization.yaml')))
-    .map((e) => e.name)
-    .sort();
-}
-
-/** The environment directory and every directory below it holding a kustomization.yaml. */
+/**
+ * The unit's directory and every directory below it holding a kustomization.yaml, except the
+ * cluster units below an environment (each is a unit of its own).
+ */
 function kustomizationDirs(rootDir: string, envDir: string): string[] {
   const dirs: string[] = [];
   const walk = (relative: string) => {
     if (fs.existsSync(path.join(rootDir, relative, 'kustomization.yaml'))) dirs.push(relative);
     for (const entry of fs.readdirSync(path.join(rootDir, relative), { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(path.posix.join(relative, entry.name));
+      if (entry.isDirectory() && !(relative === envDir && entry.name === CLUSTERS_DIR)) {
+        walk(path.posix.join(relative, entry.name));
+      }
     }
   };
   walk(envDir);

@@ -10,10 +10,11 @@ import { kustomization } from './kustomization';
  * overlay, so they sync with the namespace).
  */
 export const datastoreOverlays: Generator = (view, files) => {
-  const { outdir, overlaysDir } = view.layout;
-  for (const env of view.environments.environments) {
+  const { outdir } = view.layout;
+  for (const placement of view.environments.environments.flatMap((e) => view.placementsOf(e))) {
+    const env = placement.env;
     for (const datastore of view.datastores) {
-      const dir = path.posix.join(overlaysDir, env.name, datastore.name);
+      const dir = path.posix.join(placement.dir, datastore.name);
       const { patches, resources } = datastore.overlayObjects(env);
       for (const [name, content] of [...Object.entries(patches), ...Object.entries(resources)]) {
         files.add(path.posix.join(dir, name), toYaml(content));

@@ -11,11 +11,8 @@ import { kustomization } from './kustomization';
  * lib/kube/render-cache.ts).
  */
 export const environmentOverlay: Generator = (view, files) => {
-  for (const env of view.environments.environments) {
+  for (const { env, dir } of view.environments.environments.flatMap((e) => view.placementsOf(e))) {
     const resources = ['shared', ...view.servicesIn(env).map((s) => s.name)].sort();
-    files.add(
-      path.posix.join(view.layout.overlaysDir, env.name, 'kustomization.yaml'),
-      toYaml(kustomization({ resources })),
-    );
+    files.add(path.posix.join(dir, 'kustomization.yaml'), toYaml(kustomization({ resources })));
   }
 };

@@ -1,6 +1,7 @@
 import { Environment } from '../model/environment';
 import { ImagePin } from '../kube/image-pin';
 import { Microservice } from '../constructs/microservice';
+import { clusterDocSections } from './clusters-doc';
 import { composeFile } from './compose';
 import { DocSection } from './doc-section';
 import { Generator } from './generator';
@@ -240,6 +241,7 @@ export const environmentsDoc: Generator = (view, files) => {
       pinOf: (env, service) => view.pinOf(env, service),
       sections: [
         ...sharedDocSections(view.name, deployed, view.services, view.datastores, view.sharedConfig),
+        ...clusterDocSections(view, deployed),
         ...localDocSections(
           view.environments.environments.filter((e) => e.local),
           view.services,

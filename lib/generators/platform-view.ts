@@ -7,6 +7,7 @@ import { ClusterComponents } from '../model/cluster-components';
 import { Environment } from '../model/environment';
 import { EnvironmentTable } from '../model/environment-table';
 import { GitOpsProps } from '../model/gitops';
+import { Placement } from './placement';
 
 /** Where the generated files go, relative to the repository root, with every default filled. */
 export interface Layout {
@@ -57,6 +58,13 @@ export interface PlatformView {
   servicesIn(env: Environment): readonly Microservice[];
   /** The pin the overlay of `service` in `env` holds: kept from the file, else the initial tag. */
   pinOf(env: Environment, service: Microservice): ImagePin;
+  /**
+   * The pin a wave gave `service` in the cluster `env` is the view of, or undefined where the
+   * cluster renders the environment's pin.
+   */
+  clusterPinOf(env: Environment, service: Microservice): ImagePin | undefined;
+  /** The overlay directories of `env`: its own, and one per cluster where it spans several. */
+  placementsOf(env: Environment): readonly Placement[];
   /** The pin `file` already holds for `image`, or undefined for a new overlay. */
   readPin(file: string, image: string): ImagePin | undefined;
 }

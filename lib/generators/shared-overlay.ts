@@ -133,10 +133,10 @@ export function manualSecrets(source: SharedObjectsSource, env: Environment): st
   return env.secrets.external ? [] : platformSecrets(source, env).map((s) => s.name);
 }
 
-/** `overlays/<env>/shared/`: namespace, quota, limits, network policies, ingress, TLS, secrets, datastores. */
+/** `overlays/<env>/shared/` (and each cluster's `shared/`): namespace, quota, limits, network policies, ingress, TLS, secrets, datastores. */
 export const sharedOverlays: Generator = (view, files) => {
-  for (const env of view.environments.environments) {
-    const sharedDir = path.posix.join(view.layout.overlaysDir, env.name, 'shared');
+  for (const { env, dir } of view.environments.environments.flatMap((e) => view.placementsOf(e))) {
+    const sharedDir = path.posix.join(dir, 'shared');
     const objects = sharedObjects(sharedObjectsOptions(view, env));
     for (const [name, docs] of Object.entries(objects)) files.add(path.posix.join(sharedDir, name), toYamlAll(docs));
     files.add(

@@ -36,6 +36,19 @@ export class EnvironmentTable {
     for (const env of this.environments) {
       this.upstreamOf(env.name);
     }
+    const owners = new Map<string, string>();
+    for (const env of this.environments) {
+      for (const cluster of env.clusters) {
+        const owner = owners.get(cluster.name);
+        if (owner !== undefined) {
+          throw new StagecraftError(
+            `environments/${env.name}/clusters/${cluster.name}`,
+            `cluster ${JSON.stringify(cluster.name)} already belongs to ${owner}: an Argo CD cluster serves one environment, so its AppProject fences it`,
+          );
+        }
+        owners.set(cluster.name, env.name);
+      }
+    }
   }
 
   /** The environments Argo CD deploys (every one but the local clusters). */

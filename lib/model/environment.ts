@@ -19,6 +19,7 @@ import { INGRESS_SHAPE } from './exposure';
 import { RESOURCES_SHAPE } from './resources';
 import { DATASTORE_ENVIRONMENT_SHAPE } from './datastore-settings';
 import { SYNC_WINDOW_SHAPE } from './sync-window';
+import { Cluster, ClusterProps, CLUSTER_SHAPE } from './cluster';
 
 /**
  * One row of the environment table: everything that may differ between environments.
@@ -147,6 +148,14 @@ export interface EnvironmentProps {
    * @default - each service's initialTag
    */
   readonly initialImageTag?: string;
+  /**
+   * The Argo CD clusters the environment deploys to, each with what differs there (variables,
+   * hosts, scaling, resources, datastore endpoints). With two or more, every cluster gets
+   * `overlays/<env>/clusters/<name>/` layered over the environment's overlays, which keep the
+   * environment's image pins: its clusters share them until a wave pins one apart.
+   * @default - the platform's `gitops.destinationServer` (Argo CD's own cluster)
+   */
+  readonly clusters?: readonly ClusterProps[];
 }
 
 /** An environment table row with every default filled in and every value checked. */
@@ -201,8 +210,18 @@ export class Environment {
   public readonly runServices: boolean;
   /** Tag of new overlays, if the environment sets one. */
   public readonly initialImageTag: string | undefined;
+  /** The clusters the environment deploys to (none: the platform's default destination). */
+  public readonly clusters: readonly Cluster[];
+  /** The cluster this row is rendered for, when it is one cluster's view of a multi-cluster environment. */
+  public readonly cluster: Cluster | undefined;
+  /** The row as given, to derive each cluster's view from. */
+  private readonly props: EnvironmentProps;
 
-  constructor(props: EnvironmentProps) {
+  /**
+   * @param props the row
+   * @param cluster set only by `inCluster`: the cluster this row is the view of
+   */
+  constructor(props: EnvironmentProps, cluster?: Cluster) {
     const path = `environments/${typeof props?.name === 'string' ? props.name : '?'}`;
     checkProps(path, props, ENVIRONMENT_SHAPE);
     checkDnsLabel(path, 'environment name', props.name);
@@ -243,12 +262,79 @@ export class Environment {
     this.local = props.local ?? false;
     this.runServices = props.runServices ?? true;
     this.initialImageTag = props.initialImageTag;
+    this.props = props;
+    this.cluster = cluster;
+    this.clusters = (props.clusters ?? []).map((c) => new Cluster(path, c));
+    checkClusters(path, this);
     if (this.local && props.promotedFrom !== undefined) {
       throw new StagecraftError(
         path,
         `a local environment is not part of promotion, got promotedFrom ${JSON.stringify(props.promotedFrom)}`,
       );
     }
+  }
+
+  /** Whether the environment spans several clusters (then each has its own overlays). */
+  public get spansClusters(): boolean {
+    return this.clusters.length > 1;
+  }
+
+  /** The cluster called `name`, or a one-line error listing this environment's clusters. */
+  public clusterNamed(name: string): Cluster {
+    const found = this.clusters.find((c) => c.name === name);
+    if (!found) {
+      const allowed = this.clusters.map((c) => c.name);
+      throw new StagecraftError(
+        `environments/${this.name}`,
+        `unknown cluster ${JSON.stringify(name)}; ` +
+          (allowed.length > 0 ? `allowed: ${allowed.join(', ')}` : 'the environment declares no clusters'),
+      );
+    }
+    return found;
+  }
+
+  /**
+   * This environment as it runs in `cluster`: the cluster's values over the row's (variables and
+   * datastore endpoints merged key by key, the rest replaced), same name and namespace.
+   */
+  public inCluster(cluster: Cluster): Environment {
+    const c = cluster.props;
+    const p = this.props;
+    return new Environment(
+      {
+        ...p,
+        clusters: undefined,
+        variables: { ...p.variables, ...c.variables },
+        sharedVariables: { ...p.sharedVariables, ...c.sharedVariables },
+        ingress: c.ingress ?? p.ingress,
+        scaling: c.scaling ?? p.scaling,
+        resources: c.resources ?? p.resources,
+        datastores: { ...p.datastores, external: { ...p.datastores?.external, ...c.datastores?.external } },
+      },
+      cluster,
+    );
+  }
+}
+
+/** Cluster names unique in the row, and cluster scaling of the row's kind (the cluster overlay patches it). */
+function checkClusters(path: string, env: Environment): void {
+  const seen = new Set<string>();
+  for (const cluster of env.clusters) {
+    if (seen.has(cluster.name)) {
+      throw new StagecraftError(path, `duplicate cluster name ${JSON.stringify(cluster.name)}: names must be unique`);
+    }
+    seen.add(cluster.name);
+    const scaling = cluster.props.scaling;
+    if (scaling && (scaling.autoscale === undefined) !== (env.scaling.autoscale === undefined)) {
+      const kind = (s: Scaling) => (s.autoscale ? 'autoscaled' : 'fixed');
+      throw new StagecraftError(
+        `${path}/clusters/${cluster.name}`,
+        `scaling must be ${kind(env.scaling)} like the environment's, got ${kind(scaling)}`,
+      );
+    }
+  }
+  if (env.local && env.clusters.length > 0) {
+    throw new StagecraftError(path, 'a local environment is applied by hand, not by Argo CD: remove clusters');
   }
 }
 
@@ -282,4 +368,5 @@ export const ENVIRONMENT_SHAPE = shape<EnvironmentProps>('EnvironmentProps', {
   local: 'boolean',
   runServices: 'boolean',
   initialImageTag: 'string',
+  clusters: { listOf: CLUSTER_SHAPE },
 });

@@ -7,6 +7,7 @@ import { git } from '../core/git';
 import { unifiedDiff } from './line-diff';
 import { formatTable } from '../core/table';
 import { renderOverlays } from '../kube/render-cache';
+import { CLUSTERS_DIR, deploymentUnits, unitEnvironment } from '../kube/cluster-overlays';
 import { findYamlFiles } from '../kube/overlays';
 import { K8sObject, parseManifests } from '../kube/object';
 
@@ -49,20 +50,15 @@ export async function renderTree(
   options: { envs?: readonly string[]; overlaysDir?: string } = {},
 ): Promise<RenderedTree> {
   const overlays = path.join(rootDir, options.overlaysDir ?? 'overlays');
-  const envs = fs.existsSync(overlays)
-    ? fs
-        .readdirSync(overlays, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && fs.existsSync(path.join(overlays, e.name, 'kustomization.yaml')))
-        .map((e) => e.name)
-        .filter((e) => !options.envs || options.envs.includes(e))
-        .sort()
-    : [];
+  // Each environment, and each cluster of one that spans several (`prod/clusters/prod-eu`).
+  const envs = deploymentUnits(overlays).filter((e) => !options.envs || options.envs.includes(unitEnvironment(e)));
   // Each environment with its sub-overlays: rendered in batches, the environment composed from them.
   const dirs = envs.flatMap((e) => {
     const envDir = path.join(overlays, e);
     const subs = fs
       .readdirSync(envDir, { withFileTypes: true })
       .filter((d) => d.isDirectory() && fs.existsSync(path.join(envDir, d.name, 'kustomization.yaml')))
+      .filter((d) => !(e === unitEnvironment(e) && d.name === CLUSTERS_DIR))
       .map((d) => path.join(envDir, d.name));
     return [envDir, ...subs];
   });
@@ -73,14 +69,17 @@ export async function renderTree(
     if (result.error !== undefined) throw new Error(result.error);
     tree.set(env, new Map(result.objects!.map((o) => [objectKey(o), o])));
   }
-  const argocd = path.join(rootDir, 'argocd');
-  if (!options.envs && fs.existsSync(argocd)) {
-    const objects = findYamlFiles(argocd).flatMap((f) =>
-      parseManifests(fs.readFileSync(f, 'utf8'), path.relative(rootDir, f)),
-    );
-    tree.set('argocd', new Map(objects.map((o) => [objectKey(o), o])));
-  }
+  if (!options.envs && fs.existsSync(path.join(rootDir, 'argocd'))) tree.set('argocd', argoCdObjects(rootDir));
   return tree;
+}
+
+/** The objects under `argocd/` of the tree at `rootDir`, by identity (they are plain files, not overlays). */
+export function argoCdObjects(rootDir: string): Map<string, K8sObject> {
+  const argocd = path.join(rootDir, 'argocd');
+  const objects = fs.existsSync(argocd)
+    ? findYamlFiles(argocd).flatMap((f) => parseManifests(fs.readFileSync(f, 'utf8'), path.relative(rootDir, f)))
+    : [];
+  return new Map(objects.map((o) => [objectKey(o), o]));
 }
 
 /** Renders the tree as it is at git `ref`, from a temporary worktree that is always removed. */

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { describePin, overlayKustomization, readImagePin } from '../kube/image-pin';
 import { Platform } from '../constructs/platform';
 import { renderOverlays } from '../kube/render-cache';
+import { deploymentUnits, unitEnvironment } from '../kube/cluster-overlays';
 import { render } from '../synth/render';
 import { K8sObject } from '../kube/object';
 
@@ -78,9 +79,16 @@ export async function checkParity(options: ParityOptions): Promise<ParityFinding
       fs.mkdirSync(path.dirname(path.join(modelDir, file)), { recursive: true });
       fs.writeFileSync(path.join(modelDir, file), content);
     }
-    const dirs = envs
-      .flatMap((env) => overlayDirs(modelDir, rootDir, `overlays/${env}`))
-      .filter((d) => d.split('/').length === 3);
+    // Each environment's overlays and, where it spans clusters, each cluster's.
+    const units = [
+      ...new Set([
+        ...deploymentUnits(path.join(modelDir, 'overlays')),
+        ...deploymentUnits(path.join(rootDir, 'overlays')),
+      ]),
+    ]
+      .filter((unit) => envs.includes(unitEnvironment(unit)))
+      .sort();
+    const dirs = units.flatMap((unit) => overlayDirs(modelDir, rootDir, `overlays/${unit}`));
     const [model, actual] = await Promise.all([
       renderOverlays(modelDir, dirs, { cacheDir: options.cacheDir }),
       renderOverlays(rootDir, dirs, { cacheDir: options.cacheDir }),
@@ -208,8 +216,10 @@ function overlayDirs(modelDir: string, rootDir: string, envDir: string): string[
   return [...dirs].sort();
 }
 
-/** Whether overlay `dir` reads base file `file` (dist/<name>/... for overlays/<env>/<name>). */
+/** Whether overlay `dir` reads `file`: its base (dist/<name>/...), and for a cluster's overlay the environment's. */
 function dependsOn(dir: string, file: string): boolean {
-  const name = dir.split('/')[2];
-  return file.startsWith(`dist/${name}/`);
+  const parts = dir.split('/');
+  const name = parts[parts.length - 1];
+  // A cluster's overlay (overlays/<env>/clusters/<cluster>/<name>) is layered over the environment's.
+  return file.startsWith(`dist/${name}/`) || (parts.length > 3 && file.startsWith(`overlays/${parts[1]}/${name}/`));
 }

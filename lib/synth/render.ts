@@ -14,6 +14,8 @@ import { Layout, PlatformView } from '../generators/platform-view';
 import { serviceOverlays } from '../generators/service-overlay';
 import { sharedOverlays } from '../generators/shared-overlay';
 import { ImagePin, overlayKustomization } from '../kube/image-pin';
+import { pinFile } from '../kube/cluster-overlays';
+import { Placement, placementsOf } from '../generators/placement';
 import { Environment } from '../model/environment';
 import { SynthOptions } from './synth-options';
 
@@ -69,6 +71,7 @@ function platformView(platform: Platform, options: SynthOptions, readPin: PinRea
   const layout = layoutOf(platform, options);
   const services = platform.services;
   const pins = new Map<string, ImagePin>();
+  const placements = new Map<string, readonly Placement[]>();
   const pinOf = (env: Environment, service: Microservice): ImagePin => {
     const file = overlayKustomization(layout.overlaysDir, env.name, service.name);
     let pin = pins.get(file);
@@ -91,6 +94,13 @@ function platformView(platform: Platform, options: SynthOptions, readPin: PinRea
     layout,
     servicesIn: (env) => (env.runServices ? services.filter((s) => s.runsIn(env)) : []),
     pinOf,
+    clusterPinOf: (env, service) =>
+      env.cluster && readPin(pinFile(layout.overlaysDir, env.name, service.name, env.cluster.name), service.image),
+    placementsOf: (env) => {
+      let found = placements.get(env.name);
+      if (found === undefined) placements.set(env.name, (found = placementsOf(env, layout.overlaysDir)));
+      return found;
+    },
     readPin,
   };
 }
