@@ -114,9 +114,7 @@ export async function renderOverlays(
   dirs: readonly string[],
   options: RenderOptions = {},
 ): Promise<RenderedOverlay[]> {
-  const kubectl = kubectlPath();
-  const stat = fs.statSync(kubectl);
-  const toolId = `${CACHE_VERSION}:${stat.size}:${stat.mtimeMs}`;
+  const toolId = kubectlIdentity();
   const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const memo = new Map<string, OverlayInfo>();
@@ -171,6 +169,30 @@ export async function renderOverlays(
     },
   );
   return absolute.map((dir) => results.get(dir)!);
+}
+
+/**
+ * What a render depends on besides its input files: the cache format and the kubectl binary
+ * (its size and modification time), so a new Kustomize never reuses an old render.
+ */
+export function kubectlIdentity(): string {
+  const stat = fs.statSync(kubectlPath());
+  return `${CACHE_VERSION}:${stat.size}:${stat.mtimeMs}`;
+}
+
+/**
+ * For each of `dirs`, a hash of every file its kustomization tree reads (paths relative to
+ * `rootDir`, so the same tree checked out elsewhere hashes the same) and of the kubectl binary:
+ * two overlays with the same hash render to the same objects. Undefined for an overlay that
+ * reads something remote or cannot be read, which has to be rendered.
+ */
+export function overlayInputHashes(rootDir: string, dirs: readonly string[]): (string | undefined)[] {
+  const toolId = kubectlIdentity();
+  const memo = new Map<string, OverlayInfo>();
+  return dirs.map((d) => {
+    const info = analyze(path.resolve(rootDir, d), memo);
+    return info.remote ? undefined : inputHash(rootDir, info.inputs, toolId);
+  });
 }
 
 /** Groups overlays into kubectl runs: batchable leaves together (per parent), the rest alone. */

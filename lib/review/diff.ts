@@ -6,8 +6,9 @@ import { stringify } from 'yaml';
 import { git } from '../core/git';
 import { unifiedDiff } from './line-diff';
 import { formatTable } from '../core/table';
-import { renderOverlays } from '../kube/render-cache';
+import { overlayInputHashes, renderOverlays } from '../kube/render-cache';
 import { CLUSTERS_DIR, deploymentUnits, unitEnvironment } from '../kube/cluster-overlays';
+import { BaseRenderCache } from './base-render-cache';
 import { findYamlFiles } from '../kube/overlays';
 import { K8sObject, parseManifests } from '../kube/object';
 
@@ -40,19 +41,56 @@ function objectKey(o: K8sObject): string {
   return `${group}/${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
 }
 
+/** Options of `renderTree` and `renderRef`. */
+export interface RenderTreeOptions {
+  /**
+   * Only these environments (and no `argocd/`).
+   * @default - every environment and `argocd/`
+   */
+  readonly envs?: readonly string[];
+  /**
+   * Overlays directory, relative to the root.
+   * @default 'overlays'
+   */
+  readonly overlaysDir?: string;
+  /**
+   * Where overlay renders are cached by input hash (validate's cache).
+   * @default - no cache
+   */
+  readonly cacheDir?: string;
+}
+
 /**
  * Renders every environment of the tree at `rootDir` with the real Kustomize (the environment
  * kustomization holds every object of the environment; see `renderOverlays`), plus the objects
  * under `argocd/`.
  */
-export async function renderTree(
+export async function renderTree(rootDir: string, options: RenderTreeOptions = {}): Promise<RenderedTree> {
+  const envs = listEnvironments(rootDir, options.overlaysDir, options.envs);
+  const tree = await renderEnvironments(rootDir, envs, options);
+  if (!options.envs) {
+    const argocd = readArgocd(rootDir);
+    if (argocd) tree.set('argocd', argocd);
+  }
+  return tree;
+}
+
+/**
+ * The deployment units under the overlays, sorted, within the environments `only`: each
+ * environment, and each cluster of one that spans several (`prod/clusters/prod-eu`).
+ */
+function listEnvironments(rootDir: string, overlaysDir = 'overlays', only?: readonly string[]): string[] {
+  const overlays = path.join(rootDir, overlaysDir);
+  return deploymentUnits(overlays).filter((e) => !only || only.includes(unitEnvironment(e)));
+}
+
+/** Renders `envs` (each with its sub-overlays, batched; the environment composed from them). */
+async function renderEnvironments(
   rootDir: string,
-  options: { envs?: readonly string[]; overlaysDir?: string } = {},
+  envs: readonly string[],
+  options: RenderTreeOptions,
 ): Promise<RenderedTree> {
   const overlays = path.join(rootDir, options.overlaysDir ?? 'overlays');
-  // Each environment, and each cluster of one that spans several (`prod/clusters/prod-eu`).
-  const envs = deploymentUnits(overlays).filter((e) => !options.envs || options.envs.includes(unitEnvironment(e)));
-  // Each environment with its sub-overlays: rendered in batches, the environment composed from them.
   const dirs = envs.flatMap((e) => {
     const envDir = path.join(overlays, e);
     const subs = fs
@@ -62,15 +100,19 @@ export async function renderTree(
       .map((d) => path.join(envDir, d.name));
     return [envDir, ...subs];
   });
-  const rendered = await renderOverlays(rootDir, dirs);
+  const rendered = await renderOverlays(rootDir, dirs, { cacheDir: options.cacheDir });
   const tree: RenderedTree = new Map();
   for (const env of envs) {
     const result = rendered[dirs.indexOf(path.join(overlays, env))];
     if (result.error !== undefined) throw new Error(result.error);
     tree.set(env, new Map(result.objects!.map((o) => [objectKey(o), o])));
   }
-  if (!options.envs && fs.existsSync(path.join(rootDir, 'argocd'))) tree.set('argocd', argoCdObjects(rootDir));
   return tree;
+}
+
+/** The objects under `argocd/` by identity, or undefined when the tree has none. */
+function readArgocd(rootDir: string): Map<string, K8sObject> | undefined {
+  return fs.existsSync(path.join(rootDir, 'argocd')) ? argoCdObjects(rootDir) : undefined;
 }
 
 /** The objects under `argocd/` of the tree at `rootDir`, by identity (they are plain files, not overlays). */
@@ -83,28 +125,33 @@ export function argoCdObjects(rootDir: string): Map<string, K8sObject> {
 }
 
 /** Renders the tree as it is at git `ref`, from a temporary worktree that is always removed. */
-export async function renderRef(
-  repoDir: string,
-  ref: string,
-  options: { envs?: readonly string[]; overlaysDir?: string } = {},
-): Promise<RenderedTree> {
-  try {
-    git(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-  } catch {
-    throw new Error(`unknown git ref ${JSON.stringify(ref)}: pass --base with a branch, tag or commit that exists`);
-  }
+export async function renderRef(repoDir: string, ref: string, options: RenderTreeOptions = {}): Promise<RenderedTree> {
+  return atRef(repoDir, ref, (dir) => renderTree(dir, options));
+}
+
+/** Runs `work` on the platform's directory in a temporary worktree at `ref`, always removed. */
+async function atRef<T>(repoDir: string, ref: string, work: (dir: string) => Promise<T>): Promise<T> {
+  verifyRef(repoDir, ref);
   // repoDir may be a subdirectory of the repository (an example's tree): render the same one at ref.
   const prefix = git(repoDir, ['rev-parse', '--show-prefix']);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-diff-'));
   try {
     git(repoDir, ['worktree', 'add', '--detach', '--quiet', dir, ref]);
-    return await renderTree(path.join(dir, prefix), options);
+    return await work(path.join(dir, prefix));
   } finally {
     try {
       git(repoDir, ['worktree', 'remove', '--force', dir]);
     } catch {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }
+}
+
+function verifyRef(repoDir: string, ref: string): void {
+  try {
+    git(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    throw new Error(`unknown git ref ${JSON.stringify(ref)}: pass --base with a branch, tag or commit that exists`);
   }
 }
 
@@ -125,6 +172,25 @@ export interface DiffOptions {
    * @default 'overlays'
    */
   readonly overlaysDir?: string;
+  /**
+   * Where base renders (`diff/`) and overlay renders (`validate/`, shared with validate) are
+   * cached; `false` reads and writes no cache (an environment whose inputs equal the base's is
+   * still not rendered twice).
+   * @default '<rootDir>/.cache'
+   */
+  readonly cacheDir?: string | false;
+}
+
+/** How a diff got its two sides: what came from a cache and what was rendered. */
+export interface DiffWork {
+  /** The base commit. */
+  readonly baseCommit: string;
+  /** Whether every environment of the base came from the base render cache (no checkout). */
+  readonly baseFromCache: boolean;
+  /** Work-tree environments rendered, because their inputs differ from the base's. */
+  readonly renderedEnvs: string[];
+  /** Work-tree environments whose inputs equal the base's: the base render was reused. */
+  readonly unchangedEnvs: string[];
 }
 
 /** The object changes from a git ref to the work tree, and every environment either side has. */
@@ -133,17 +199,105 @@ export interface TreeDiff {
   readonly changes: ObjectChange[];
   /** Environments of either tree, sorted (the rows of the summary). */
   readonly envs: string[];
+  /** What was cached, reused and rendered. */
+  readonly work: DiffWork;
 }
 
-/** What `npm run diff` reports: the tree at `rootDir` rendered at a base ref and in the work tree, compared. */
+/**
+ * What `npm run diff` reports: the tree at `rootDir` rendered at a base ref and in the work
+ * tree, compared. The base is rendered once per base tree and kubectl binary (kept in
+ * `<cacheDir>/diff`), and a work-tree environment whose inputs hash the same as the base's
+ * (every file its kustomization tree reads) is the base's render, not rendered again.
+ */
 export async function diffAgainst(rootDir: string, options: DiffOptions = {}): Promise<TreeDiff> {
-  const base = options.base ?? defaultBase(rootDir);
-  const [before, after] = await Promise.all([
-    renderRef(rootDir, base, { envs: options.envs, overlaysDir: options.overlaysDir }),
-    renderTree(rootDir, { envs: options.envs, overlaysDir: options.overlaysDir }),
-  ]);
-  const envs = [...new Set([...before.keys(), ...after.keys()])].sort();
-  return { changes: diffTrees(before, after), envs };
+  const ref = options.base ?? defaultBase(rootDir);
+  verifyRef(rootDir, ref);
+  const overlaysDir = options.overlaysDir ?? 'overlays';
+  const cacheRoot = options.cacheDir === false ? undefined : (options.cacheDir ?? path.join(rootDir, '.cache'));
+  const renderCache = cacheRoot && path.join(cacheRoot, 'validate');
+  const base = await baseRender(rootDir, ref, { ...options, overlaysDir }, cacheRoot);
+
+  const headEnvs = listEnvironments(rootDir, overlaysDir, options.envs);
+  const hashes = overlayInputHashes(
+    rootDir,
+    headEnvs.map((e) => path.join(rootDir, overlaysDir, e)),
+  );
+  const unchangedEnvs = headEnvs.filter((e, i) => hashes[i] !== undefined && hashes[i] === base.hashes.get(e));
+  const renderedEnvs = headEnvs.filter((e) => !unchangedEnvs.includes(e));
+  const after = await renderEnvironments(rootDir, renderedEnvs, { overlaysDir, cacheDir: renderCache });
+  for (const env of unchangedEnvs) after.set(env, base.tree.get(env)!);
+  if (!options.envs) {
+    const argocd = readArgocd(rootDir);
+    if (argocd) after.set('argocd', argocd);
+  }
+  const sorted: RenderedTree = new Map([...after.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const envs = [...new Set([...base.tree.keys(), ...sorted.keys()])].sort();
+  return {
+    changes: diffTrees(base.tree, sorted),
+    envs,
+    work: { baseCommit: base.commit, baseFromCache: base.fromCache, renderedEnvs, unchangedEnvs },
+  };
+}
+
+function entriesOrNull(objects: Map<string, K8sObject> | undefined): [string, K8sObject][] | null {
+  return objects ? [...objects.entries()] : null;
+}
+
+/** The base side of a diff: its render, each environment's input hash, and whether it was cached. */
+interface BaseSide {
+  readonly tree: RenderedTree;
+  readonly hashes: ReadonlyMap<string, string | undefined>;
+  readonly commit: string;
+  readonly fromCache: boolean;
+}
+
+/**
+ * Renders the base at `ref`, or takes it from the base render cache: only the environments the
+ * cache does not hold yet are rendered, in a temporary worktree, and then stored.
+ */
+async function baseRender(
+  rootDir: string,
+  ref: string,
+  options: DiffOptions & { overlaysDir: string },
+  cacheRoot: string | undefined,
+): Promise<BaseSide> {
+  const commit = git(rootDir, ['rev-parse', `${ref}^{commit}`]);
+  const cache = cacheRoot ? new BaseRenderCache(path.join(cacheRoot, 'diff')) : undefined;
+  const key = cache?.keyOf(rootDir, commit, options.overlaysDir);
+  let stored = key ? cache!.read(key) : undefined;
+  const wanted = (envs: readonly string[]) => envs.filter((e) => !options.envs || options.envs.includes(e));
+  const missing = stored ? wanted(stored.envs).filter((e) => !stored!.rendered[e]) : undefined;
+  const fromCache =
+    stored !== undefined && missing!.length === 0 && (options.envs !== undefined || stored.argocd !== undefined);
+  if (!fromCache) {
+    stored = await atRef(rootDir, commit, async (dir) => {
+      const envs = listEnvironments(dir, options.overlaysDir);
+      const todo = missing ?? wanted(envs);
+      const renderCache = cacheRoot && path.join(cacheRoot, 'validate');
+      const tree = await renderEnvironments(dir, todo, { overlaysDir: options.overlaysDir, cacheDir: renderCache });
+      const hashes = overlayInputHashes(
+        dir,
+        todo.map((e) => path.join(dir, options.overlaysDir, e)),
+      );
+      const rendered = { ...(stored?.rendered ?? {}) };
+      todo.forEach((env, i) => {
+        rendered[env] = { inputHash: hashes[i], objects: [...tree.get(env)!.entries()] };
+      });
+      // Read once, when a diff first covers argocd/: null when the base has no argocd/.
+      const argocd =
+        stored?.argocd !== undefined ? stored.argocd : options.envs ? undefined : entriesOrNull(readArgocd(dir));
+      return { envs, rendered, ...(argocd !== undefined ? { argocd } : {}) };
+    });
+    if (key) cache!.write(key, stored);
+  }
+  const tree: RenderedTree = new Map();
+  const hashes = new Map<string, string | undefined>();
+  for (const env of wanted(stored!.envs)) {
+    tree.set(env, new Map(stored!.rendered[env].objects));
+    hashes.set(env, stored!.rendered[env].inputHash);
+  }
+  if (!options.envs && stored!.argocd) tree.set('argocd', new Map(stored!.argocd));
+  return { tree, hashes, commit, fromCache };
 }
 
 /** The default base: the merge base of HEAD with `main` (or `origin/main`), else HEAD. */
