@@ -63,6 +63,8 @@ export const environments = new EnvironmentTable([
     tls: Tls.acme({ server: LETS_ENCRYPT_PRODUCTION, email: 'platform@otel-demo.example.com' }),
     datastores: {
       topology: DatastoreTopology.HA,
+      // The cart's client reads one address and speaks no Sentinel: Valkey stays one instance.
+      topologies: { 'valkey-cart': DatastoreTopology.SINGLE },
       resources: { cpu: '500m', memory: '1Gi' },
       storage: '20Gi',
     },
@@ -130,7 +132,7 @@ type DemoServiceProps = Omit<MicroserviceProps, 'image' | 'initialTag' | 'overri
  */
 export function otelDemo(app: App): Platform {
   const platform = new Platform(app, 'otel-demo', { environments });
-  const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA });
+  const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA, version: '3.9.1' });
   const postgresql = new Datastore(platform, 'postgresql', { engine: DatastoreEngine.POSTGRESQL, database: 'otel' });
   // Valkey speaks the Redis protocol; the cart's client reads VALKEY_ADDR only.
   const valkey = new Datastore(platform, 'valkey-cart', { engine: DatastoreEngine.REDIS });
