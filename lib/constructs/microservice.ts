@@ -3,12 +3,24 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { EndpointEnvVar, IEndpoint } from './endpoint';
 import { Environment } from '../model/environment';
-import { ResolvedResources, ResourceOverride, resolveResources } from '../model/resources';
+import {
+  RESOURCES_SHAPE,
+  ResolvedResources,
+  ResourceOverride,
+  layerResources,
+  resolveResources,
+} from '../model/resources';
 import { Scaling } from '../model/scaling';
 import { checkDnsLabel, checkMinimum, checkPort, checkQuantity, checkVariables, uniqueChildId } from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { Exposure } from '../model/exposure';
 import { StagecraftError } from '../core/errors';
+import { Field, checkProps, shape } from '../core/props-shape';
+import { Probe } from './probe';
+import { CONTAINER_SHAPE, ContainerProps, resolveContainer } from './container';
+import { VOLUME_MOUNT_SHAPE, VolumeMountProps, resolveVolumes } from './volume';
+import { ServiceType } from './service-type';
+import { ServiceCustomizer } from './service-customizer';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -114,6 +126,114 @@ export interface MicroserviceProps {
    * @default ['/tmp']
    */
   readonly writablePaths?: string[];
+  /**
+   * The environments this service runs in, by name (a load generator only in prod). Elsewhere
+   * it has no overlay, no network policy and no compose entry; nothing may connect to it there.
+   * @default - every environment of the table
+   */
+  readonly environments?: string[];
+  /**
+   * Port of the Service, when clients use another port than the container's (frontend 80 -> 8080).
+   * Connections carry this port; network policies the container's.
+   * @default - `port`
+   */
+  readonly servicePort?: number;
+  /**
+   * Kind of Kubernetes Service.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
+  /**
+   * Fixed node port of a `NODE_PORT` or `LOAD_BALANCER` Service (30000-32767).
+   * @default - assigned by the cluster
+   */
+  readonly nodePort?: number;
+  /**
+   * Port on the developer's machine (Docker Compose, `make kind-forward`); unique in the platform.
+   * @default - `port`, or the next port no other service or datastore publishes
+   */
+  readonly localPort?: number;
+  /**
+   * Readiness probe. Setting it replaces the one `protocol` and `healthPath` give.
+   * @default - an HTTP GET on `healthPath`, or the gRPC health check for `protocol: 'grpc'`
+   */
+  readonly readinessProbe?: Probe;
+  /**
+   * Liveness probe.
+   * @default - like the readiness probe, after `livenessInitialDelaySeconds`
+   */
+  readonly livenessProbe?: Probe;
+  /**
+   * Startup probe: liveness and readiness wait until it passes (slow starters).
+   * @default - none
+   */
+  readonly startupProbe?: Probe;
+  /**
+   * Seconds the pod has to shut down after SIGTERM.
+   * @default - Kubernetes' 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Annotations of the pod template (e.g. `sidecar.istio.io/rewriteAppHTTPProbers`).
+   * @default {}
+   */
+  readonly podAnnotations?: Record<string, string>;
+  /**
+   * Extra labels of the pod template; the selector labels are the platform's and cannot be replaced.
+   * @default {}
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * Name of the service's container.
+   * @default - the service name
+   */
+  readonly containerName?: string;
+  /**
+   * Containers that run to completion, in order, before the service starts.
+   * @default []
+   */
+  readonly initContainers?: ContainerProps[];
+  /**
+   * Containers beside the service's (a proxy, a log shipper).
+   * @default []
+   */
+  readonly sidecars?: ContainerProps[];
+  /**
+   * Volumes from ConfigMaps, Secrets or scratch directories, mounted into the service's container.
+   * @default []
+   */
+  readonly volumes?: VolumeMountProps[];
+  /**
+   * Node labels the pod must run on.
+   * @default {}
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints the pod tolerates.
+   * @default []
+   */
+  readonly tolerations?: k8s.Toleration[];
+  /**
+   * Node and pod affinity, as Kubernetes writes it.
+   * @default - none
+   */
+  readonly affinity?: k8s.Affinity;
+  /**
+   * CPU and memory of this service in every environment, field by field over the table's
+   * `resources`; `overrides[env].resources` wins over both. Precedence: table, then this, then
+   * the override.
+   * @default - the environment table's resources
+   */
+  readonly resources?: ResourceOverride;
+  /**
+   * The escape hatch for anything the props do not say: called with this service's objects as
+   * they render in each environment (namespace, replicas, resources, variables applied; images
+   * without their tag, which the overlay pins), it may change them in place and push new ones.
+   * What it changes becomes a JSON patch in that environment's overlay, what it adds a resource
+   * there; removing an object or changing an image is refused.
+   * @default - no changes
+   */
+  readonly customize?: ServiceCustomizer;
 }
 
 /** A reference to one key of a Secret. */
@@ -141,18 +261,35 @@ export interface ServiceSettings {
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 /**
- * A stateless HTTP service: Deployment, Service, ConfigMap and ServiceAccount in its base,
- * plus a PodDisruptionBudget component that environments opt into. The pod is locked down
- * for the `restricted` Pod Security Standard: non-root, read-only root filesystem, no
- * privilege escalation, every capability dropped, RuntimeDefault seccomp, no API token.
+ * How a `Worker` changes the pod a `Microservice` renders (internal: only `Worker` passes it).
+ * @internal
+ */
+export interface WorkloadShape {
+  /** No port, no Service. */
+  readonly portless: true;
+  /** Timings of the default exec probes. */
+  readonly probeDefaults: { readonly periodSeconds: number; readonly timeoutSeconds: number };
+  /** The probe every default probe runs, or undefined when the worker gives both its probes. */
+  readonly defaultProbe: Probe | undefined;
+}
+
+/**
+ * A stateless HTTP or gRPC service: Deployment, Service, ConfigMap and ServiceAccount in its
+ * base, plus a PodDisruptionBudget component that environments opt into. The pod is locked down
+ * for the `restricted` Pod Security Standard: non-root, read-only root filesystem, no privilege
+ * escalation, every capability dropped, RuntimeDefault seccomp, no API token.
  */
 export class Microservice extends Construct implements IEndpoint {
   /** Service name: the Deployment, Service, ConfigMap and ServiceAccount are all called this. */
   public readonly name: string;
   /** Image repository, without tag. */
   public readonly image: string;
-  /** Container and Service port. */
-  public readonly port: number;
+  /** Container port, or undefined for a worker. */
+  public readonly containerPort: number | undefined;
+  /** Port of the Service clients connect to, or undefined for a worker. */
+  public readonly servicePort: number | undefined;
+  /** Port on the developer's machine the model fixes, if any (see `localPorts`). */
+  public readonly localPort: number | undefined;
   /** Tag for overlays that do not hold one yet. */
   public readonly initialTag: string;
   /** `app.kubernetes.io/component`. */
@@ -169,6 +306,20 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly secretVariables: Readonly<Record<string, SecretKeyRef>>;
   /** Per-environment exceptions. */
   public readonly overrides: Readonly<Record<string, ServiceOverride>>;
+  /** Environments the service runs in, or undefined for all. */
+  public readonly environments: readonly string[] | undefined;
+  /** Name of the service's container. */
+  public readonly containerName: string;
+  /** Container command, if it replaces the image's entrypoint. */
+  public readonly command: readonly string[] | undefined;
+  /** Container arguments, if they replace the image's command. */
+  public readonly args: readonly string[] | undefined;
+  /** Numeric user and group of the container. */
+  public readonly runAsUser: number;
+  /** Writable directories of the container. */
+  public readonly writablePaths: readonly string[];
+  /** The escape hatch, if any. */
+  public readonly customize: ServiceCustomizer | undefined;
   /** The base manifests (`dist/<name>/`). */
   public readonly base: Chart;
   /** The PodDisruptionBudget component (`dist/<name>/components/pdb/`). */
@@ -176,11 +327,13 @@ export class Microservice extends Construct implements IEndpoint {
   /** Labels that select this service's pods. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
   private readonly baseVariables: Readonly<Record<string, string>>;
+  private readonly baseResources: ResourceOverride;
   private readonly sharedConnections: Record<string, IEndpoint> = {};
 
-  constructor(scope: Construct, id: string, props: MicroserviceProps) {
+  constructor(scope: Construct, id: string, props: MicroserviceProps, workload?: WorkloadShape) {
     super(scope, uniqueChildId(scope, id, 'service'));
     const path = this.node.path;
+    if (!workload) checkProps(path, props, MICROSERVICE_SHAPE);
     checkDnsLabel(path, 'service name', id);
     if (!IMAGE_REPOSITORY.test(props.image)) {
       throw new StagecraftError(
@@ -188,11 +341,13 @@ export class Microservice extends Construct implements IEndpoint {
         `image must be a repository without tag or digest (e.g. craftista/catalogue), got ${JSON.stringify(props.image)}`,
       );
     }
-    checkPort(path, 'port', props.port);
+    if (!workload) checkPort(path, 'port', props.port);
     checkVariables(path, props.variables ?? {});
     this.name = id;
     this.image = props.image;
-    this.port = props.port;
+    this.containerPort = workload ? undefined : props.port;
+    this.servicePort = workload ? undefined : (props.servicePort ?? props.port);
+    this.localPort = workload ? undefined : props.localPort;
     this.initialTag = props.initialTag;
     this.component = props.component ?? 'backend';
     this.healthPath = props.healthPath ?? '/health';
@@ -200,12 +355,24 @@ export class Microservice extends Construct implements IEndpoint {
     this.exposure = props.exposure;
     this.protocol = props.protocol ?? 'http';
     this.secretVariables = props.secretVariables ?? {};
+    this.environments = props.environments;
+    this.containerName = props.containerName ?? id;
+    this.command = props.command;
+    this.args = props.args;
+    this.customize = props.customize;
+    this.baseResources = props.resources ?? {};
     checkVariables(path, Object.fromEntries(Object.keys(this.secretVariables).map((k) => [k, k])));
     this.overrides = props.overrides ?? {};
     const runAsUser = props.runAsUser ?? 10001;
     checkMinimum(path, 'runAsUser', runAsUser, 1);
+    this.runAsUser = runAsUser;
     const livenessDelay = props.livenessInitialDelaySeconds ?? 10;
     checkMinimum(path, 'livenessInitialDelaySeconds', livenessDelay, 0);
+    checkNoOps(path, props, workload);
+    checkDnsLabel(path, 'containerName', this.containerName);
+    for (const [field, value] of Object.entries(this.baseResources)) {
+      checkQuantity(path, `resources.${field}`, value as string);
+    }
     for (const [env, override] of Object.entries(this.overrides)) {
       override.scaling?.validate(`${path}/overrides/${env}`);
       checkVariables(`${path}/overrides/${env}`, override.variables ?? {});
@@ -221,34 +388,78 @@ export class Microservice extends Construct implements IEndpoint {
       'app.kubernetes.io/component': this.component,
       'app.kubernetes.io/managed-by': 'stagecraft',
     };
+    for (const key of Object.keys(props.podLabels ?? {})) {
+      if (key in labels) {
+        throw new StagecraftError(
+          path,
+          `podLabels.${key} is set by the platform (selector and component labels); allowed: any other label`,
+        );
+      }
+    }
     const metadata = { name: id, labels };
     checkVariables(path, Object.fromEntries(Object.entries(this.connections).map(([k, e]) => [k, e.url])));
     this.baseVariables = { ...props.variables };
+    checkVariableConflicts(path, this.baseVariables, this.connections, this.secretVariables);
 
     this.base = new Chart(this, 'base', { disableResourceNameHashes: true });
     new k8s.KubeServiceAccount(this.base, 'service-account', { metadata, automountServiceAccountToken: false });
     new k8s.KubeConfigMap(this.base, 'config', { metadata, data: sortKeys(this.baseVariables) });
     const grpc = this.protocol === 'grpc';
-    const portName = grpc ? 'grpc' : 'http';
-    new k8s.KubeService(this.base, 'service', {
-      metadata,
-      spec: {
-        type: 'ClusterIP',
-        selector: this.selectorLabels,
-        ports: [{ name: portName, port: this.port, targetPort: k8s.IntOrString.fromString(portName), protocol: 'TCP' }],
-      },
-    });
+    const portName = workload ? undefined : grpc ? 'grpc' : 'http';
+    const serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
+    if (!workload) {
+      checkPort(path, 'servicePort', this.servicePort!);
+      if (props.nodePort !== undefined) checkNodePort(path, props.nodePort);
+      new k8s.KubeService(this.base, 'service', {
+        metadata,
+        spec: {
+          type: serviceType,
+          selector: this.selectorLabels,
+          ports: [
+            {
+              name: portName,
+              port: this.servicePort!,
+              targetPort: k8s.IntOrString.fromString(portName!),
+              protocol: 'TCP',
+              ...(props.nodePort !== undefined ? { nodePort: props.nodePort } : {}),
+            },
+          ],
+        },
+      });
+    }
     const writablePaths = props.writablePaths ?? ['/tmp'];
-    const volumes = writablePaths.map((mountPath, i) => ({ name: `writable-${i}`, mountPath }));
-    const probe = (initialDelaySeconds: number) => ({
-      ...(grpc
-        ? { grpc: { port: this.port } }
-        : { httpGet: { path: this.healthPath, port: k8s.IntOrString.fromString(portName) } }),
-      initialDelaySeconds,
-      periodSeconds: 10,
-      timeoutSeconds: 2,
-      failureThreshold: 3,
-    });
+    this.writablePaths = writablePaths;
+    const scratch = writablePaths.map((mountPath, i) => ({ name: `writable-${i}`, mountPath }));
+    const mounted = resolveVolumes(path, props.volumes ?? []);
+    const defaultProbe = workload ? workload.defaultProbe : grpc ? Probe.grpc() : Probe.http();
+    const probeDefaults = { periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, ...workload?.probeDefaults };
+    const probe = (name: string, chosen: Probe | undefined, initialDelaySeconds: number) =>
+      (chosen ?? defaultProbe)?.toKube({
+        path,
+        name,
+        portName,
+        port: this.containerPort,
+        healthPath: this.healthPath,
+        defaults: { initialDelaySeconds, ...probeDefaults },
+      });
+    const extras = (what: 'initContainers' | 'sidecars') =>
+      (props[what] ?? []).map((c, i) => resolveContainer(path, `${what}[${i}]`, c));
+    const initContainers = extras('initContainers');
+    const sidecars = extras('sidecars');
+    const containerNames = [this.containerName, ...[...initContainers, ...sidecars].map((c) => c.container.name)];
+    const twice = containerNames.find((n, i) => containerNames.indexOf(n) !== i);
+    if (twice !== undefined) {
+      throw new StagecraftError(
+        path,
+        `container name ${JSON.stringify(twice)} is used twice in the pod; allowed: unique names`,
+      );
+    }
+    const podVolumes = uniqueVolumes(path, [
+      ...scratch.map((v) => ({ name: v.name, emptyDir: {} })),
+      ...mounted.map((m) => m.volume),
+      ...[...initContainers, ...sidecars].flatMap((c) => c.volumes),
+    ]);
+    const startupProbe = props.startupProbe && probe('startupProbe', props.startupProbe, 0);
     new k8s.KubeDeployment(this.base, 'deployment', {
       metadata,
       spec: {
@@ -259,28 +470,41 @@ export class Microservice extends Construct implements IEndpoint {
           rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
         },
         template: {
-          metadata: { labels },
+          metadata: {
+            labels: { ...labels, ...sortKeys(props.podLabels ?? {}) },
+            ...(props.podAnnotations ? { annotations: sortKeys(props.podAnnotations) } : {}),
+          },
           spec: {
             serviceAccountName: id,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(runAsUser),
+            terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+            nodeSelector: props.nodeSelector && sortKeys(props.nodeSelector),
+            tolerations: props.tolerations,
+            affinity: props.affinity,
+            ...(initContainers.length > 0 ? { initContainers: initContainers.map((c) => c.container as never) } : {}),
             containers: [
               {
-                name: id,
+                name: this.containerName,
                 image: this.image,
                 imagePullPolicy: 'IfNotPresent',
                 command: props.command,
                 args: props.args,
-                ports: [{ name: portName, containerPort: this.port, protocol: 'TCP' }],
+                ports: portName ? [{ name: portName, containerPort: this.containerPort!, protocol: 'TCP' }] : undefined,
                 envFrom: [{ configMapRef: { name: id } }],
-                livenessProbe: probe(livenessDelay),
-                readinessProbe: probe(0),
+                livenessProbe: probe('livenessProbe', props.livenessProbe, livenessDelay) as never,
+                readinessProbe: probe('readinessProbe', props.readinessProbe, 0) as never,
+                ...(startupProbe ? { startupProbe: startupProbe as never } : {}),
                 securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+                volumeMounts: [
+                  ...scratch.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+                  ...mounted.map((m) => m.mount),
+                ],
               },
+              ...sidecars.map((c) => c.container as never),
             ],
-            volumes: volumes.map((v) => ({ name: v.name, emptyDir: {} })),
+            volumes: podVolumes as never,
           },
         },
       },
@@ -293,9 +517,27 @@ export class Microservice extends Construct implements IEndpoint {
     });
   }
 
+  /** Port clients connect to (the Service's); a worker has none. */
+  public get port(): number {
+    if (this.servicePort === undefined) {
+      throw new StagecraftError(this.node.path, 'a worker has no port: it cannot be a connection or be exposed');
+    }
+    return this.servicePort;
+  }
+
+  /** Whether the service runs in `env` (its `environments`, else everywhere). */
+  public runsIn(env: Environment): boolean {
+    return this.environments === undefined || this.environments.includes(env.name);
+  }
+
   /** In-namespace URL of this service, e.g. `http://catalogue:5000`. */
   public get url(): string {
-    return this.protocol === 'grpc' ? `${this.name}:${this.port}` : `http://${this.name}:${this.port}`;
+    return this.protocol === 'grpc' ? this.address : `http://${this.address}`;
+  }
+
+  /** In-namespace address without a scheme, e.g. `catalogue:5000` (gRPC clients and templates use it). */
+  public get address(): string {
+    return `${this.name}:${this.port}`;
   }
 
   /** Labels of this service's pods (the same in every environment). */
@@ -305,7 +547,8 @@ export class Microservice extends Construct implements IEndpoint {
 
   /** Ports clients connect to. */
   public portsFor(_env: Environment): number[] {
-    return [this.port];
+    // Network policies select pods, so they name the container's port, not the Service's.
+    return this.containerPort === undefined ? [] : [this.containerPort];
   }
 
   /** A client reads this service's URL from `variable`. */
@@ -337,15 +580,49 @@ export class Microservice extends Construct implements IEndpoint {
     return undefined;
   }
 
-  /** Checks that every override names an environment of `environments`. */
+  /**
+   * Checks that `environments` and every override name environments of the table, that no
+   * override is for an environment the service does not run in, and that every service it
+   * connects to runs wherever it does.
+   */
   public checkOverrides(environments: readonly Environment[]): void {
     const names = environments.map((e) => e.name);
+    for (const env of this.environments ?? []) {
+      if (!names.includes(env)) {
+        throw new StagecraftError(
+          this.node.path,
+          `environments lists unknown environment ${JSON.stringify(env)}; allowed: ${names.join(', ')}`,
+        );
+      }
+    }
+    if (this.environments !== undefined && this.environments.length === 0) {
+      throw new StagecraftError(
+        this.node.path,
+        `environments must name at least one environment, got []; allowed: ${names.join(', ')}`,
+      );
+    }
     for (const env of Object.keys(this.overrides)) {
       if (!names.includes(env)) {
         throw new StagecraftError(
           this.node.path,
           `override for unknown environment ${JSON.stringify(env)}; allowed: ${names.join(', ')}`,
         );
+      }
+      if (this.environments !== undefined && !this.environments.includes(env)) {
+        throw new StagecraftError(
+          this.node.path,
+          `override for ${JSON.stringify(env)}, where the service does not run; allowed: ${this.environments.join(', ')}`,
+        );
+      }
+    }
+    for (const env of environments.filter((e) => this.runsIn(e) && e.runServices)) {
+      for (const [variable, endpoint] of Object.entries(this.connections)) {
+        if (endpoint instanceof Microservice && !endpoint.runsIn(env)) {
+          throw new StagecraftError(
+            this.node.path,
+            `connection ${variable} is ${endpoint.name}, which does not run in ${env.name}; allowed: services of ${env.name}, or list only environments where ${endpoint.name} runs`,
+          );
+        }
       }
     }
   }
@@ -381,7 +658,7 @@ export class Microservice extends Construct implements IEndpoint {
     const sharedRefs = shared.filter((e) => !names.has(e.name) && names.add(e.name));
     return {
       scaling: override.scaling ?? env.scaling,
-      resources: resolveResources(path, env.resources, override.resources),
+      resources: resolveResources(path, layerResources(env.resources, this.baseResources), override.resources),
       variables: sortKeys({ ...this.baseVariables, ...environmentVariables }),
       environmentVariables,
       connectionEnv: [...own, ...sharedRefs],
@@ -400,3 +677,149 @@ export type ApiObjectJson = { apiVersion: string; kind: string; metadata: { name
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+function checkNodePort(path: string, nodePort: number): void {
+  if (!Number.isInteger(nodePort) || nodePort < 30000 || nodePort > 32767) {
+    throw new StagecraftError(path, `nodePort must be in the node port range 30000-32767, got ${nodePort}`);
+  }
+}
+
+/** Values that would have no effect, or two props that say opposite things: refused, not ignored. */
+function checkNoOps(path: string, props: MicroserviceProps, workload: WorkloadShape | undefined): void {
+  const refuse = (message: string) => {
+    throw new StagecraftError(path, message);
+  };
+  const type = props.serviceType ?? ServiceType.CLUSTER_IP;
+  if (props.nodePort !== undefined && type === ServiceType.CLUSTER_IP) {
+    refuse(
+      `nodePort ${props.nodePort} has no effect on a ClusterIP Service; allowed: serviceType NODE_PORT or LOAD_BALANCER`,
+    );
+  }
+  const explicit = [props.readinessProbe, props.livenessProbe].filter((p) => p !== undefined).length;
+  const httpProbes = [props.readinessProbe, props.livenessProbe, props.startupProbe].filter((p) => p?.kind === 'http');
+  if (props.healthPath !== undefined && !workload) {
+    if (props.protocol === 'grpc' && httpProbes.length === 0) {
+      refuse(
+        `healthPath ${JSON.stringify(props.healthPath)} has no effect on a gRPC service (its probes are gRPC health checks); allowed: no healthPath, or Probe.http()`,
+      );
+    }
+    if (explicit === 2 && httpProbes.length === 0) {
+      refuse(
+        `healthPath ${JSON.stringify(props.healthPath)} has no effect: readinessProbe and livenessProbe are both set and neither is Probe.http(); allowed: no healthPath`,
+      );
+    }
+  }
+  if (props.livenessInitialDelaySeconds !== undefined && props.livenessProbe?.kind === 'none') {
+    refuse('livenessInitialDelaySeconds has no effect with livenessProbe Probe.none(); allowed: one of them');
+  }
+  if (props.environments !== undefined && new Set(props.environments).size !== props.environments.length) {
+    refuse(`environments lists an environment twice, got ${JSON.stringify(props.environments)}`);
+  }
+}
+
+/** A variable set twice: in `variables` and as a connection or Secret key, or `$(VAR)` where Kubernetes never expands it. */
+function checkVariableConflicts(
+  path: string,
+  variables: Readonly<Record<string, string>>,
+  connections: Readonly<Record<string, IEndpoint>>,
+  secretVariables: Readonly<Record<string, SecretKeyRef>>,
+): void {
+  for (const name of Object.keys(variables)) {
+    const other = name in connections ? 'connections' : name in secretVariables ? 'secretVariables' : undefined;
+    if (other) {
+      throw new StagecraftError(path, `variable ${name} is set in variables and in ${other}; allowed: one of them`);
+    }
+  }
+  for (const name of Object.keys(connections)) {
+    if (name in secretVariables) {
+      throw new StagecraftError(
+        path,
+        `variable ${name} is set in connections and in secretVariables; allowed: one of them`,
+      );
+    }
+  }
+  for (const [name, value] of Object.entries(variables)) {
+    if (/\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(value)) {
+      throw new StagecraftError(
+        path,
+        `variable ${name} is ${JSON.stringify(value)}, but $(VAR) is never expanded in a ConfigMap; allowed: a literal value, or a connection template`,
+      );
+    }
+  }
+}
+
+/** Pod volumes by name: the same volume from the service and a sidecar is listed once; different ones refused. */
+function uniqueVolumes(path: string, volumes: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const byName = new Map<string, Record<string, unknown>>();
+  for (const v of volumes) {
+    const name = v.name as string;
+    const seen = byName.get(name);
+    if (seen && JSON.stringify(seen) !== JSON.stringify(v)) {
+      throw new StagecraftError(
+        path,
+        `volume ${JSON.stringify(name)} is defined twice with different sources; allowed: one source per name`,
+      );
+    }
+    byName.set(name, v);
+  }
+  return [...byName.values()];
+}
+
+const PROBE: Field = { instanceOf: Probe, hint: 'a Probe (Probe.http(), .grpc(), .tcp(), .exec() or .none())' };
+const SCALING: Field = { instanceOf: Scaling, hint: 'a Scaling (Scaling.fixed(n) or Scaling.autoscale({...}))' };
+const ENDPOINT: Field = 'any';
+
+/** The keys of `ServiceOverride`, checked at run time. */
+export const SERVICE_OVERRIDE_SHAPE = shape<ServiceOverride>('ServiceOverride', {
+  scaling: SCALING,
+  resources: RESOURCES_SHAPE,
+  variables: 'stringMap',
+});
+
+/** The keys of `SecretKeyRef`, checked at run time. */
+export const SECRET_KEY_REF_SHAPE = shape<SecretKeyRef>('SecretKeyRef', { secret: 'string', key: 'string' });
+
+/** The fields every service kind shares (a `Worker` drops the port ones). */
+export const SERVICE_FIELDS = {
+  image: 'string',
+  initialTag: 'string',
+  component: 'string',
+  livenessInitialDelaySeconds: 'number',
+  variables: 'stringMap',
+  connections: { mapOf: ENDPOINT },
+  overrides: { mapOf: SERVICE_OVERRIDE_SHAPE },
+  secretVariables: { mapOf: SECRET_KEY_REF_SHAPE },
+  command: 'strings',
+  args: 'strings',
+  runAsUser: 'number',
+  writablePaths: 'strings',
+  environments: 'strings',
+  readinessProbe: PROBE,
+  livenessProbe: PROBE,
+  startupProbe: PROBE,
+  terminationGracePeriodSeconds: 'number',
+  podAnnotations: 'stringMap',
+  podLabels: 'stringMap',
+  containerName: 'string',
+  initContainers: { listOf: CONTAINER_SHAPE },
+  sidecars: { listOf: CONTAINER_SHAPE },
+  volumes: { listOf: VOLUME_MOUNT_SHAPE },
+  nodeSelector: 'stringMap',
+  tolerations: { listOf: 'any' },
+  affinity: 'any',
+  resources: RESOURCES_SHAPE,
+  customize: 'function',
+} as const;
+
+/** The keys of `MicroserviceProps`, checked at run time: a misspelt prop is an error, never ignored. */
+export const MICROSERVICE_SHAPE = shape<MicroserviceProps>('MicroserviceProps', {
+  ...SERVICE_FIELDS,
+  port: 'number',
+  healthPath: 'string',
+  protocol: { oneOf: ['http', 'grpc'] },
+  exposure: { oneOf: Object.values(Exposure) },
+  servicePort: 'number',
+  serviceType: { oneOf: Object.values(ServiceType) },
+  nodePort: 'number',
+  localPort: 'number',
+});

@@ -9,6 +9,7 @@ import { DatastoreEngine } from './datastores/datastore-engine';
 import { Microservice } from './microservice';
 import { NamespaceBundle } from './namespace-bundle';
 import { SharedConfig } from './shared-config';
+import { localPorts } from './local-ports';
 
 /** Props of a `Platform`. */
 export interface PlatformProps {
@@ -112,6 +113,8 @@ export class Platform extends Construct {
       }
     }
     for (const service of services) service.checkOverrides(this.environments.environments);
+    localPorts(services, this.datastores);
+    this.validateDatastoreNames();
     this.validateSharedConfig(names);
     for (const env of this.environments.environments) {
       for (const service of Object.keys(env.serviceVariables)) {
@@ -120,6 +123,32 @@ export class Platform extends Construct {
             `environments/${env.name}`,
             `serviceVariables for unknown service ${JSON.stringify(service)}; allowed: ${names.join(', ')}`,
           );
+        }
+      }
+    }
+  }
+
+  /** Every datastore the table names per datastore (`datastores.topologies.<name>`...) is one of the platform's. */
+  private validateDatastoreNames(): void {
+    const names = this.datastores.map((d) => d.name);
+    for (const env of this.environments.environments) {
+      const settings = env.datastores;
+      const keyed = {
+        topologies: settings.topologies,
+        external: settings.external,
+        advertisedAddresses: settings.advertisedAddresses,
+        poolers: settings.poolers,
+        replicas: settings.replicas,
+        clusterSizes: settings.clusterSizes,
+      };
+      for (const [field, record] of Object.entries(keyed)) {
+        for (const name of Object.keys(record)) {
+          if (!names.includes(name)) {
+            throw new StagecraftError(
+              `environments/${env.name}`,
+              `datastores.${field}.${name} names no datastore of the platform; allowed: ${names.join(', ') || 'none (the platform has no datastores)'}`,
+            );
+          }
         }
       }
     }

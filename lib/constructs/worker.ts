@@ -1,17 +1,31 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Microservice, MicroserviceProps } from './microservice';
+import { Microservice, MicroserviceProps, SERVICE_FIELDS } from './microservice';
 import { checkMinimum } from '../core/checks';
 import { StagecraftError } from '../core/errors';
+import { checkProps, shape } from '../core/props-shape';
+import { Probe } from './probe';
 
-/** Props of a `Worker`. */
-export interface WorkerProps extends Omit<MicroserviceProps, 'port' | 'healthPath' | 'component'> {
+/** Props of a `Worker`: a `Microservice`'s, without what only a served port means. */
+export interface WorkerProps extends Omit<
+  MicroserviceProps,
+  | 'port'
+  | 'healthPath'
+  | 'component'
+  | 'protocol'
+  | 'exposure'
+  | 'servicePort'
+  | 'serviceType'
+  | 'nodePort'
+  | 'localPort'
+> {
   /**
    * Command the liveness and readiness probes run inside the container; exit code 0 means
    * healthy (e.g. `['celery', '-A', 'app', 'inspect', 'ping', '-d', 'celery@$(HOSTNAME)']`).
    * A worker serves no HTTP, so an exec probe is how Kubernetes sees that it is stuck.
+   * Required unless both `readinessProbe` and `livenessProbe` are given.
+   * @default - none: readinessProbe and livenessProbe must say how
    */
-  readonly probeCommand: string[];
+  readonly probeCommand?: string[];
   /**
    * Seconds the probe command may take (broker round trips are slower than an HTTP check).
    * @default 10
@@ -25,44 +39,48 @@ export interface WorkerProps extends Omit<MicroserviceProps, 'port' | 'healthPat
 }
 
 /**
- * Container port a `Microservice` needs at construction; a worker removes the Service, the
- * container port and the HTTP probes, so no object ever carries it.
- */
-const NO_PORT = 65535;
-
-/**
  * A background worker (a Celery worker, a queue consumer, an orchestrator loop): a Deployment
  * with no Service and no port, the same locked-down pod as a `Microservice`, exec liveness and
  * readiness probes, and the same scaling from the environment table or per-environment
  * overrides. It cannot be a connection: nothing connects to a worker.
  */
 export class Worker extends Microservice {
-  /** The probe command. */
-  public readonly probeCommand: readonly string[];
+  /** The probe command, if the default probes run one. */
+  public readonly probeCommand: readonly string[] | undefined;
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
-    super(scope, id, { ...props, port: NO_PORT, component: props.component ?? 'worker' });
-    if (props.probeCommand.length === 0) {
-      throw new StagecraftError(this.node.path, 'probeCommand must name a command, got []');
-    }
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    checkProps(path, props, WORKER_SHAPE);
     const timeoutSeconds = props.probeTimeoutSeconds ?? 10;
-    checkMinimum(this.node.path, 'probeTimeoutSeconds', timeoutSeconds, 1);
-    const livenessDelay = props.livenessInitialDelaySeconds ?? 10;
-    this.probeCommand = props.probeCommand;
-    this.base.node.tryRemoveChild('service');
-    const probe = (initialDelaySeconds: number) => ({
-      exec: { command: [...props.probeCommand] },
-      initialDelaySeconds,
-      periodSeconds: 30,
-      timeoutSeconds,
-      failureThreshold: 3,
-    });
-    const container = '/spec/template/spec/containers/0';
-    (this.base.node.findChild('deployment') as ApiObject).addJsonPatch(
-      JsonPatch.remove(`${container}/ports`),
-      JsonPatch.replace(`${container}/livenessProbe`, probe(livenessDelay)),
-      JsonPatch.replace(`${container}/readinessProbe`, probe(0)),
+    checkMinimum(path, 'probeTimeoutSeconds', timeoutSeconds, 1);
+    const both = props.readinessProbe !== undefined && props.livenessProbe !== undefined;
+    if (props.probeCommand === undefined && !both) {
+      throw new StagecraftError(
+        path,
+        'a worker needs probeCommand, or both readinessProbe and livenessProbe; got neither',
+      );
+    }
+    if (props.probeCommand !== undefined && both) {
+      throw new StagecraftError(
+        path,
+        'probeCommand has no effect: readinessProbe and livenessProbe are both set; allowed: one of them',
+      );
+    }
+    if (props.probeCommand !== undefined && props.probeCommand.length === 0) {
+      throw new StagecraftError(path, 'probeCommand must name a command, got []');
+    }
+    const { probeCommand, probeTimeoutSeconds: _timeout, ...rest } = props;
+    super(
+      scope,
+      id,
+      { ...rest, port: 0, component: props.component ?? 'worker' },
+      {
+        portless: true,
+        probeDefaults: { periodSeconds: 30, timeoutSeconds },
+        defaultProbe: probeCommand && Probe.exec({ command: probeCommand }),
+      },
     );
+    this.probeCommand = probeCommand;
   }
 
   /** A worker has no endpoint: using it as a connection fails. */
@@ -70,3 +88,10 @@ export class Worker extends Microservice {
     throw new StagecraftError(this.node.path, 'a worker has no endpoint: it cannot be a connection');
   }
 }
+
+/** The keys of `WorkerProps`, checked at run time. */
+export const WORKER_SHAPE = shape<WorkerProps>('WorkerProps', {
+  ...SERVICE_FIELDS,
+  probeCommand: 'strings',
+  probeTimeoutSeconds: 'number',
+});

@@ -5,9 +5,9 @@
 
 import { Construct } from 'constructs';
 import { StagecraftError } from './errors';
+import { quantityValue } from './quantity';
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][-+]?\d+)?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Throws unless `value` is a DNS-1123 label (lowercase alphanumerics and '-', at most 63). */
@@ -20,12 +20,24 @@ export function checkDnsLabel(path: string, what: string, value: string): void {
   }
 }
 
-/** Throws unless `value` is a Kubernetes resource quantity such as `500m`, `128Mi` or `2`. */
+/**
+ * Throws unless `value` is a Kubernetes resource quantity such as `500m`, `128Mi`, `2` or `2e0`
+ * (the grammar the arithmetic of `core/quantity.ts` reads too, so a value accepted here never
+ * fails later). `what` naming memory or storage also refuses the millibyte suffix `m`, which
+ * Kubernetes accepts but nobody means (`512m` is half a byte; `512Mi` was meant).
+ */
 export function checkQuantity(path: string, what: string, value: string): void {
-  if (!QUANTITY.test(value)) {
+  const amount = typeof value === 'string' ? quantityValue(value) : undefined;
+  if (amount === undefined || amount < 0) {
     throw new StagecraftError(
       path,
       `${what} must be a Kubernetes quantity such as 500m, 0.5, 128Mi or 1Gi, got ${JSON.stringify(value)}`,
+    );
+  }
+  if (/memory|storage/.test(what) && value.endsWith('m')) {
+    throw new StagecraftError(
+      path,
+      `${what} ${JSON.stringify(value)} is in millibytes; allowed: bytes with a suffix such as ${value.slice(0, -1)}Mi or ${value.slice(0, -1)}M`,
     );
   }
 }

@@ -1,5 +1,4 @@
 import { Datastore } from '../constructs/datastores/datastore';
-import { EndpointEnvVar } from '../constructs/endpoint';
 import { Environment } from '../model/environment';
 import { ImagePin } from '../kube/image-pin';
 import { Microservice } from '../constructs/microservice';
@@ -8,6 +7,7 @@ import { stringify } from 'yaml';
 import * as path from 'path';
 import { GENERATED_HEADER } from '../core/yaml';
 import { Generator } from './generator';
+import { localPorts } from '../constructs/local-ports';
 
 /** The local tier: a Docker Compose file and the `.env.example` it reads. */
 export interface ComposeFiles {
@@ -46,15 +46,19 @@ function renderCompose(
     const spec = d.containerSpec();
     const prefix = d.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
     volumes[`${d.name}-data`] = {};
+    const environment: Record<string, string> = {};
+    const refs: Record<string, string> = {};
+    for (const [name, v] of Object.entries(spec.environment)) {
+      if ('secretKey' in v) {
+        const variable = `${prefix}_${v.secretKey.toUpperCase()}`;
+        environment[name] = secretVariable(variable, v.secretKey, d.name);
+        refs[name] = `\${${variable}}`;
+      } else environment[name] = refs[name] = composeString(v.value, {});
+    }
     composeServices[d.name] = {
       image: spec.image,
-      ...(spec.command ? { command: spec.command.map(toCompose) } : {}),
-      environment: Object.fromEntries(
-        Object.entries(spec.environment).map(([name, v]) => [
-          name,
-          'secretKey' in v ? secretVariable(`${prefix}_${v.secretKey.toUpperCase()}`, v.secretKey, d.name) : v.value,
-        ]),
-      ),
+      ...(spec.command ? { command: spec.command.map((arg) => composeString(arg, refs)) } : {}),
+      environment,
       ports: [`127.0.0.1:${spec.port}:${spec.port}`],
       volumes: [`${d.name}-data:${spec.dataPath}`],
       healthcheck: {
@@ -68,18 +72,36 @@ function renderCompose(
       restart: 'unless-stopped',
     };
   }
+  const hostPorts = localPorts(services, datastores);
+  // Compose has no Service in front of a container: clients reach it on the container's port.
+  const servicePorts = services
+    .filter((s) => s.containerPort !== undefined && s.servicePort !== s.containerPort)
+    .map((s) => [`${s.name}:${s.servicePort}`, `${s.name}:${s.containerPort}`] as const);
   for (const s of services) {
     const settings = s.settingsFor(env);
     const tagVariable = `${s.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_TAG`;
     const pin = pinOf(s);
     variables.set(tagVariable, { value: pin.newTag ?? 'latest', comment: `${s.image} tag (what ${env.name} pins)` });
     const environment: Record<string, string> = {};
+    // What a Kubernetes `$(NAME)` in this container reads: a Secret key's variable from local/.env, or a literal.
+    const refs: Record<string, string> = {};
+    const secret = (name: string, key: string, owner: string) => {
+      environment[name] = secretVariable(name, key, owner);
+      refs[name] = `\${${name}}`;
+    };
+    const literal = (name: string, value: string) => {
+      environment[name] = refs[name] = composeString(value, refs);
+    };
     if (shared?.consumedBy(s)) {
-      Object.assign(environment, shared.dataFor(env));
-      for (const key of shared.secret?.keys ?? []) environment[key] = secretVariable(key, key, shared.secret!.name);
+      for (const [name, value] of Object.entries(shared.dataFor(env))) literal(name, value);
+      for (const key of shared.secret?.keys ?? []) secret(key, key, shared.secret!.name);
     }
-    Object.assign(environment, settings.variables);
-    for (const e of settings.connectionEnv) environment[e.name] = composeValue(e, secretVariable);
+    for (const [name, value] of Object.entries(settings.variables)) literal(name, value);
+    for (const e of settings.connectionEnv) {
+      if (e.valueFrom) secret(e.name, e.valueFrom.secretKeyRef.key, e.valueFrom.secretKeyRef.name);
+      else literal(e.name, localAddresses(e.value ?? '', servicePorts));
+    }
+    const hostPort = hostPorts.get(s);
     const dependsOn = Object.fromEntries(
       s.endpoints.map((endpoint) => [
         endpoint.name,
@@ -88,12 +110,15 @@ function renderCompose(
     );
     composeServices[s.name] = {
       image: `${s.image}:\${${tagVariable}:-${pin.newTag ?? 'latest'}}`,
+      // Kubernetes' command replaces the image's entrypoint, its args the image's command.
+      ...(s.command ? { entrypoint: s.command.map((arg) => composeString(arg, refs)) } : {}),
+      ...(s.args ? { command: s.args.map((arg) => composeString(arg, refs)) } : {}),
       environment,
-      ports: [`127.0.0.1:${s.port}:${s.port}`],
+      ...(hostPort !== undefined ? { ports: [`127.0.0.1:${hostPort}:${s.containerPort}`] } : {}),
       ...(Object.keys(dependsOn).length > 0 ? { depends_on: dependsOn } : {}),
-      user: '10001:10001',
+      user: `${s.runAsUser}:${s.runAsUser}`,
       read_only: true,
-      tmpfs: ['/tmp'],
+      tmpfs: [...s.writablePaths],
       cap_drop: ['ALL'],
       security_opt: ['no-new-privileges:true'],
       mem_limit: settings.resources.limits.memory.replace(/i$/, '').toLowerCase(),
@@ -119,15 +144,31 @@ function renderCompose(
   return { compose, envExample };
 }
 
-/** A Kubernetes env entry as Compose writes it: Secret keys become variables from local/.env. */
-function composeValue(e: EndpointEnvVar, secretVariable: (name: string, key: string, owner: string) => string): string {
-  if (e.valueFrom) return secretVariable(e.name, e.valueFrom.secretKeyRef.key, e.valueFrom.secretKeyRef.name);
-  return toCompose(e.value ?? '');
+/**
+ * `value` as Compose must read it: a literal `$` doubled (Compose would interpolate `${HOME}`
+ * from the host), and each Kubernetes reference `$(NAME)` to a variable of the same container
+ * replaced by what that variable holds in Compose (`${CACHE_PASSWORD}` from local/.env, or the literal), so
+ * the names always match what `.env.example` defines. A reference to no variable stays literal,
+ * as Kubernetes leaves it.
+ */
+function composeString(value: string, refs: Readonly<Record<string, string>>): string {
+  return value
+    .split(/(\$\([A-Za-z_][A-Za-z0-9_]*\))/)
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(/\$/g, '$$$$');
+      const name = part.slice(2, -1);
+      return refs[name] ?? part.replace(/\$/g, '$$$$');
+    })
+    .join('');
 }
 
-/** `$(VAR)` (Kubernetes dependent variables) to `${VAR}` (Compose interpolation). */
-function toCompose(value: string): string {
-  return value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, '${$1}');
+/** A connection value with each `service:servicePort` turned into `service:containerPort`. */
+function localAddresses(value: string, servicePorts: readonly (readonly [string, string])[]): string {
+  return servicePorts.reduce(
+    (v, [from, to]) =>
+      v.replace(new RegExp(`(^|[/@,])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9])`, 'g'), `$1${to}`),
+    value,
+  );
 }
 
 function cpus(quantity: string): number {
@@ -146,7 +187,7 @@ export const compose: Generator = (view, files) => {
   const rendered = renderCompose(
     view.name,
     env,
-    view.services,
+    view.services.filter((s) => s.runsIn(env)),
     view.datastores,
     (s) => view.pinOf(env, s),
     view.sharedConfig,

@@ -1,6 +1,7 @@
 import { Datastore } from '../constructs/datastores/datastore';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
+import { localPorts } from '../constructs/local-ports';
 import { SharedSecretProps } from '../constructs/shared-config';
 import { composeFile } from './compose';
 import { Generator } from './generator';
@@ -88,14 +89,21 @@ function renderMakefile(o: MakefileOptions): string {
       `# Everything in kind: build the images tagged $(IMAGE_TAG) first (overlays/${o.kind.name} pins them).`,
       'kind-up:',
       ...cluster,
-      ...o.services.map((s) => `\tkind load docker-image ${s.image}:$(IMAGE_TAG) --name $(KIND_CLUSTER)`),
+      ...o.services
+        .filter((s) => s.runsIn(o.kind!))
+        .map((s) => `\tkind load docker-image ${s.image}:$(IMAGE_TAG) --name $(KIND_CLUSTER)`),
       `\t$(KUBECTL) apply -f overlays/${o.kind.name}/shared/namespace.yaml`,
       ...secrets(o.kind),
       `\t$(KUBECTL) apply -k overlays/${o.kind.name}`,
       '',
       `# Reach the services on localhost (Ctrl-C stops the port-forwards).`,
       'kind-forward:',
-      `\t${localPorts(o.services)
+      `\t${[
+        ...localPorts(
+          o.services.filter((s) => s.runsIn(o.kind!)),
+          o.datastores,
+        ),
+      ]
         .map(([s, local]) => `$(KUBECTL) -n ${o.kind!.namespace} port-forward svc/${s.name} ${local}:${s.port}`)
         .join(' & \\\n\t')} & \\\n\twait`,
       '',
@@ -132,17 +140,6 @@ function renderMakefile(o: MakefileOptions): string {
     );
   }
   return lines.join('\n');
-}
-
-/** A free localhost port per service: its own port, or the next one not taken yet. */
-function localPorts(services: readonly Microservice[]): [Microservice, number][] {
-  const used = new Set<number>();
-  return services.map((s) => {
-    let port = s.port;
-    while (used.has(port)) port++;
-    used.add(port);
-    return [s, port];
-  });
 }
 
 /** Host port a datastore is forwarded to: the port it advertises to host clients, else its own. */

@@ -115,7 +115,7 @@ function sharedObjectsOptions(source: SharedObjectsSource, env: Environment): Sh
   return {
     platform: source.name,
     env,
-    services: env.runServices ? source.services : [],
+    services: env.runServices ? source.services.filter((s) => s.runsIn(env)) : [],
     datastores: source.datastores,
     ingressClassName: source.ingressClassName,
     cluster: source.cluster,

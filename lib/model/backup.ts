@@ -1,5 +1,6 @@
 import { checkMinimum } from '../core/checks';
 import { StagecraftError } from '../core/errors';
+import { shape } from '../core/props-shape';
 
 /** Scheduled backups of an environment's datastores. */
 export interface BackupProps {
@@ -43,3 +44,11 @@ export function describeBackup(backup: BackupProps | undefined): { frequency: st
     frequency = `Daily (${hour.padStart(2, '0')}:${minute.padStart(2, '0')} UTC)`;
   return { frequency, retention: `${backup.retentionDays} ${backup.retentionDays === 1 ? 'day' : 'days'}` };
 }
+
+/** The keys of `BackupProps`, checked at run time. */
+export const BACKUP_SHAPE = shape<BackupProps>('BackupProps', {
+  schedule: 'string',
+  retentionDays: 'number',
+  storage: 'string',
+  objectStore: 'string',
+});

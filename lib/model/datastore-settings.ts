@@ -2,6 +2,9 @@ import { checkQuantity } from '../core/checks';
 import { StagecraftError } from '../core/errors';
 import { BackupProps, checkBackup } from './backup';
 import { ResolvedResources, ResourceRequirements, resolveResources } from './resources';
+import { shape } from '../core/props-shape';
+import { RESOURCES_SHAPE } from './resources';
+import { BACKUP_SHAPE } from './backup';
 
 /** How a datastore runs in an environment. */
 export enum DatastoreTopology {
@@ -190,3 +193,31 @@ function checkCount(path: string, what: string, value: number, min: number, why 
     throw new StagecraftError(path, `${what} must be an integer >= ${min}${why}, got ${value}`);
   }
 }
+
+const TOPOLOGY = { oneOf: Object.values(DatastoreTopology) } as const;
+
+/** The keys of `PoolerProps`, checked at run time. */
+export const POOLER_SHAPE = shape<PoolerProps>('PoolerProps', {
+  instances: 'number',
+  poolMode: { oneOf: Object.values(PoolMode) },
+});
+
+/** The keys of `ExternalEndpointProps`, checked at run time. */
+export const EXTERNAL_ENDPOINT_SHAPE = shape<ExternalEndpointProps>('ExternalEndpointProps', {
+  host: 'string',
+  port: 'number',
+});
+
+/** The keys of `DatastoreEnvironmentProps`, checked at run time. */
+export const DATASTORE_ENVIRONMENT_SHAPE = shape<DatastoreEnvironmentProps>('DatastoreEnvironmentProps', {
+  topology: TOPOLOGY,
+  resources: RESOURCES_SHAPE,
+  storage: 'string',
+  backup: BACKUP_SHAPE,
+  topologies: { mapOf: TOPOLOGY },
+  external: { mapOf: EXTERNAL_ENDPOINT_SHAPE },
+  advertisedAddresses: 'stringMap',
+  poolers: { mapOf: POOLER_SHAPE },
+  replicas: { mapOf: 'number' },
+  clusterSizes: { mapOf: 'number' },
+});

@@ -11,6 +11,14 @@ import { DatastoreEnvironmentProps, DatastoreSettings, resolveDatastoreSettings 
 import { IngressProps } from './exposure';
 import { NetworkPolicyMode } from './network-policy-mode';
 import { StagecraftError } from '../core/errors';
+import { checkProps, shape } from '../core/props-shape';
+import { OPERATIONS_SHAPE } from './operations';
+import { VALIDATION_SHAPE } from './validation-settings';
+import { POD_SECURITY_SHAPE } from './pod-security';
+import { INGRESS_SHAPE } from './exposure';
+import { RESOURCES_SHAPE } from './resources';
+import { DATASTORE_ENVIRONMENT_SHAPE } from './datastore-settings';
+import { SYNC_WINDOW_SHAPE } from './sync-window';
 
 /**
  * One row of the environment table: everything that may differ between environments.
@@ -195,7 +203,8 @@ export class Environment {
   public readonly initialImageTag: string | undefined;
 
   constructor(props: EnvironmentProps) {
-    const path = `environments/${props.name}`;
+    const path = `environments/${typeof props?.name === 'string' ? props.name : '?'}`;
+    checkProps(path, props, ENVIRONMENT_SHAPE);
     checkDnsLabel(path, 'environment name', props.name);
     checkDnsLabel(path, 'namespace', props.namespace);
     props.scaling.validate(path);
@@ -242,3 +251,35 @@ export class Environment {
     }
   }
 }
+
+/** The keys of `EnvironmentProps`, checked at run time: a misspelt key is an error, never ignored. */
+export const ENVIRONMENT_SHAPE = shape<EnvironmentProps>('EnvironmentProps', {
+  name: 'string',
+  namespace: 'string',
+  purpose: 'string',
+  scaling: { instanceOf: Scaling, hint: 'a Scaling (Scaling.fixed(n) or Scaling.autoscale({...}))' },
+  resources: RESOURCES_SHAPE,
+  variables: 'stringMap',
+  serviceVariables: { mapOf: 'stringMap' },
+  sharedVariables: 'stringMap',
+  promotedFrom: 'string',
+  requiresApproval: 'boolean',
+  allowLatestTag: 'boolean',
+  disruptionBudget: 'boolean',
+  autoSync: 'boolean',
+  operations: OPERATIONS_SHAPE,
+  validation: VALIDATION_SHAPE,
+  podSecurity: POD_SECURITY_SHAPE,
+  networkPolicy: { oneOf: Object.values(NetworkPolicyMode) },
+  ingress: INGRESS_SHAPE,
+  tls: { instanceOf: Tls, hint: 'a Tls (Tls.selfSigned(), Tls.acme({...}) or Tls.existingSecret(name))' },
+  datastores: DATASTORE_ENVIRONMENT_SHAPE,
+  secrets: {
+    instanceOf: SecretSource,
+    hint: 'a SecretSource (SecretSource.manual() or SecretSource.externalSecrets({...}))',
+  },
+  syncWindow: SYNC_WINDOW_SHAPE,
+  local: 'boolean',
+  runServices: 'boolean',
+  initialImageTag: 'string',
+});

@@ -1,3 +1,5 @@
+import { shape } from '../core/props-shape';
+
 /** Where a service is reachable from outside the cluster. */
 export enum Exposure {
   /** At `/` on the environment's main host (the web frontend). */
@@ -21,3 +23,10 @@ export interface IngressProps {
    */
   readonly apiPathPrefix?: string;
 }
+
+/** The keys of `IngressProps`, checked at run time. */
+export const INGRESS_SHAPE = shape<IngressProps>('IngressProps', {
+  host: 'string',
+  apiHost: 'string',
+  apiPathPrefix: 'string',
+});

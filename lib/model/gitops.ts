@@ -1,3 +1,5 @@
+import { shape } from '../core/props-shape';
+
 /** Where Argo CD finds this repository. */
 export interface GitOpsProps {
   /** Git URL of this repository, e.g. `https://github.com/acme/platform.git`. */
@@ -18,3 +20,11 @@ export interface GitOpsProps {
    */
   readonly destinationServer?: string;
 }
+
+/** The keys of `GitOpsProps`, checked at run time. */
+export const GITOPS_SHAPE = shape<GitOpsProps>('GitOpsProps', {
+  repoURL: 'string',
+  targetRevision: 'string',
+  argocdNamespace: 'string',
+  destinationServer: 'string',
+});

@@ -1,3 +1,5 @@
+import { shape } from '../core/props-shape';
+
 /**
  * How an environment is operated: monitoring, recovery and security practice. These values
  * do not change rendered manifests; they are declared in the environment table so the
@@ -89,3 +91,19 @@ export function resolveOperations(props: OperationsProps = {}): Operations {
     testing: props.testing ?? [],
   };
 }
+
+/** The keys of `OperationsProps`, checked at run time. */
+export const OPERATIONS_SHAPE = shape<OperationsProps>('OperationsProps', {
+  metrics: 'string',
+  logging: 'string',
+  tracing: 'boolean',
+  alerts: 'string',
+  uptimeSlaPercent: 'number',
+  secretsRotation: { oneOf: ['Manual', 'Automated'] },
+  vulnerabilityScanning: { oneOf: ['Daily', 'Weekly'] },
+  disasterRecovery: 'string',
+  rtoHours: 'number',
+  rpoHours: 'number',
+  estimatedMonthlyCost: 'string',
+  testing: 'strings',
+});

@@ -1,3 +1,5 @@
+import { shape } from '../core/props-shape';
+
 /** A Pod Security Standard level. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
@@ -27,3 +29,12 @@ export function podSecurityLabels(props: PodSecurityProps): Record<string, strin
     'pod-security.kubernetes.io/warn': warn,
   };
 }
+
+const LEVEL = { oneOf: ['privileged', 'baseline', 'restricted'] } as const;
+
+/** The keys of `PodSecurityProps`, checked at run time. */
+export const POD_SECURITY_SHAPE = shape<PodSecurityProps>('PodSecurityProps', {
+  enforce: LEVEL,
+  warn: LEVEL,
+  audit: LEVEL,
+});

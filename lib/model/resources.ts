@@ -1,4 +1,5 @@
 import { checkQuantity } from '../core/checks';
+import { shape } from '../core/props-shape';
 
 /** CPU and memory for one container. Limits default to the requests (Guaranteed QoS). */
 export interface ResourceRequirements {
@@ -48,3 +49,25 @@ export function resolveResources(
   checkQuantity(path, 'memory limit', memoryLimit);
   return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
 }
+
+/**
+ * `over` on top of `base`, field by field, with the same rule as `resolveResources`: a request
+ * given alone also moves its default limit. The table, then a service's own base, then its
+ * per-environment override are layered with it.
+ */
+export function layerResources(base: ResourceRequirements, over: ResourceOverride = {}): ResourceRequirements {
+  return {
+    cpu: over.cpu ?? base.cpu,
+    memory: over.memory ?? base.memory,
+    cpuLimit: over.cpuLimit ?? (over.cpu !== undefined ? undefined : base.cpuLimit),
+    memoryLimit: over.memoryLimit ?? (over.memory !== undefined ? undefined : base.memoryLimit),
+  };
+}
+
+/** The keys of `ResourceRequirements` (and of a `ResourceOverride`), checked at run time. */
+export const RESOURCES_SHAPE = shape<ResourceRequirements>('ResourceRequirements', {
+  cpu: 'string',
+  memory: 'string',
+  cpuLimit: 'string',
+  memoryLimit: 'string',
+});

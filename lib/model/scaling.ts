@@ -1,5 +1,6 @@
 import { checkMinimum } from '../core/checks';
 import { StagecraftError } from '../core/errors';
+import { checkProps, shape } from '../core/props-shape';
 
 /** Options for `Scaling.autoscale()`. */
 export interface AutoscaleOptions {
@@ -27,6 +28,7 @@ export class Scaling {
 
   /** A HorizontalPodAutoscaler between `minReplicas` and `maxReplicas`. */
   public static autoscale(options: AutoscaleOptions): Scaling {
+    checkProps('Scaling.autoscale', options, AUTOSCALE_SHAPE);
     return new Scaling(undefined, {
       minReplicas: options.minReplicas,
       maxReplicas: options.maxReplicas,
@@ -70,7 +72,20 @@ export class Scaling {
       }
       checkMinimum(path, 'autoscale targetCpuUtilizationPercent', targetCpuUtilizationPercent, 1);
     } else {
+      if (this.replicas === 0) {
+        throw new StagecraftError(
+          path,
+          'replicas must be >= 1, got 0; to leave a service out of an environment, list the environments it runs in (MicroserviceProps.environments)',
+        );
+      }
       checkMinimum(path, 'replicas', this.replicas ?? 0, 1);
     }
   }
 }
+
+/** The keys of `AutoscaleOptions`, checked at run time. */
+export const AUTOSCALE_SHAPE = shape<AutoscaleOptions>('AutoscaleOptions', {
+  minReplicas: 'number',
+  maxReplicas: 'number',
+  targetCpuUtilizationPercent: 'number',
+});

@@ -1,4 +1,5 @@
 import * as ext from '../../imports/external-secrets';
+import { checkProps, shape } from '../core/props-shape';
 
 /** Where an environment's Secrets come from. No secret value is ever generated or committed. */
 export class SecretSource {
@@ -12,6 +13,7 @@ export class SecretSource {
 
   /** Secrets are synced from a secret manager by the External Secrets Operator. */
   public static externalSecrets(options: ExternalSecretsOptions): SecretSource {
+    checkProps('SecretSource.externalSecrets', options, EXTERNAL_SECRETS_SHAPE);
     return new SecretSource({
       storeName: options.storeName,
       storeKind: options.storeKind ?? 'ClusterSecretStore',
@@ -73,3 +75,11 @@ export interface ExternalSecretsOptions {
    */
   readonly refreshInterval?: string;
 }
+
+/** The keys of `ExternalSecretsOptions`, checked at run time. */
+export const EXTERNAL_SECRETS_SHAPE = shape<ExternalSecretsOptions>('ExternalSecretsOptions', {
+  storeName: 'string',
+  storeKind: { oneOf: ['SecretStore', 'ClusterSecretStore'] },
+  keyPrefix: 'string',
+  refreshInterval: 'string',
+});

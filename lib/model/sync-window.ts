@@ -1,5 +1,6 @@
 import { checkMinimum } from '../core/checks';
 import { StagecraftError } from '../core/errors';
+import { shape } from '../core/props-shape';
 
 /** When Argo CD may sync an environment automatically (outside it, only manual syncs run). */
 export interface SyncWindowProps {
@@ -30,3 +31,11 @@ export function checkSyncWindow(path: string, window: SyncWindowProps): void {
     );
   }
 }
+
+/** The keys of `SyncWindowProps`, checked at run time. */
+export const SYNC_WINDOW_SHAPE = shape<SyncWindowProps>('SyncWindowProps', {
+  startHour: 'number',
+  endHour: 'number',
+  days: 'string',
+  timeZone: 'string',
+});

@@ -1,4 +1,5 @@
 import * as cm from '../../imports/cert-manager';
+import { checkProps, shape } from '../core/props-shape';
 
 /** Options of `Tls.acme()`. */
 export interface AcmeOptions {
@@ -27,6 +28,7 @@ export class Tls {
 
   /** A certificate from an ACME CA (Let's Encrypt) through a namespaced cert-manager Issuer. */
   public static acme(options: AcmeOptions): Tls {
+    checkProps('Tls.acme', options, ACME_SHAPE);
     return new Tls('acme', { ...options, ingressClassName: options.ingressClassName ?? 'nginx' }, undefined);
   }
 
@@ -92,3 +94,10 @@ export class Tls {
     ];
   }
 }
+
+/** The keys of `AcmeOptions`, checked at run time. */
+export const ACME_SHAPE = shape<AcmeOptions>('AcmeOptions', {
+  server: 'string',
+  email: 'string',
+  ingressClassName: 'string',
+});

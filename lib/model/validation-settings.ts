@@ -1,3 +1,5 @@
+import { shape } from '../core/props-shape';
+
 /** How bad a finding is. `off` drops it. */
 export type Severity = 'error' | 'warning' | 'off';
 
@@ -55,3 +57,12 @@ export function resolveValidation(props: ValidationProps = {}, disruptionBudget 
     externalSecrets: props.externalSecrets ?? [],
   };
 }
+
+/** The keys of `ValidationProps`, checked at run time. */
+export const VALIDATION_SHAPE = shape<ValidationProps>('ValidationProps', {
+  requireNetworkPolicy: 'boolean',
+  requireDisruptionBudget: 'boolean',
+  severities: { mapOf: { oneOf: ['error', 'warning', 'off'] } },
+  kubernetesVersion: 'string',
+  externalSecrets: 'strings',
+});

@@ -89,7 +89,7 @@ function platformView(platform: Platform, options: SynthOptions, readPin: PinRea
     ingressClassName: platform.ingressClassName,
     cluster: platform.cluster,
     layout,
-    servicesIn: (env) => (env.runServices ? services : []),
+    servicesIn: (env) => (env.runServices ? services.filter((s) => s.runsIn(env)) : []),
     pinOf,
     readPin,
   };

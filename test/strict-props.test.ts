@@ -1,0 +1,101 @@
+import { checkProps, shape } from '../lib/core/props-shape';
+import { checkQuantity } from '../lib/core/checks';
+import { bytes, milliCpu } from '../lib/core/quantity';
+import { EnvironmentTable, Scaling } from '../lib';
+import { EnvironmentProps } from '../lib/model/environment';
+
+const dev: EnvironmentProps = {
+  name: 'dev',
+  namespace: 'strict-dev',
+  scaling: Scaling.fixed(1),
+  resources: { cpu: '100m', memory: '128Mi' },
+};
+
+/** Builds a one-environment table from `extra` over dev, bypassing the compiler as a bundled main.ts does. */
+function tableWith(extra: Record<string, unknown>): EnvironmentTable {
+  return new EnvironmentTable([{ ...dev, ...extra } as unknown as EnvironmentProps]);
+}
+
+describe('checkProps', () => {
+  const s = shape<{ name: string; port?: number; tags?: string[] }>('TestProps', {
+    name: 'string',
+    port: 'number',
+    tags: 'strings',
+  });
+
+  test('accepts declared keys and undefined values', () => {
+    expect(() => checkProps('t', { name: 'a', port: 1, tags: ['x'] }, s)).not.toThrow();
+    expect(() => checkProps('t', { name: 'a', port: undefined }, s)).not.toThrow();
+  });
+
+  test('fails when a key is unknown, suggesting the nearest', () => {
+    expect(() => checkProps('t', { name: 'a', prot: 1 }, s)).toThrow(
+      '[t] unknown prop prot (TestProps), did you mean port? allowed: name, port, tags',
+    );
+    expect(() => checkProps('t', { name: 'a', zzzzzz: 1 }, s)).toThrow(
+      '[t] unknown prop zzzzzz (TestProps); allowed: name, port, tags',
+    );
+  });
+
+  test('fails when a value has the wrong kind', () => {
+    expect(() => checkProps('t', { name: 'a', port: '80' }, s)).toThrow('[t] port must be a number, got "80"');
+    expect(() => checkProps('t', { name: 'a', tags: ['x', 1] }, s)).toThrow(
+      '[t] tags must be a list of strings, got ["x",1]',
+    );
+    expect(() => checkProps('t', 'x', s)).toThrow('[t] props must be an object (TestProps), got "x"');
+  });
+});
+
+describe('the environment table is strict', () => {
+  test('fails when an environment key is misspelt', () => {
+    expect(() => tableWith({ resource: { cpu: '1', memory: '1Gi' } })).toThrow(
+      '[environments/dev] unknown prop resource (EnvironmentProps), did you mean resources?',
+    );
+  });
+
+  test('fails when a nested key is misspelt', () => {
+    expect(() => tableWith({ resources: { cpu: '1', memroy: '1Gi' } })).toThrow(
+      '[environments/dev] unknown prop resources.memroy (ResourceRequirements), did you mean memory?',
+    );
+  });
+
+  test('fails when scaling is not a Scaling', () => {
+    expect(() => tableWith({ scaling: { replicas: 2 } })).toThrow(
+      '[environments/dev] scaling must be a Scaling (Scaling.fixed(n) or Scaling.autoscale({...})), got {"replicas":2}',
+    );
+  });
+
+  test('fails when autoscale options hold an unknown key', () => {
+    expect(() => Scaling.autoscale({ minReplicas: 1, maxReplicas: 2, cpu: 50 } as never)).toThrow(
+      '[Scaling.autoscale] unknown prop cpu (AutoscaleOptions);',
+    );
+  });
+
+  test('fails when Scaling.fixed(0) is used, pointing at per-service environments', () => {
+    expect(() => tableWith({ scaling: Scaling.fixed(0) })).toThrow(
+      '[environments/dev] replicas must be >= 1, got 0; to leave a service out of an environment, list the environments it runs in (MicroserviceProps.environments)',
+    );
+  });
+});
+
+describe('quantities', () => {
+  test('reads every form the input check accepts', () => {
+    expect(milliCpu('2e0')).toBe(2000);
+    expect(milliCpu('250m')).toBe(250);
+    expect(bytes('1.5Gi')).toBe(1.5 * 1024 ** 3);
+    expect(bytes('1e3')).toBe(1000);
+    expect(() => checkQuantity('p', 'cpu request', '2e0')).not.toThrow();
+  });
+
+  test('fails when a value is not a quantity', () => {
+    expect(() => checkQuantity('p', 'cpu request', '2 cores')).toThrow(
+      '[p] cpu request must be a Kubernetes quantity such as 500m, 0.5, 128Mi or 1Gi, got "2 cores"',
+    );
+  });
+
+  test('fails when memory is given in millibytes', () => {
+    expect(() => checkQuantity('p', 'memory request', '512m')).toThrow(
+      '[p] memory request "512m" is in millibytes; allowed: bytes with a suffix such as 512Mi or 512M',
+    );
+  });
+});
