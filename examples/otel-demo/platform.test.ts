@@ -48,23 +48,49 @@ function difference(theirs: Readonly<Record<string, string>>, ours: Record<strin
   };
 }
 
-/** The application services this example describes; the other upstream ones are listed in UPSTREAM.md. */
+/** The application services this example describes; UPSTREAM.md says why fraud-detection is not one. */
 const SERVICES = [
   'accounting',
   'ad',
   'cart',
   'checkout',
   'currency',
+  'email',
+  'flagd',
   'frontend',
   'frontend-proxy',
   'image-provider',
   'load-generator',
   'payment',
   'product-catalog',
+  'quote',
+  'recommendation',
+  'shipping',
+];
+const NOT_DESCRIBED = ['fraud-detection'];
+const DATASTORES = ['kafka', 'postgresql', 'valkey-cart'];
+/** The services of each environment: the load generator is dev's only. */
+const SERVICES_IN: Record<string, string[]> = {
+  dev: SERVICES,
+  prod: SERVICES.filter((s) => s !== 'load-generator'),
+};
+/** Clients of flagd: FLAGD_ADDR carries their network edge to it (upstream's read FLAGD_HOST and FLAGD_PORT). */
+const FLAGD_CLIENTS = [
+  'ad',
+  'cart',
+  'checkout',
+  'email',
+  'frontend',
+  'frontend-proxy',
+  'load-generator',
+  'payment',
+  'product-catalog',
   'recommendation',
 ];
-const NOT_DESCRIBED = ['email', 'flagd', 'fraud-detection', 'quote', 'shipping'];
-const DATASTORES = ['kafka', 'postgresql', 'valkey-cart'];
+/** Ports upstream's flagd has beside 8013: OFREP (8016) and its flagd-ui sidecar's (4000). */
+const MISSING_PORTS: Record<string, number[]> = { flagd: [8016, 4000] };
+/** Services without a port, like upstream's. */
+const WORKERS = ['accounting'];
 
 /** Upstream's resource attributes carry the release; ours leave `service.version` to the image tag. */
 const withoutVersion = (name: string) => ({
@@ -78,6 +104,7 @@ const withoutVersion = (name: string) => ({
 function expectedDifference(env: string, name: string) {
   const prod = env === 'prod';
   const kafka = prod ? { KAFKA_ADDR: ['kafka:9092', 'kafka-kafka-bootstrap:9092'] } : {};
+  const flagd = FLAGD_CLIENTS.includes(name) ? { FLAGD_ADDR: 'flagd:8013' } : {};
   switch (name) {
     case 'accounting':
       return {
@@ -91,15 +118,15 @@ function expectedDifference(env: string, name: string) {
         changed: { ...withoutVersion(name), ...kafka },
       };
     case 'checkout':
-      return { added: {}, removed: [], changed: { ...withoutVersion(name), ...kafka } };
+      return { added: flagd, removed: [], changed: { ...withoutVersion(name), ...kafka } };
     case 'frontend-proxy':
       return {
-        added: { FRONTEND_ADDR: 'http://frontend:8080', IMAGE_PROVIDER_ADDR: 'http://image-provider:8081' },
+        added: { ...flagd, FRONTEND_ADDR: 'http://frontend:8080', IMAGE_PROVIDER_ADDR: 'http://image-provider:8081' },
         removed: [],
         changed: withoutVersion(name),
       };
     default:
-      return { added: {}, removed: [], changed: withoutVersion(name) };
+      return { added: flagd, removed: [], changed: withoutVersion(name) };
   }
 }
 
@@ -108,18 +135,19 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
     expect(readTree(root)).toMatchSnapshot();
   });
 
-  test('it describes twelve upstream services and its three datastores, and lists the other five', () => {
+  test('it describes 16 of the 17 upstream services and the three datastores; the load generator runs in dev only', () => {
     const names = UPSTREAM.map((d) => d.name).sort();
     expect([...SERVICES, ...NOT_DESCRIBED, ...DATASTORES].sort()).toEqual(names);
-    for (const objects of Object.values(rendered)) {
+    for (const [env, objects] of Object.entries(rendered)) {
       expect(
         objects
           .filter((o) => o.kind === 'Deployment')
           .map((o) => o.metadata.name)
           .sort(),
-      ).toEqual(SERVICES);
+      ).toEqual(SERVICES_IN[env]);
       for (const name of NOT_DESCRIBED) expect(find(objects, 'Deployment', name)).toBeUndefined();
     }
+    expect(fs.existsSync(path.join(root, 'overlays', 'prod', 'load-generator'))).toBe(false);
   });
 
   test('UPSTREAM.md compares every upstream Deployment and pins the commit', () => {
@@ -130,22 +158,28 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
   describe.each(['dev', 'prod'])('%s', (env) => {
     const objects = rendered[env];
 
-    test.each(SERVICES)('%s runs upstream image and tag, in its namespace', (name) => {
+    test.each(SERVICES_IN[env])('%s runs upstream image and tag, in its namespace', (name) => {
       const container = find(objects, 'Deployment', name).spec.template.spec.containers[0];
       expect(`${container.image}`).toBe(upstream(name).containers[0].image);
       expect(find(objects, 'Deployment', name).metadata.namespace).toBe(`otel-demo-${env}`);
     });
 
-    test.each(SERVICES.filter((s) => s !== 'accounting'))('%s listens and is served on upstream ports', (name) => {
-      const theirs = upstream(name);
-      const container = find(objects, 'Deployment', name).spec.template.spec.containers[0];
-      expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual(
-        theirs.containers[0].ports,
-      );
-      const service = find(objects, 'Service', name);
-      expect(service.spec.type).toBe('ClusterIP');
-      expect(service.spec.ports.map((p: { port: number }) => p.port)).toEqual(theirs.servicePorts.map((p) => p.port));
-    });
+    test.each(SERVICES_IN[env].filter((s) => !WORKERS.includes(s)))(
+      '%s listens and is served on upstream ports (flagd on its gRPC port only)',
+      (name) => {
+        const theirs = upstream(name);
+        const container = find(objects, 'Deployment', name).spec.template.spec.containers[0];
+        const kept = (port: number) => !(MISSING_PORTS[name] ?? []).includes(port);
+        expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual(
+          theirs.containers[0].ports.filter(kept),
+        );
+        const service = find(objects, 'Service', name);
+        expect(service.spec.type).toBe('ClusterIP');
+        expect(service.spec.ports.map((p: { port: number }) => p.port)).toEqual(
+          theirs.servicePorts.map((p) => p.port).filter(kept),
+        );
+      },
+    );
 
     test('accounting has no port and no Service, like upstream', () => {
       expect(upstream('accounting').servicePorts).toEqual([]);
@@ -153,13 +187,13 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
       expect(find(objects, 'Deployment', 'accounting').spec.template.spec.containers[0].ports).toBeUndefined();
     });
 
-    test.each(SERVICES)('%s sees upstream environment but for the documented differences', (name) => {
+    test.each(SERVICES_IN[env])('%s sees upstream environment but for the documented differences', (name) => {
       expect(difference(upstream(name).containers[0].env, environmentOf(objects, name))).toEqual(
         expectedDifference(env, name),
       );
     });
 
-    test.each(SERVICES)('%s has upstream memory as request and limit, and the table CPU', (name) => {
+    test.each(SERVICES_IN[env])('%s has upstream memory as request and limit, and the table CPU', (name) => {
       const memory = upstream(name).containers[0].memoryLimit;
       const cpu = env === 'prod' ? '250m' : '100m';
       expect(find(objects, 'Deployment', name).spec.template.spec.containers[0].resources).toEqual({
@@ -168,7 +202,7 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
       });
     });
 
-    test.each(SERVICES)('%s runs as upstream user where upstream names one, always restricted', (name) => {
+    test.each(SERVICES_IN[env])('%s runs as upstream user where upstream names one, always restricted', (name) => {
       const pod = find(objects, 'Deployment', name).spec.template.spec;
       const theirs = upstream(name).containers[0];
       if (theirs.runAsUser !== undefined) {
@@ -185,33 +219,60 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
     });
   });
 
-  test('upstream has no probes; ours are gRPC health where the service serves it, HTTP where it answers GET', () => {
+  test('upstream has no probes; ours are gRPC health where the service serves it, else HTTP GET or TCP', () => {
     for (const { containers } of UPSTREAM) expect(containers[0].probes).toEqual([]);
-    const probes = Object.fromEntries(
-      SERVICES.map((name) => {
-        const probe = find(rendered.dev, 'Deployment', name).spec.template.spec.containers[0].readinessProbe;
-        return [name, probe.grpc ?? probe.httpGet ?? probe.exec];
-      }),
-    );
-    expect(probes).toEqual({
+    const probes = (name: string) => {
+      const container = find(rendered.dev, 'Deployment', name).spec.template.spec.containers[0];
+      const pick = (probe: any) => probe.grpc ?? probe.httpGet ?? probe.tcpSocket ?? probe.exec;
+      return [pick(container.readinessProbe), pick(container.livenessProbe)];
+    };
+    const grpc = { port: 8080 };
+    const tcp = { port: 'http' };
+    const expected: Record<string, unknown> = {
       accounting: { command: ['bash', '-c', 'exec 3<>"/dev/tcp/${KAFKA_ADDR%:*}/${KAFKA_ADDR##*:}"'] },
-      ad: { port: 8080 },
-      cart: { port: 8080 },
-      checkout: { port: 8080 },
-      currency: { port: 8080 },
+      ad: grpc,
+      cart: grpc,
+      checkout: grpc,
+      currency: grpc,
+      email: tcp,
+      flagd: { port: 'grpc' },
       frontend: { path: '/', port: 'http' },
-      'frontend-proxy': { path: '/', port: 'http' },
+      'frontend-proxy': tcp,
       'image-provider': { path: '/status', port: 'http' },
       'load-generator': { path: '/', port: 'http' },
-      payment: { port: 8080 },
-      'product-catalog': { port: 8080 },
-      recommendation: { port: 8080 },
-    });
+      payment: grpc,
+      'product-catalog': grpc,
+      quote: tcp,
+      recommendation: grpc,
+      shipping: tcp,
+    };
+    expect(Object.fromEntries(SERVICES.map((name) => [name, probes(name)]))).toEqual(
+      Object.fromEntries(Object.entries(expected).map(([name, p]) => [name, [p, p]])),
+    );
+  });
+
+  test('flagd reads its flags and product-catalog its catalogue from upstream ConfigMaps, at upstream paths', () => {
+    for (const [name, configMap] of [
+      ['flagd', 'flagd-config'],
+      ['product-catalog', 'product-catalog-products'],
+    ]) {
+      const pod = find(rendered.prod, 'Deployment', name).spec.template.spec;
+      const volume = pod.volumes.find((v: any) => v.configMap?.name === configMap);
+      const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === volume.name);
+      expect(upstream(name).containers[0].volumeMounts).toContain(mount.mountPath);
+      expect(mount.readOnly).toBe(true);
+      expect(find(rendered.prod, 'ConfigMap', configMap)).toBeUndefined();
+    }
+    expect(find(rendered.dev, 'Deployment', 'flagd').spec.template.spec.containers.map((c: any) => c.name)).toEqual([
+      'flagd',
+    ]);
   });
 
   test('dev runs one replica of each, like upstream; prod autoscales 2 to 6', () => {
     for (const name of SERVICES) {
       expect(find(rendered.dev, 'Deployment', name).spec.replicas).toBe(upstream(name).replicas);
+    }
+    for (const name of SERVICES_IN.prod) {
       expect(find(rendered.prod, 'HorizontalPodAutoscaler', name).spec).toMatchObject({
         minReplicas: 2,
         maxReplicas: 6,
@@ -231,10 +292,14 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
     expect(find(rendered.prod, 'StatefulSet', 'valkey-cart')).toBeDefined();
   });
 
-  test('image-provider renders upstream nginx template into /tmp, its root filesystem being read-only', () => {
-    const container = find(rendered.dev, 'Deployment', 'image-provider').spec.template.spec.containers[0];
-    expect(container.command.join(' ')).toContain('< /nginx.conf.template > /tmp/nginx/nginx.conf');
-    expect(container.command.join(' ')).toContain('exec nginx -c /tmp/nginx/nginx.conf');
+  test('image-provider and frontend-proxy render upstream templates into /tmp, the root filesystem being read-only', () => {
+    const command = (name: string) =>
+      find(rendered.dev, 'Deployment', name).spec.template.spec.containers[0].command.join(' ');
+    expect(command('image-provider')).toContain('< /nginx.conf.template > /tmp/nginx/nginx.conf');
+    expect(command('image-provider')).toContain('exec nginx -c /tmp/nginx/nginx.conf');
+    expect(command('frontend-proxy')).toBe(
+      '/bin/sh -c envsubst < envoy.tmpl.yaml > /tmp/envoy.yaml && exec envoy -c /tmp/envoy.yaml',
+    );
   });
 
   test('only the storefront is public: prod routes its host to frontend-proxy', () => {

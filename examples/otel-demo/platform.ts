@@ -12,11 +12,12 @@ import {
   Platform,
   Scaling,
   SecretSource,
-  ServiceOverride,
   SynthOptions,
   Tls,
   Worker,
 } from '../../lib';
+import { Probe } from '../../lib/constructs/probe';
+import { VolumeSource } from '../../lib/constructs/volume';
 
 /**
  * The OpenTelemetry Demo ("Astronomy Shop", github.com/open-telemetry/opentelemetry-demo) as a
@@ -35,6 +36,14 @@ const DEMO_IMAGE = 'ghcr.io/open-telemetry/demo';
 const OTLP = { grpc: 4317, http: 4318 } as const;
 
 /**
+ * flagd's flag definitions and the product catalogue are upstream's data files, mounted from the
+ * ConfigMaps `flagd-config` and `product-catalog-products`, which are created in each namespace
+ * from upstream's files (UPSTREAM.md), not generated: the gate's check that referenced
+ * ConfigMaps exist would fail on them.
+ */
+const OUT_OF_BAND_CONFIG = { 'config-ref': 'off' } as const;
+
+/**
  * Ours, not upstream's (which publishes one namespace and no environments): dev is upstream's
  * shape (one replica, namespace-wide network access, everything in the cluster); prod adds
  * replicas, default-deny network policy, HA datastores through their operators, External
@@ -49,6 +58,7 @@ export const environments = new EnvironmentTable([
     resources: { cpu: '100m', memory: '128Mi' },
     networkPolicy: NetworkPolicyMode.ALLOW_NAMESPACE,
     datastores: { resources: { cpu: '250m', memory: '640Mi' }, storage: '2Gi' },
+    validation: { severities: OUT_OF_BAND_CONFIG },
   },
   {
     name: 'prod',
@@ -69,35 +79,9 @@ export const environments = new EnvironmentTable([
       storage: '20Gi',
     },
     secrets: SecretSource.externalSecrets({ storeName: 'otel-demo-secrets', keyPrefix: 'otel-demo/prod' }),
-    validation: { requireNetworkPolicy: true },
+    validation: { requireNetworkPolicy: true, severities: OUT_OF_BAND_CONFIG },
   },
 ]);
-
-/**
- * Each service's memory as upstream limits it (upstream sets no CPU and no requests). The table
- * sizes every service of an environment alike, so each service overrides its memory in every
- * environment, request and limit both (Guaranteed QoS).
- */
-const MEMORY: Record<string, string> = {
-  accounting: '120Mi',
-  ad: '300Mi',
-  cart: '160Mi',
-  checkout: '20Mi',
-  currency: '20Mi',
-  frontend: '250Mi',
-  'frontend-proxy': '65Mi',
-  'image-provider': '50Mi',
-  'load-generator': '1500Mi',
-  payment: '120Mi',
-  'product-catalog': '20Mi',
-  recommendation: '500Mi',
-};
-
-/** The memory override of `service` in every environment of the table. */
-function memoryOverrides(service: string): Record<string, ServiceOverride> {
-  const memory = MEMORY[service];
-  return Object.fromEntries(environments.names.map((env) => [env, { resources: { memory } }]));
-}
 
 /**
  * The variables upstream gives every service for OpenTelemetry, with `$(...)` written out:
@@ -116,19 +100,17 @@ function telemetry(service: string, otlp?: keyof typeof OTLP): Record<string, st
   };
 }
 
-/**
- * Upstream's clients read the feature-flag service as FLAGD_HOST and FLAGD_PORT. flagd itself is
- * not described yet (UPSTREAM.md: it needs its flag file from a ConfigMap volume and a probe on
- * its management port), so these are plain variables and no network edge.
- */
+/** Upstream's clients read the feature-flag service as FLAGD_HOST and FLAGD_PORT. */
 const FLAGS = { FLAGD_HOST: 'flagd', FLAGD_PORT: '8013' };
 
-/** What a demo service gives on top of `MicroserviceProps`' own defaults. */
-type DemoServiceProps = Omit<MicroserviceProps, 'image' | 'initialTag' | 'overrides'>;
+/** A demo service's props: the image and tag default to upstream's shared repository and release. */
+type DemoServiceProps = Omit<MicroserviceProps, 'image' | 'initialTag'> &
+  Partial<Pick<MicroserviceProps, 'image' | 'initialTag'>>;
 
 /**
- * Builds the OpenTelemetry Demo: the twelve of its services the current API describes faithfully
- * (UPSTREAM.md lists the other five and what each needs), on Kafka, PostgreSQL and Valkey.
+ * Builds the OpenTelemetry Demo: 16 of its 17 services (UPSTREAM.md, service by service; the
+ * fraud-detection consumer waits for probe-less workers), on Kafka, PostgreSQL and Valkey.
+ * Memory is upstream's limit, as request and limit; CPU the table's.
  */
 export function otelDemo(app: App): Platform {
   const platform = new Platform(app, 'otel-demo', { environments });
@@ -143,41 +125,91 @@ export function otelDemo(app: App): Platform {
       image: DEMO_IMAGE,
       initialTag: `${RELEASE}-${name}`,
       component: name,
-      overrides: memoryOverrides(name),
       ...props,
     });
+
+  const flagd = service('flagd', {
+    image: 'ghcr.io/open-feature/flagd',
+    initialTag: 'v0.12.8',
+    port: 8013,
+    protocol: 'grpc',
+    resources: { memory: '75Mi' },
+    command: [
+      '/flagd-build',
+      'start',
+      '--port',
+      '8013',
+      '--ofrep-port',
+      '8016',
+      '--uri',
+      'file:./etc/flagd/demo.flagd.json',
+    ],
+    // flagd's /readyz is on its management port 8014, which is not a container port here: a TCP
+    // connect on 8013 says the server accepts clients.
+    readinessProbe: Probe.tcp(),
+    livenessProbe: Probe.tcp(),
+    // The flag definitions (see OUT_OF_BAND_CONFIG). Without the flagd-ui sidecar nothing edits
+    // them, so flagd reads the ConfigMap itself instead of upstream's copy in an emptyDir.
+    volumes: [{ mountPath: '/etc/flagd', source: VolumeSource.configMap('flagd-config') }],
+    variables: {
+      FLAGD_METRICS_EXPORTER: 'otel',
+      FLAGD_OTEL_COLLECTOR_URI: `otel-collector:${OTLP.grpc}`,
+      GOMEMLIMIT: '60MiB',
+      ...telemetry('flagd'),
+    },
+  });
+  /** The edge to flagd: FLAGD_ADDR is the variable a connection needs; upstream's clients ignore it. */
+  const flagsEdge = { FLAGD_ADDR: flagd };
 
   const ad = service('ad', {
     port: 8080,
     protocol: 'grpc',
+    resources: { memory: '300Mi' },
     // The JVM starts slowly under a 300Mi limit.
     livenessInitialDelaySeconds: 30,
     variables: { AD_PORT: '8080', OTEL_LOGS_EXPORTER: 'otlp', ...FLAGS, ...telemetry('ad', 'http') },
+    connections: flagsEdge,
   });
   const cart = service('cart', {
     port: 8080,
     protocol: 'grpc',
+    resources: { memory: '160Mi' },
     // The `app` user of Microsoft's .NET images.
     runAsUser: 1654,
     variables: { ASPNETCORE_URLS: 'http://*:8080', CART_PORT: '8080', ...FLAGS, ...telemetry('cart', 'grpc') },
-    connections: { VALKEY_ADDR: valkey.fields({ address: 'VALKEY_ADDR' }) },
+    connections: { VALKEY_ADDR: valkey.fields({ address: 'VALKEY_ADDR' }), ...flagsEdge },
   });
   const currency = service('currency', {
     port: 8080,
     protocol: 'grpc',
+    resources: { memory: '20Mi' },
     variables: { CURRENCY_PORT: '8080', VERSION: RELEASE, ...telemetry('currency', 'grpc') },
+  });
+  const email = service('email', {
+    port: 8080,
+    resources: { memory: '100Mi' },
+    // Its only route is POST /send_order_confirmation: a GET cannot pass, a connection can.
+    readinessProbe: Probe.tcp(),
+    livenessProbe: Probe.tcp(),
+    variables: { APP_ENV: 'production', EMAIL_PORT: '8080', ...FLAGS, ...telemetry('email', 'http') },
+    connections: flagsEdge,
   });
   const payment = service('payment', {
     port: 8080,
     protocol: 'grpc',
+    resources: { memory: '120Mi' },
     runAsUser: 1000,
     variables: { PAYMENT_PORT: '8080', ...FLAGS, ...telemetry('payment', 'grpc') },
+    connections: flagsEdge,
   });
   const productCatalog = service('product-catalog', {
     port: 8080,
     protocol: 'grpc',
+    resources: { memory: '20Mi' },
     // The `nonroot` user of the distroless image.
     runAsUser: 65532,
+    // The catalogue, without which the service exits (see OUT_OF_BAND_CONFIG).
+    volumes: [{ mountPath: '/usr/src/app/products', source: VolumeSource.configMap('product-catalog-products') }],
     variables: {
       GOMEMLIMIT: '16MiB',
       PRODUCT_CATALOG_PORT: '8080',
@@ -185,10 +217,26 @@ export function otelDemo(app: App): Platform {
       ...FLAGS,
       ...telemetry('product-catalog', 'grpc'),
     },
+    connections: flagsEdge,
+  });
+  const quote = service('quote', {
+    port: 8080,
+    resources: { memory: '40Mi' },
+    // www-data, as upstream runs it. Its only route is POST /getquote.
+    runAsUser: 33,
+    readinessProbe: Probe.tcp(),
+    livenessProbe: Probe.tcp(),
+    variables: {
+      OTEL_PHP_AUTOLOAD_ENABLED: 'true',
+      OTEL_PHP_INTERNAL_METRICS_ENABLED: 'true',
+      QUOTE_PORT: '8080',
+      ...telemetry('quote', 'http'),
+    },
   });
   const recommendation = service('recommendation', {
     port: 8080,
     protocol: 'grpc',
+    resources: { memory: '500Mi' },
     variables: {
       OTEL_PYTHON_LOG_CORRELATION: 'true',
       PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION: 'python',
@@ -196,31 +244,38 @@ export function otelDemo(app: App): Platform {
       ...FLAGS,
       ...telemetry('recommendation', 'grpc'),
     },
-    connections: { PRODUCT_CATALOG_ADDR: productCatalog },
+    connections: { PRODUCT_CATALOG_ADDR: productCatalog, ...flagsEdge },
+  });
+  const shipping = service('shipping', {
+    port: 8080,
+    resources: { memory: '20Mi' },
+    runAsUser: 65532,
+    // Its routes are POST /get-quote and POST /ship-order.
+    readinessProbe: Probe.tcp(),
+    livenessProbe: Probe.tcp(),
+    variables: { SHIPPING_PORT: '8080', ...telemetry('shipping', 'grpc') },
+    connections: { QUOTE_ADDR: quote },
   });
   const checkout = service('checkout', {
     port: 8080,
     protocol: 'grpc',
+    resources: { memory: '20Mi' },
     runAsUser: 65532,
-    variables: {
-      CHECKOUT_PORT: '8080',
-      // email and shipping are not described yet (UPSTREAM.md): their upstream addresses.
-      EMAIL_ADDR: 'http://email:8080',
-      GOMEMLIMIT: '16MiB',
-      SHIPPING_ADDR: 'http://shipping:8080',
-      ...FLAGS,
-      ...telemetry('checkout', 'grpc'),
-    },
+    variables: { CHECKOUT_PORT: '8080', GOMEMLIMIT: '16MiB', ...FLAGS, ...telemetry('checkout', 'grpc') },
     connections: {
       CART_ADDR: cart,
       CURRENCY_ADDR: currency,
+      EMAIL_ADDR: email,
       KAFKA_ADDR: brokers,
       PAYMENT_ADDR: payment,
       PRODUCT_CATALOG_ADDR: productCatalog,
+      SHIPPING_ADDR: shipping,
+      ...flagsEdge,
     },
   });
   const frontend = service('frontend', {
     port: 8080,
+    resources: { memory: '250Mi' },
     // Next.js answers its home page; upstream has no health route.
     healthPath: '/',
     runAsUser: 1001,
@@ -231,7 +286,6 @@ export function otelDemo(app: App): Platform {
       OTEL_COLLECTOR_HOST: 'otel-collector',
       PORT: '8080',
       PUBLIC_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://localhost:8080/otlp-http/v1/traces',
-      SHIPPING_ADDR: 'http://shipping:8080',
       WEB_OTEL_SERVICE_NAME: 'frontend-web',
       ...FLAGS,
       ...telemetry('frontend', 'grpc'),
@@ -243,10 +297,13 @@ export function otelDemo(app: App): Platform {
       CURRENCY_ADDR: currency,
       PRODUCT_CATALOG_ADDR: productCatalog,
       RECOMMENDATION_ADDR: recommendation,
+      SHIPPING_ADDR: shipping,
+      ...flagsEdge,
     },
   });
   const imageProvider = service('image-provider', {
     port: 8081,
+    resources: { memory: '50Mi' },
     // nginx's stub_status location of upstream's configuration.
     healthPath: '/status',
     // The nginx-unprivileged image's user.
@@ -268,11 +325,16 @@ export function otelDemo(app: App): Platform {
   });
   const frontendProxy = service('frontend-proxy', {
     port: 8080,
-    // Envoy routes / to the frontend; its own readiness is on the admin port (UPSTREAM.md).
-    healthPath: '/',
+    resources: { memory: '65Mi' },
     // The envoy image's user.
     runAsUser: 101,
     exposure: Exposure.FRONTEND,
+    // Upstream writes envoy.yaml beside its template in /home/envoy, read-only here: ours under /tmp.
+    command: ['/bin/sh', '-c', 'envsubst < envoy.tmpl.yaml > /tmp/envoy.yaml && exec envoy -c /tmp/envoy.yaml'],
+    // Envoy's / routes to the frontend and its /ready is on the admin port 10000, not a container
+    // port here: a TCP connect on 8080 says the listener is up.
+    readinessProbe: Probe.tcp(),
+    livenessProbe: Probe.tcp(),
     variables: {
       ENVOY_ADMIN_PORT: '10000',
       ENVOY_PORT: '8080',
@@ -296,10 +358,13 @@ export function otelDemo(app: App): Platform {
     },
     // Envoy reads its upstreams as host and port (above); FRONTEND_ADDR and IMAGE_PROVIDER_ADDR
     // are extra variables that carry the network edges, which a connection needs.
-    connections: { FRONTEND_ADDR: frontend, IMAGE_PROVIDER_ADDR: imageProvider },
+    connections: { FRONTEND_ADDR: frontend, IMAGE_PROVIDER_ADDR: imageProvider, ...flagsEdge },
   });
   service('load-generator', {
     port: 8089,
+    resources: { memory: '1500Mi' },
+    // Synthetic users belong to dev, not to the production shop.
+    environments: ['dev'],
     // Locust's web UI.
     healthPath: '/',
     variables: {
@@ -315,17 +380,17 @@ export function otelDemo(app: App): Platform {
       ...FLAGS,
       ...telemetry('load-generator', 'grpc'),
     },
-    connections: { LOCUST_HOST: frontendProxy },
+    connections: { LOCUST_HOST: frontendProxy, ...flagsEdge },
   });
 
   new Worker(platform, 'accounting', {
     image: DEMO_IMAGE,
     initialTag: `${RELEASE}-accounting`,
     component: 'accounting',
+    resources: { memory: '120Mi' },
     runAsUser: 1654,
-    overrides: memoryOverrides('accounting'),
     // A Kafka consumer serves nothing to probe: the probe is upstream's wait-for-kafka check
-    // (the broker answers on KAFKA_ADDR), in bash, which Microsoft's Ubuntu-based image has.
+    // (the broker answers on KAFKA_ADDR), in bash, which Microsoft's Debian-based image has.
     probeCommand: ['bash', '-c', 'exec 3<>"/dev/tcp/${KAFKA_ADDR%:*}/${KAFKA_ADDR##*:}"'],
     variables: {
       OTEL_DOTNET_AUTO_TRACES_ENTITYFRAMEWORKCORE_INSTRUMENTATION_ENABLED: 'false',
