@@ -115,7 +115,11 @@ type DemoServiceProps = Omit<MicroserviceProps, 'image' | 'initialTag'> &
 export function otelDemo(app: App): Platform {
   const platform = new Platform(app, 'otel-demo', { environments });
   const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA, version: '3.9.1' });
-  const postgresql = new Datastore(platform, 'postgresql', { engine: DatastoreEngine.POSTGRESQL, database: 'otel' });
+  const postgresql = new Datastore(platform, 'postgresql', {
+    engine: DatastoreEngine.POSTGRESQL,
+    database: 'otel',
+    version: '17.6',
+  });
   // Valkey speaks the Redis protocol; the cart's client reads VALKEY_ADDR only.
   const valkey = new Datastore(platform, 'valkey-cart', { engine: DatastoreEngine.REDIS });
   const brokers = kafka.fields({ address: 'KAFKA_ADDR' });
