@@ -9,7 +9,10 @@ import { validate } from '../lib/gate/gate';
 import { kustomizeAll } from '../lib/kube/kubectl';
 import { render } from '../lib/synth/render';
 import { helmChart } from './helm-chart';
-import { syntheticPlatform, SyntheticSize } from './synthetic';
+import { syntheticEnvironments, syntheticPlatform, syntheticServices, SyntheticSize } from './synthetic';
+import { checkProps } from '../lib/core/props-shape';
+import { ENVIRONMENT_SHAPE } from '../lib/model/environment';
+import { MICROSERVICE_SHAPE } from '../lib/constructs/microservice';
 import { findKustomizations } from '../lib/kube/overlays';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -108,6 +111,14 @@ function summarize(ms: number[]): Timing {
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return { minMs: round(sorted[0]), medianMs: round(median) };
+}
+
+/** `summarize` to the microsecond, for phases far below a millisecond. */
+function summarize3(ms: number[]): Timing {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { minMs: round(sorted[0], 3), medianMs: round(median, 3) };
 }
 
 function round(ms: number, digits = 1): number {
@@ -260,6 +271,34 @@ async function bench(argv: string[]): Promise<void> {
       if (i === 0) dump = objectDump(files.entries());
     }
 
+    // Strict input: what the runtime prop checks cost. The same props objects the synthetic
+    // platform is built from, checked as the constructors check them (repeated, as one pass is
+    // below the timer's resolution), beside building the model and rendering it in the same run.
+    const propsCheckMs: number[] = [];
+    const modelMs: number[] = [];
+    const envProps = syntheticEnvironments(size);
+    const serviceProps = syntheticServices(size.services).map((s) => ({
+      image: s.image,
+      initialTag: s.tag,
+      port: s.port,
+      component: s.component,
+      healthPath: s.healthPath,
+      livenessInitialDelaySeconds: s.livenessInitialDelaySeconds,
+      variables: s.variables,
+      connections: s.connections,
+    }));
+    const REPEAT = 200;
+    for (let i = 0; i < runs; i++) {
+      modelMs.push(await timeAsync(() => void syntheticPlatform(new App(), size)));
+      const total = await timeAsync(() => {
+        for (let k = 0; k < REPEAT; k++) {
+          for (const p of envProps) checkProps('bench', p, ENVIRONMENT_SHAPE);
+          for (const p of serviceProps) checkProps('bench', p, MICROSERVICE_SHAPE);
+        }
+      });
+      propsCheckMs.push(total / REPEAT);
+    }
+
     // What batching saves: a sample of per-service overlays, one kubectl process each.
     const serviceOverlays = findKustomizations(path.join(synthDir, 'overlays')).filter(
       (d) => path.relative(path.join(synthDir, 'overlays'), d).split(path.sep).length === 2,
@@ -337,6 +376,8 @@ async function bench(argv: string[]): Promise<void> {
       referenceCraftistaSynth: reference,
       resynthUnchanged: summarize(resynthRuns.map((r) => r.ms)),
       render: summarize(renderMs),
+      model: summarize(modelMs),
+      propsCheck: summarize3(propsCheckMs),
       write: summarize(writeMs),
       kustomizePerProcess: summarize(perProcessMs),
       validateRender: summarize(validated.render),
@@ -427,6 +468,8 @@ function printTable(r: Record<string, any>): void {
     row('synth through tsx (before)', t('synthViaTsx'), r.synthViaTsx ? '' : '--tsx to measure'),
     row('Craftista main.ts synth (4 x 3)', t('referenceCraftistaSynth'), `x helm x 3 ${met('referenceOverHelmX3')}`),
     row('overlay generation (render)', t('render'), 'in-process'),
+    row('model construction', t('model'), 'in-process, props checks included'),
+    row('props checks', t('propsCheck'), 'every props object of the model, checked once'),
     row('write (fresh tree)', t('write'), 'in-process'),
     row(
       'kubectl kustomize, one process each',

@@ -34,6 +34,19 @@ export { JobTemplate } from './constructs/job-template';
 export type { JobTemplateProps } from './constructs/job-template';
 export { Microservice } from './constructs/microservice';
 export type { MicroserviceProps, SecretKeyRef, ServiceOverride } from './constructs/microservice';
+export { Probe } from './constructs/probe';
+export type {
+  ExecProbeOptions,
+  GrpcProbeOptions,
+  HttpProbeOptions,
+  ProbeTimings,
+  TcpProbeOptions,
+} from './constructs/probe';
+export { ServiceType } from './constructs/service-type';
+export type { RenderedObject, ServiceCustomizer } from './constructs/service-customizer';
+export type { ContainerProps } from './constructs/container';
+export { VolumeSource } from './constructs/volume';
+export type { EmptyDirOptions, KeyedVolumeOptions, VolumeMountProps } from './constructs/volume';
 export { NamespaceBundle } from './constructs/namespace-bundle';
 export type { NamespaceBundleProps } from './constructs/namespace-bundle';
 export { Platform } from './constructs/platform';

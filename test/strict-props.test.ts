@@ -1,7 +1,17 @@
 import { checkProps, shape } from '../lib/core/props-shape';
 import { checkQuantity } from '../lib/core/checks';
 import { bytes, milliCpu } from '../lib/core/quantity';
-import { EnvironmentTable, Scaling } from '../lib';
+import { App } from 'cdk8s';
+import {
+  Datastore,
+  DatastoreEngine,
+  EnvironmentTable,
+  JobTemplate,
+  Microservice,
+  Platform,
+  Scaling,
+  SharedConfig,
+} from '../lib';
 import { EnvironmentProps } from '../lib/model/environment';
 
 const dev: EnvironmentProps = {
@@ -97,5 +107,42 @@ describe('quantities', () => {
     expect(() => checkQuantity('p', 'memory request', '512m')).toThrow(
       '[p] memory request "512m" is in millibytes; allowed: bytes with a suffix such as 512Mi or 512M',
     );
+  });
+});
+
+describe('every construct checks its props', () => {
+  const table = () => new EnvironmentTable([dev]);
+  const platform = () => new Platform(new App(), 'strict', { environments: table() });
+
+  test('fails when a Platform prop is misspelt', () => {
+    expect(() => new Platform(new App(), 'strict', { environments: table(), gitOps: {} } as never)).toThrow(
+      '[strict] unknown prop gitOps (PlatformProps), did you mean gitops?',
+    );
+  });
+
+  test('fails when a Datastore prop is misspelt', () => {
+    expect(
+      () => new Datastore(platform(), 'db', { engine: DatastoreEngine.POSTGRESQL, versoin: '16' } as never),
+    ).toThrow('[strict/db] unknown prop versoin (DatastoreProps), did you mean version?');
+  });
+
+  test('fails when a SharedConfig secret key is misspelt', () => {
+    const p = platform();
+    const web = new Microservice(p, 'web', { image: 'strict/web', port: 80, initialTag: '1' });
+    expect(
+      () => new SharedConfig(p, 'common', { consumers: [web], secret: { name: 's', key: ['A'] } } as never),
+    ).toThrow('[strict/common] unknown prop secret.key (SharedSecretProps), did you mean keys?');
+  });
+
+  test('fails when a JobTemplate prop has the wrong kind', () => {
+    expect(
+      () =>
+        new JobTemplate(platform(), 'job', {
+          namespace: 'jobs',
+          image: 'strict/job:1',
+          resources: { cpu: '1', memory: '1Gi' },
+          backoffLimit: '3',
+        } as never),
+    ).toThrow('[strict/job] backoffLimit must be a number, got "3"');
   });
 });

@@ -1,7 +1,8 @@
+import * as k8s from '../../imports/k8s';
 import { checkDnsLabel, checkPort, checkVariables } from '../core/checks';
 import { StagecraftError } from '../core/errors';
 import { shape } from '../core/props-shape';
-import { RESOURCES_SHAPE, ResourceRequirements, resolveResources } from '../model/resources';
+import { RESOURCES_SHAPE, ResolvedResources, ResourceRequirements, resolveResources } from '../model/resources';
 import { restrictedContainerSecurityContext } from './security-context';
 import { VOLUME_MOUNT_SHAPE, VolumeMountProps, resolveVolumes } from './volume';
 
@@ -60,6 +61,8 @@ const IMAGE_REFERENCE =
 export interface ResolvedContainer {
   /** The Kubernetes container. */
   readonly container: Record<string, unknown>;
+  /** Its requests and limits, as written. */
+  readonly resources: ResolvedResources;
   /** Pod volumes it brings (its scratch directories and mounts). */
   readonly volumes: readonly Record<string, unknown>[];
 }
@@ -83,6 +86,7 @@ export function resolveContainer(path: string, what: string, props: ContainerPro
   }));
   const variables = Object.entries(props.variables ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   return {
+    resources,
     container: {
       name: props.name,
       image: props.image,
@@ -93,7 +97,17 @@ export function resolveContainer(path: string, what: string, props: ContainerPro
       ...(props.port !== undefined
         ? { ports: [{ name: props.name.slice(0, 15), containerPort: props.port, protocol: 'TCP' }] }
         : {}),
-      resources,
+      // cdk8s serializes typed quantities only; a plain string would be dropped.
+      resources: {
+        requests: {
+          cpu: k8s.Quantity.fromString(resources.requests.cpu),
+          memory: k8s.Quantity.fromString(resources.requests.memory),
+        },
+        limits: {
+          cpu: k8s.Quantity.fromString(resources.limits.cpu),
+          memory: k8s.Quantity.fromString(resources.limits.memory),
+        },
+      },
       securityContext: restrictedContainerSecurityContext(),
       volumeMounts: [...scratch, ...mounts.map((m) => m.mount)],
     },

@@ -33,4 +33,9 @@ export interface IEndpoint {
   sharedConnectionEnv(variable: string, env: Environment): EndpointEnvVar[];
   /** The operator that creates the endpoint's pods in `env`, if they are not in the manifests. */
   operatorFor(env: Environment): string | undefined;
+  /**
+   * Whether the endpoint exists in `env` (a service listed for some environments only).
+   * @default - everywhere
+   */
+  runsIn?(env: Environment): boolean;
 }

@@ -4,6 +4,7 @@ import * as k8s from '../../imports/k8s';
 import { JobTemplate } from './job-template';
 import { Microservice } from './microservice';
 import { checkDnsLabel } from '../core/checks';
+import { checkProps, shape } from '../core/props-shape';
 
 /** Props of a `JobGrant`. */
 export interface JobGrantProps {
@@ -32,6 +33,7 @@ export class JobGrant extends Construct {
 
   constructor(scope: Construct, id: string, props: JobGrantProps) {
     super(scope, id);
+    checkProps(this.node.path, props, JOB_GRANT_SHAPE);
     checkDnsLabel(this.node.path, 'serviceNamespace', props.serviceNamespace);
     const namespace = props.template.namespace;
     this.serviceNamespace = props.serviceNamespace;
@@ -59,3 +61,10 @@ export class JobGrant extends Construct {
     );
   }
 }
+
+/** The keys of `JobGrantProps`, checked at run time. */
+export const JOB_GRANT_SHAPE = shape<JobGrantProps>('JobGrantProps', {
+  template: { instanceOf: JobTemplate, hint: 'a JobTemplate' },
+  service: { instanceOf: Microservice, hint: 'a Microservice' },
+  serviceNamespace: 'string',
+});

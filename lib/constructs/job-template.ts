@@ -3,6 +3,8 @@ import * as k8s from '../../imports/k8s';
 import { ResolvedResources, ResourceRequirements, resolveResources } from '../model/resources';
 import { checkDnsLabel, checkMinimum, checkVariables } from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { checkProps, shape } from '../core/props-shape';
+import { RESOURCES_SHAPE } from '../model/resources';
 
 /** Props of a `JobTemplate`. */
 export interface JobTemplateProps {
@@ -65,6 +67,7 @@ export class JobTemplate extends Construct {
   constructor(scope: Construct, id: string, props: JobTemplateProps) {
     super(scope, id);
     const path = this.node.path;
+    checkProps(path, props, JOB_TEMPLATE_SHAPE);
     checkDnsLabel(path, 'job template name', id);
     checkDnsLabel(path, 'namespace', props.namespace);
     checkVariables(path, props.variables ?? {});
@@ -132,3 +135,15 @@ export class JobTemplate extends Construct {
     });
   }
 }
+
+/** The keys of `JobTemplateProps`, checked at run time. */
+export const JOB_TEMPLATE_SHAPE = shape<JobTemplateProps>('JobTemplateProps', {
+  namespace: 'string',
+  image: 'string',
+  resources: RESOURCES_SHAPE,
+  command: 'strings',
+  variables: 'stringMap',
+  backoffLimit: 'number',
+  ttlSecondsAfterFinished: 'number',
+  runAsUser: 'number',
+});

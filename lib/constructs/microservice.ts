@@ -16,11 +16,13 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { Exposure } from '../model/exposure';
 import { StagecraftError } from '../core/errors';
 import { Field, checkProps, shape } from '../core/props-shape';
+import { bytes, milliCpu } from '../core/quantity';
 import { Probe } from './probe';
 import { CONTAINER_SHAPE, ContainerProps, resolveContainer } from './container';
 import { VOLUME_MOUNT_SHAPE, VolumeMountProps, resolveVolumes } from './volume';
 import { ServiceType } from './service-type';
 import { ServiceCustomizer } from './service-customizer';
+import { fillTemplate } from './connection-template';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -75,6 +77,12 @@ export interface MicroserviceProps {
    * @default {}
    */
   readonly variables?: Record<string, string>;
+  /**
+   * What this service reaches without reading its address from a variable (a fixed address in
+   * its configuration, a sidecar that proxies): each is an allowed network edge, no variable is set.
+   * @default []
+   */
+  readonly dependsOn?: IEndpoint[];
   /**
    * What this service connects to, keyed by the environment variable that carries the
    * endpoint's URL (e.g. `{ PRODUCTS_API_BASE_URI: catalogue }` sets
@@ -298,6 +306,8 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly healthPath: string;
   /** What this service connects to, by the variable that carries the URL. */
   public readonly connections: Readonly<Record<string, IEndpoint>>;
+  /** What it reaches without a variable (network edges only). */
+  public readonly dependsOn: readonly IEndpoint[];
   /** Where the service is reachable from outside, if anywhere. */
   public readonly exposure: Exposure | undefined;
   /** Protocol of the port. */
@@ -318,6 +328,8 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly runAsUser: number;
   /** Writable directories of the container. */
   public readonly writablePaths: readonly string[];
+  /** Requests and limits of the init containers and sidecars (the same everywhere; part of the pod's QoS class). */
+  public readonly extraContainerResources: readonly ResolvedResources[];
   /** The escape hatch, if any. */
   public readonly customize: ServiceCustomizer | undefined;
   /** The base manifests (`dist/<name>/`). */
@@ -352,6 +364,7 @@ export class Microservice extends Construct implements IEndpoint {
     this.component = props.component ?? 'backend';
     this.healthPath = props.healthPath ?? '/health';
     this.connections = props.connections ?? {};
+    this.dependsOn = props.dependsOn ?? [];
     this.exposure = props.exposure;
     this.protocol = props.protocol ?? 'http';
     this.secretVariables = props.secretVariables ?? {};
@@ -446,6 +459,7 @@ export class Microservice extends Construct implements IEndpoint {
       (props[what] ?? []).map((c, i) => resolveContainer(path, `${what}[${i}]`, c));
     const initContainers = extras('initContainers');
     const sidecars = extras('sidecars');
+    this.extraContainerResources = [...initContainers, ...sidecars].map((c) => c.resources);
     const containerNames = [this.containerName, ...[...initContainers, ...sidecars].map((c) => c.container.name)];
     const twice = containerNames.find((n, i) => containerNames.indexOf(n) !== i);
     if (twice !== undefined) {
@@ -540,6 +554,31 @@ export class Microservice extends Construct implements IEndpoint {
     return `${this.name}:${this.port}`;
   }
 
+  /**
+   * This service as a connection in the client's own format: `template` with `{host}`, `{port}`
+   * (the Service's) and `{address}` (`host:port`), e.g. `frontend.connection('{address}')` gives
+   * `frontend:80`, `connection('ws://{host}:{port}/socket')` a WebSocket URL.
+   */
+  public connection(template: string): IEndpoint {
+    const value = fillTemplate(this.node.path, template, {
+      host: this.name,
+      port: `${this.port}`,
+      address: this.address,
+    });
+    const service = this;
+    return {
+      name: this.name,
+      port: this.port,
+      url: value,
+      podSelectorFor: (env) => service.podSelectorFor(env),
+      portsFor: (env) => service.portsFor(env),
+      operatorFor: () => undefined,
+      connectionEnv: (variable) => [{ name: variable, value }],
+      sharedConnectionEnv: (variable) => [{ name: variable, value }],
+      runsIn: (env) => service.runsIn(env),
+    };
+  }
+
   /** Labels of this service's pods (the same in every environment). */
   public podSelectorFor(_env: Environment): Record<string, string> {
     return { ...this.selectorLabels };
@@ -572,7 +611,7 @@ export class Microservice extends Construct implements IEndpoint {
 
   /** Everything this service connects to: its own connections, then those of shared configuration. */
   public get endpoints(): IEndpoint[] {
-    return [...Object.values(this.connections), ...Object.values(this.sharedConnections)];
+    return [...Object.values(this.connections), ...this.dependsOn, ...Object.values(this.sharedConnections)];
   }
 
   /** Service pods are always in the manifests. */
@@ -616,11 +655,14 @@ export class Microservice extends Construct implements IEndpoint {
       }
     }
     for (const env of environments.filter((e) => this.runsIn(e) && e.runServices)) {
-      for (const [variable, endpoint] of Object.entries(this.connections)) {
-        if (endpoint instanceof Microservice && !endpoint.runsIn(env)) {
+      for (const [variable, endpoint] of [
+        ...Object.entries(this.connections),
+        ...this.dependsOn.map((d) => [`dependsOn ${d.name}`, d] as const),
+      ]) {
+        if (endpoint.runsIn && !endpoint.runsIn(env)) {
           throw new StagecraftError(
             this.node.path,
-            `connection ${variable} is ${endpoint.name}, which does not run in ${env.name}; allowed: services of ${env.name}, or list only environments where ${endpoint.name} runs`,
+            `${variable.startsWith('dependsOn') ? variable : `connection ${variable}`} is ${endpoint.name}, which does not run in ${env.name}; allowed: services of ${env.name}, or list only environments where ${endpoint.name} runs`,
           );
         }
       }
@@ -663,6 +705,15 @@ export class Microservice extends Construct implements IEndpoint {
       environmentVariables,
       connectionEnv: [...own, ...sharedRefs],
     };
+  }
+
+  /** Kubernetes' QoS class of the pod in `env`: Guaranteed when every container's requests equal its limits. */
+  public qosClassIn(env: Environment): 'Guaranteed' | 'Burstable' {
+    const all = [this.settingsFor(env).resources, ...this.extraContainerResources];
+    const equal = all.every(
+      (r) => milliCpu(r.requests.cpu) === milliCpu(r.limits.cpu) && bytes(r.requests.memory) === bytes(r.limits.memory),
+    );
+    return equal ? 'Guaranteed' : 'Burstable';
   }
 
   /** The base manifests, in a stable order. */
@@ -787,6 +838,7 @@ export const SERVICE_FIELDS = {
   livenessInitialDelaySeconds: 'number',
   variables: 'stringMap',
   connections: { mapOf: ENDPOINT },
+  dependsOn: { listOf: ENDPOINT },
   overrides: { mapOf: SERVICE_OVERRIDE_SHAPE },
   secretVariables: { mapOf: SECRET_KEY_REF_SHAPE },
   command: 'strings',

@@ -5,6 +5,7 @@ import { JobGrant } from './job-grant';
 import { JobTemplate } from './job-template';
 import { checkDnsLabel } from '../core/checks';
 import { StagecraftError } from '../core/errors';
+import { checkProps, shape } from '../core/props-shape';
 
 /** Props of a `NamespaceBundle`. */
 export interface NamespaceBundleProps {
@@ -32,6 +33,7 @@ export class NamespaceBundle extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceBundleProps) {
     super(scope, id);
+    checkProps(this.node.path, props, NAMESPACE_BUNDLE_SHAPE);
     checkDnsLabel(this.node.path, 'bundle name', id);
     checkDnsLabel(this.node.path, 'namespace', props.namespace);
     this.name = id;
@@ -74,3 +76,9 @@ export class NamespaceBundle extends Construct {
     return this.initialTags;
   }
 }
+
+/** The keys of `NamespaceBundleProps`, checked at run time. */
+export const NAMESPACE_BUNDLE_SHAPE = shape<NamespaceBundleProps>('NamespaceBundleProps', {
+  namespace: 'string',
+  initialTags: 'stringMap',
+});

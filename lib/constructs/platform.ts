@@ -10,6 +10,8 @@ import { Microservice } from './microservice';
 import { NamespaceBundle } from './namespace-bundle';
 import { SharedConfig } from './shared-config';
 import { localPorts } from './local-ports';
+import { checkProps, shape } from '../core/props-shape';
+import { GITOPS_SHAPE } from '../model/gitops';
 
 /** Props of a `Platform`. */
 export interface PlatformProps {
@@ -64,6 +66,7 @@ export class Platform extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id);
+    checkProps(this.node.path || id, props, PLATFORM_SHAPE);
     checkDnsLabel(this.node.path || id, 'platform name', id);
     this.name = id;
     this.environments = props.environments;
@@ -196,3 +199,14 @@ export class Platform extends Construct {
     shared.check(this.environments.environments);
   }
 }
+
+/** The keys of `PlatformProps`, checked at run time. */
+export const PLATFORM_SHAPE = shape<PlatformProps>('PlatformProps', {
+  environments: { instanceOf: EnvironmentTable, hint: 'an EnvironmentTable' },
+  gitops: GITOPS_SHAPE,
+  ingressClassName: 'string',
+  cluster: shape<Partial<ClusterComponents>>('ClusterComponents', {
+    ingressControllerNamespace: 'string',
+    operatorNamespaces: 'stringMap',
+  }),
+});

@@ -5,6 +5,7 @@ import { Environment } from '../model/environment';
 import { Microservice } from './microservice';
 import { checkDnsLabel, checkVariables, uniqueChildId } from '../core/checks';
 import { StagecraftError } from '../core/errors';
+import { checkProps, shape } from '../core/props-shape';
 
 /** The platform's shared Secret: referenced by name, its values never in the manifests. */
 export interface SharedSecretProps {
@@ -83,6 +84,7 @@ export class SharedConfig extends Construct {
     // Services' ConfigMaps are named after them: a sibling's name would be a second ConfigMap of that name.
     super(scope, uniqueChildId(scope, id, 'shared config'));
     const path = this.node.path;
+    checkProps(path, props, SHARED_CONFIG_SHAPE);
     checkDnsLabel(path, 'config map name', id);
     if (props.consumers.length === 0)
       throw new StagecraftError(path, 'consumers must list at least one service, got none');
@@ -221,3 +223,15 @@ export class SharedConfig extends Construct {
     }
   }
 }
+
+/** The keys of `SharedSecretProps`, checked at run time. */
+const SHARED_SECRET_SHAPE = shape<SharedSecretProps>('SharedSecretProps', { name: 'string', keys: 'strings' });
+
+/** The keys of `SharedConfigProps`, checked at run time. */
+export const SHARED_CONFIG_SHAPE = shape<SharedConfigProps>('SharedConfigProps', {
+  consumers: { listOf: 'any' },
+  variables: 'stringMap',
+  secret: SHARED_SECRET_SHAPE,
+  connections: { mapOf: 'any' },
+  connectedConsumers: { listOf: 'any' },
+});

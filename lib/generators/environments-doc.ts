@@ -69,17 +69,26 @@ function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
   out.push('```', '');
 
   out.push('## Resource allocation', '');
-  out.push('Requests equal limits (Guaranteed QoS). CPU / memory per container:', '');
+  const running = (s: Microservice, e: Environment) => e.runServices && s.runsIn(e);
+  const burstable = services.some((s) => envs.some((e) => running(s, e) && s.qosClassIn(e) === 'Burstable'));
+  out.push(
+    burstable
+      ? "QoS class per pod: Guaranteed where every container's requests equal its limits, Burstable (marked) otherwise. CPU / memory of the service's container:"
+      : "Requests equal limits in every container (Guaranteed QoS). CPU / memory of the service's container:",
+    '',
+  );
   out.push(
     table(
       ['Service', ...columns.map((c) => `${c} CPU/Memory`)],
       services.map((s) => [
         capitalize(s.name),
         ...envs.map((e) => {
+          if (!running(s, e)) return 'not deployed';
           const r = s.settingsFor(e).resources;
           const same = r.limits.cpu === r.requests.cpu && r.limits.memory === r.requests.memory;
           const request = `${r.requests.cpu} / ${r.requests.memory}`;
-          return same ? request : `${request} (limit ${r.limits.cpu} / ${r.limits.memory})`;
+          const cell = same ? request : `${request} (limit ${r.limits.cpu} / ${r.limits.memory})`;
+          return s.qosClassIn(e) === 'Burstable' ? `${cell}, Burstable` : cell;
         }),
       ]),
     ),
@@ -108,12 +117,11 @@ function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
   out.push('## Scaling and cost', '');
   out.push(
     table(
-      ['Environment', 'Scaling strategy', 'Disruption budget', 'Estimated monthly cost'],
+      ['Environment', 'Scaling strategy', 'Per-service exceptions', 'Disruption budget', 'Estimated monthly cost'],
       envs.map((e) => [
         `**${title(e)}**`,
-        e.scaling.autoscale
-          ? `HPA (${e.scaling.describe().slice(4)} replicas, ${e.scaling.autoscale.targetCpuUtilizationPercent}% CPU)`
-          : `Fixed (${e.scaling.replicas} ${e.scaling.replicas === 1 ? 'replica' : 'replicas'})`,
+        describeScaling(e.scaling),
+        exceptions(services, e),
         e.disruptionBudget ? 'maxUnavailable 1' : 'None',
         e.operations.estimatedMonthlyCost ?? 'Not estimated',
       ]),
@@ -164,6 +172,7 @@ function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
       services.map((s) => [
         capitalize(s.name),
         ...envs.map((e) => {
+          if (!running(s, e)) return 'not deployed';
           const pin = options.pinOf(e, s);
           return [pin.newTag, pin.digest]
             .filter((x) => x !== undefined)
@@ -174,6 +183,24 @@ function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
     ),
   );
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+function describeScaling(scaling: Environment['scaling']): string {
+  return scaling.autoscale
+    ? `HPA (${scaling.describe().slice(4)} replicas, ${scaling.autoscale.targetCpuUtilizationPercent}% CPU)`
+    : `Fixed (${scaling.replicas} ${scaling.replicas === 1 ? 'replica' : 'replicas'})`;
+}
+
+/** Services that scale otherwise than the table says in `env`, or do not run there. */
+function exceptions(services: readonly Microservice[], env: Environment): string {
+  const out: string[] = [];
+  for (const s of services) {
+    if (!env.runServices) continue;
+    if (!s.runsIn(env)) out.push(`${s.name}: not deployed`);
+    else if (s.settingsFor(env).scaling !== env.scaling)
+      out.push(`${s.name}: ${describeScaling(s.settingsFor(env).scaling)}`);
+  }
+  return out.join('; ') || 'None';
 }
 
 function valueOf(services: readonly Microservice[], env: Environment, users: string[], name: string): string {

@@ -31,10 +31,18 @@ export interface KustomizationProps {
    */
   readonly images?: readonly KustomizationImage[];
   /**
-   * Strategic-merge patch files.
+   * Patch files: a strategic-merge patch by its path, or a JSON patch with its target.
    * @default - none
    */
-  readonly patches?: readonly string[];
+  readonly patches?: readonly (string | KustomizationPatch)[];
+}
+
+/** A patch file that needs a target (a JSON 6902 patch). */
+export interface KustomizationPatch {
+  /** File path. */
+  readonly path: string;
+  /** The object it applies to. */
+  readonly target: { readonly kind: string; readonly name: string };
 }
 
 const API_VERSION = 'kustomize.config.k8s.io/v1beta1';
@@ -49,7 +57,13 @@ export function kustomization(props: KustomizationProps): Record<string, unknown
     ...(props.components && props.components.length > 0 ? { components: [...props.components] } : {}),
     ...(props.labels ? { labels: [{ pairs: { ...props.labels }, includeTemplates: true }] } : {}),
     ...(props.images && props.images.length > 0 ? { images: props.images.map((i) => ({ ...i })) } : {}),
-    ...(props.patches && props.patches.length > 0 ? { patches: props.patches.map((path) => ({ path })) } : {}),
+    ...(props.patches && props.patches.length > 0
+      ? {
+          patches: props.patches.map((p) =>
+            typeof p === 'string' ? { path: p } : { path: p.path, target: { ...p.target } },
+          ),
+        }
+      : {}),
   };
 }
 

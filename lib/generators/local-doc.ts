@@ -2,6 +2,7 @@ import { Datastore } from '../constructs/datastores/datastore';
 import { DocSection } from './doc-section';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
+import { localPorts } from '../constructs/local-ports';
 
 /** ENVIRONMENTS.md section for the local tier: kind clusters and Docker Compose. */
 export function localDocSections(
@@ -30,6 +31,11 @@ export function localDocSections(
     lines.push(
       '',
       `Docker Compose (\`${composeFile}\`): every service and datastore with the first deployed environment's values; \`make compose-up\`.`,
+      '',
+      `Ports on localhost: ${[
+        ...datastores.map((d) => `${d.name} ${d.port}`),
+        ...[...localPorts(services, datastores)].map(([s, port]) => `${s.name} ${port}`),
+      ].join(', ')}.`,
     );
   }
   return [{ title: 'Local environments', body: lines.join('\n') + '\n' }];

@@ -6,6 +6,9 @@ import { kustomization } from './kustomization';
 import { Environment } from '../model/environment';
 import { ImagePin } from '../kube/image-pin';
 import { Microservice, ServiceSettings } from '../constructs/microservice';
+import { RenderedObject } from '../constructs/service-customizer';
+import { customization } from './service-customization';
+import { KustomizationPatch } from './kustomization';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
 const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
@@ -37,7 +40,7 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
   const { service, env, settings, pin } = options;
   const files: Record<string, unknown> = {};
   const resources = [options.basePath];
-  const patches: string[] = [];
+  const patches: (string | KustomizationPatch)[] = [];
   const autoscale = settings.scaling.autoscale;
   if (autoscale) {
     resources.push('hpa.yaml');
@@ -75,7 +78,7 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
         spec: {
           containers: [
             {
-              name: service.name,
+              name: service.containerName,
               ...(settings.connectionEnv.length > 0 ? { env: settings.connectionEnv } : {}),
               resources: settings.resources,
             },
@@ -94,6 +97,17 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     };
     patches.push('configmap-patch.yaml');
   }
+  const custom = customization(service, env, {
+    settings,
+    podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash },
+    extra: [
+      ...(files['hpa.yaml'] ? [files['hpa.yaml'] as RenderedObject] : []),
+      ...(env.disruptionBudget ? (service.disruptionBudget.toJson() as RenderedObject[]) : []),
+    ],
+  });
+  Object.assign(files, custom.files);
+  resources.push(...custom.resources);
+  patches.push(...custom.patches);
   files['kustomization.yaml'] = kustomization({
     namespace: env.namespace,
     resources,

@@ -19,6 +19,8 @@ export interface DatastoreContext {
   readonly port: number;
   /** Secret holding the credentials. */
   readonly credentialsSecret: string;
+  /** Whether clients authenticate (false: no credentials at all, where the engine allows it). */
+  readonly auth: boolean;
   /** Labels of every object it renders. */
   readonly labels: Readonly<Record<string, string>>;
   /** Labels of its single-instance pods. */

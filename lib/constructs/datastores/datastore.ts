@@ -1,3 +1,4 @@
+import { fillTemplate } from '../connection-template';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, uniqueChildId } from '../../core/checks';
@@ -12,6 +13,7 @@ import { DatastoreEngine } from './datastore-engine';
 import { ClaimGroup, DatastoreFootprint, DatastorePlan } from './datastore-plan';
 import { EngineEndpoint, IDatastoreEngine, IOperatedForm } from './engine';
 import { addSingleInstance, SingleInstanceSpec, singleInstanceImage, singleInstancePatch } from './single-instance';
+import { checkProps, shape } from '../../core/props-shape';
 
 /** Variable names a client reads a datastore's connection from, field by field. */
 export interface ConnectionFields {
@@ -66,6 +68,13 @@ export interface DatastoreProps {
    * @default - the engine's, e.g. MongoDB 7.0.14, PostgreSQL 16.4, Redis 7.2.5
    */
   readonly version?: string;
+  /**
+   * Whether clients authenticate. `false` runs the server without a password and gives clients
+   * no credentials (a throwaway cache); only engines and topologies that can do so accept it
+   * (Redis, single or external), and no credentials Secret is expected then.
+   * @default true
+   */
+  readonly auth?: boolean;
 }
 
 /** A Secret the datastore reads, with its keys and type. */
@@ -108,6 +117,8 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   public readonly base: Chart;
   /** Secret holding the credentials (never generated with data; see the secret source). */
   public readonly credentialsSecret: string;
+  /** Whether clients authenticate. */
+  public readonly auth: boolean;
   /** Labels of the single-topology pods. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
   /** Labels of every object the datastore renders. */
@@ -116,6 +127,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
 
   constructor(scope: Construct, id: string, props: DatastoreProps) {
     super(scope, uniqueChildId(scope, id, 'datastore'));
+    checkProps(this.node.path, props, DATASTORE_SHAPE);
     checkDnsLabel(this.node.path, 'datastore name', id);
     const engines = DatastoreEngine.all();
     if (!engines.includes(props.engine)) {
@@ -131,6 +143,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     this.version = props.version ?? this.engine.defaultVersion;
     this.port = this.engine.port;
     this.credentialsSecret = `${id}-credentials`;
+    this.auth = props.auth ?? true;
     this.selectorLabels = { 'app.kubernetes.io/name': id, 'app.kubernetes.io/part-of': scope.node.id };
     this.labels = {
       ...this.selectorLabels,
@@ -142,10 +155,21 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     addSingleInstance(this.base, this, this.singleInstance);
   }
 
+  /** Keys of the credentials Secret clients and backups read (none without auth). */
+  public get secretKeys(): readonly string[] {
+    return this.auth ? this.engine.secretKeys : [];
+  }
+
   /** How this datastore runs in `env` (its own override, else the environment's topology). */
   public topologyIn(env: Environment): DatastoreTopology {
     const topology = env.datastores.topologies[this.name] ?? env.datastores.topology;
     this.engine.checkTopology(this, topology, env);
+    if (!this.auth && !this.engine.runsWithoutAuth(topology)) {
+      throw new StagecraftError(
+        this.node.path,
+        `auth false is not possible with ${this.engine.name} ${topology} in environment ${env.name}; allowed: auth true, or an engine and topology that run without a password (redis single or external)`,
+      );
+    }
     return topology;
   }
 
@@ -290,7 +314,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
         },
       ];
     }
-    const credentials: EndpointEnvVar[] = this.engine.secretKeys
+    const credentials: EndpointEnvVar[] = this.secretKeys
       .slice()
       .reverse()
       .map((key) => ({
@@ -310,9 +334,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   public sharedConnectionEnv(variable: string, env: Environment): EndpointEnvVar[] {
     const endpoint = this.endpointIn(env);
     if (endpoint.secretUrl) return this.connectionEnv(variable, env);
-    const needed = this.engine.secretKeys.filter((key) =>
-      endpoint.url.includes(key === 'username' ? '{user}' : `{${key}}`),
-    );
+    const needed = this.secretKeys.filter((key) => endpoint.url.includes(key === 'username' ? '{user}' : `{${key}}`));
     const credentials = this.connectionEnv(variable, env).filter((e) =>
       needed.some((key) => e.valueFrom?.secretKeyRef.key === key),
     );
@@ -325,6 +347,62 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     if (topology === DatastoreTopology.EXTERNAL) return this.externalOf(env).host;
     if (this.poolerIn(env)) return this.poolerName;
     return this.operatedForm(topology)?.host(this) ?? this.name;
+  }
+
+  /**
+   * This datastore as a connection in the client's own format: `template` with `{host}`,
+   * `{port}`, `{address}` (`host:port`), `{database}`, and where the engine has credentials
+   * `{user}` and `{password}`, which become references to the credentials Secret (`$(CACHE_PASSWORD)`
+   * beside Secret key entries), never values. E.g. `redisCart.connection('{address}')` gives
+   * `redis-cart:6379`; `postgres.connection('host={host} port={port} dbname={database} user={user} password={password}')`
+   * a libpq keyword string. The values follow the environment's topology (a pooler, Sentinel, a managed host).
+   */
+  public connection(template: string): IEndpoint {
+    const datastore = this;
+    const prefix = this.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    const keys = this.secretKeys;
+    const placeholders = (env: Environment | undefined) => {
+      const host = env ? datastore.hostFor(env) : datastore.name;
+      const port = env ? `${datastore.portsFor(env)[0]}` : `${datastore.port}`;
+      return {
+        host,
+        port,
+        address: `${host}:${port}`,
+        database: datastore.database,
+        ...(keys.includes('username') ? { user: `$(${prefix}_USERNAME)` } : {}),
+        ...(keys.includes('password') ? { password: `$(${prefix}_PASSWORD)` } : {}),
+      };
+    };
+    fillTemplate(this.node.path, template, placeholders(undefined));
+    const used = keys.filter((key) => template.includes(key === 'username' ? '{user}' : `{${key}}`));
+    const connectionEnv = (variable: string, env: Environment): EndpointEnvVar[] => [
+      ...used
+        .slice()
+        .reverse()
+        .map((key) => ({
+          name: `${prefix}_${key.toUpperCase()}`,
+          valueFrom: { secretKeyRef: { name: datastore.credentialsSecret, key } },
+        })),
+      { name: variable, value: fillTemplate(datastore.node.path, template, placeholders(env)) },
+    ];
+    return {
+      name: this.name,
+      port: this.port,
+      url: fillTemplate(this.node.path, template, placeholders(undefined)),
+      podSelectorFor: (env) => datastore.podSelectorFor(env),
+      portsFor: (env) => datastore.portsFor(env),
+      operatorFor: (env) => datastore.operatorFor(env),
+      connectionEnv,
+      sharedConnectionEnv: (variable, env) => {
+        if (used.length > 0) {
+          throw new StagecraftError(
+            datastore.node.path,
+            `connection template ${JSON.stringify(template)} holds credentials, so it cannot be shared through a ConfigMap; allowed: a template without {user} and {password}, or a per-service connection`,
+          );
+        }
+        return connectionEnv(variable, env);
+      },
+    };
   }
 
   /**
@@ -421,7 +499,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     }
     if (plan.backup.dumpCommand !== undefined) {
       const dump = plan.backup.dumpCommand;
-      Object.assign(resources, dumpBackupResources(this, this.singleInstance, this.engine.secretKeys, dump, env));
+      Object.assign(resources, dumpBackupResources(this, this.singleInstance, this.secretKeys, dump, env));
     }
     return { patches, resources };
   }
@@ -430,9 +508,9 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   public secretsFor(env: Environment): DatastoreSecret[] {
     const topology = this.topologyIn(env);
     const secrets: DatastoreSecret[] = [];
-    if (this.engine.secretKeys.length > 0) {
+    if (this.secretKeys.length > 0) {
       const type = this.operatedForm(topology)?.credentialsType;
-      secrets.push({ name: this.credentialsSecret, keys: this.engine.secretKeys, type });
+      secrets.push({ name: this.credentialsSecret, keys: this.secretKeys, type });
     }
     const backup: BackupSecret | undefined = this.backupIn(env, topology).secret;
     if (backup) secrets.push(backup);
@@ -515,3 +593,11 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     );
   }
 }
+
+/** The keys of `DatastoreProps`, checked at run time. */
+export const DATASTORE_SHAPE = shape<DatastoreProps>('DatastoreProps', {
+  engine: 'any',
+  database: 'string',
+  version: 'string',
+  auth: 'boolean',
+});

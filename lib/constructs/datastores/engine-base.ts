@@ -39,6 +39,10 @@ export abstract class DatastoreEngineBase implements IDatastoreEngine {
     }
   }
 
+  public runsWithoutAuth(_topology: DatastoreTopology): boolean {
+    return false;
+  }
+
   public poolsConnections(_topology: DatastoreTopology): boolean {
     return false;
   }

@@ -75,6 +75,8 @@ export interface IDatastoreEngine {
   defaultDatabase(platform: string): string;
   /** Throws when datastore `d` cannot run `topology` in `env`. */
   checkTopology(d: DatastoreContext, topology: DatastoreTopology, env: Environment): void;
+  /** Whether the engine can run without authentication with `topology` (`DatastoreProps.auth: false`). */
+  runsWithoutAuth(topology: DatastoreTopology): boolean;
   /** Whether `datastores.poolers` (PgBouncer) may run in front of it with `topology`. */
   poolsConnections(topology: DatastoreTopology): boolean;
   /** Whether `datastores.replicas` (standbys beside the primary) applies with `topology`. */

@@ -22,7 +22,8 @@ const SENTINEL_PORT = 26379;
 
 /** An RDB snapshot of the server at `host`, taken by `redis-cli`. */
 function redisDump(d: DatastoreContext, host: string): DatastoreBackup {
-  return DatastoreBackup.dump(`redis-cli -h ${host} -a "$DB_PASSWORD" --no-auth-warning --rdb ${dumpFile(d)}.rdb`);
+  const auth = d.auth ? ' -a "$DB_PASSWORD" --no-auth-warning' : '';
+  return DatastoreBackup.dump(`redis-cli -h ${host}${auth} --rdb ${dumpFile(d)}.rdb`);
 }
 
 /** HA: Redis with Sentinel of 3 through the Spotahome Redis operator (`RedisFailover`). */
@@ -214,7 +215,12 @@ export class RedisEngine extends DatastoreEngineBase {
     }
   }
 
-  public singleInstance(): SingleInstanceSpec {
+  /** The single instance (and a managed Redis) may run without a password: a cache such as Online Boutique's redis-cart. */
+  public runsWithoutAuth(topology: DatastoreTopology): boolean {
+    return topology === DatastoreTopology.SINGLE || topology === DatastoreTopology.EXTERNAL;
+  }
+
+  public singleInstance(d: DatastoreContext): SingleInstanceSpec {
     const dataPath = '/data';
     return {
       containerName: this.name,
@@ -223,12 +229,18 @@ export class RedisEngine extends DatastoreEngineBase {
       uid: REDIS_UID,
       dataPath,
       scratchPaths: ['/tmp'],
-      environment: [{ name: 'REDIS_PASSWORD', secretKey: 'password' }],
+      environment: d.auth ? [{ name: 'REDIS_PASSWORD', secretKey: 'password' }] : [],
       command: {
         executable: 'redis-server',
-        args: ['--requirepass', '$(REDIS_PASSWORD)', '--appendonly', 'yes', '--dir', dataPath],
+        args: [...(d.auth ? ['--requirepass', '$(REDIS_PASSWORD)'] : []), '--appendonly', 'yes', '--dir', dataPath],
       },
-      readiness: ['sh', '-c', 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'],
+      readiness: [
+        'sh',
+        '-c',
+        d.auth
+          ? 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'
+          : 'redis-cli ping | grep -q PONG',
+      ],
     };
   }
 
@@ -237,6 +249,6 @@ export class RedisEngine extends DatastoreEngineBase {
   }
 
   protected serverUrl(d: DatastoreContext, host: string, port: number): string {
-    return `redis://:{password}@${host}:${port}/${d.database}`;
+    return d.auth ? `redis://:{password}@${host}:${port}/${d.database}` : `redis://${host}:${port}/${d.database}`;
   }
 }
