@@ -10,6 +10,7 @@ test('every directory of examples/ with a platform.ts is an example, its own roo
   expect(Object.entries(examples).map(([name, e]) => [name, path.relative(e.rootDir, e.file)])).toEqual([
     ['celery-platform', 'platform.ts'],
     ['ha-soranu', 'platform.ts'],
+    ['otel-demo', 'platform.ts'],
     ['she2pookie', 'platform.ts'],
     ['vision-platform', 'platform.ts'],
   ]);

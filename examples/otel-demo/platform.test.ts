@@ -1,0 +1,312 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { synth } from '../../lib';
+import { kustomizeSync } from '../../lib/kube/kubectl';
+import { K8sObject } from '../../lib/kube/object';
+import { readTree, tempDir } from '../../test/support';
+import { otelDemo } from './platform';
+import { UPSTREAM, UpstreamDeployment } from './upstream';
+
+const root = tempDir('otel-demo-');
+synth(otelDemo(new App()), { rootDir: root, outdir: 'dist' });
+const rendered: Record<string, K8sObject[]> = {
+  dev: kustomizeSync(path.join(root, 'overlays', 'dev')),
+  prod: kustomizeSync(path.join(root, 'overlays', 'prod')),
+};
+const comparison = fs.readFileSync(path.join(__dirname, 'UPSTREAM.md'), 'utf8');
+
+function find(objects: K8sObject[], kind: string, name: string): any {
+  return objects.find((o) => o.kind === kind && o.metadata.name === name);
+}
+
+function upstream(name: string): UpstreamDeployment {
+  return UPSTREAM.find((d) => d.name === name)!;
+}
+
+/** Every variable the container sees: its ConfigMap (envFrom), then its env, Secret keys by reference. */
+function environmentOf(objects: K8sObject[], name: string): Record<string, string> {
+  const container = find(objects, 'Deployment', name).spec.template.spec.containers[0];
+  const fromConfigMap = find(objects, 'ConfigMap', name)?.data ?? {};
+  const own = (container.env ?? []).map((e: any) => [
+    e.name,
+    e.value ?? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`,
+  ]);
+  return { ...fromConfigMap, ...Object.fromEntries(own) };
+}
+
+/** How `ours` differs from `theirs`, variable by variable. */
+function difference(theirs: Readonly<Record<string, string>>, ours: Record<string, string>) {
+  return {
+    added: Object.fromEntries(Object.entries(ours).filter(([k]) => !(k in theirs))),
+    removed: Object.keys(theirs).filter((k) => !(k in ours)),
+    changed: Object.fromEntries(
+      Object.entries(ours)
+        .filter(([k, v]) => k in theirs && theirs[k] !== v)
+        .map(([k, v]) => [k, [theirs[k], v]]),
+    ),
+  };
+}
+
+/** The application services this example describes; UPSTREAM.md says why fraud-detection is not one. */
+const SERVICES = [
+  'accounting',
+  'ad',
+  'cart',
+  'checkout',
+  'currency',
+  'email',
+  'flagd',
+  'frontend',
+  'frontend-proxy',
+  'image-provider',
+  'load-generator',
+  'payment',
+  'product-catalog',
+  'quote',
+  'recommendation',
+  'shipping',
+];
+const NOT_DESCRIBED = ['fraud-detection'];
+const DATASTORES = ['kafka', 'postgresql', 'valkey-cart'];
+/** The services of each environment: the load generator is dev's only. */
+const SERVICES_IN: Record<string, string[]> = {
+  dev: SERVICES,
+  prod: SERVICES.filter((s) => s !== 'load-generator'),
+};
+/** Clients of flagd: FLAGD_ADDR carries their network edge to it (upstream's read FLAGD_HOST and FLAGD_PORT). */
+const FLAGD_CLIENTS = [
+  'ad',
+  'cart',
+  'checkout',
+  'email',
+  'frontend',
+  'frontend-proxy',
+  'load-generator',
+  'payment',
+  'product-catalog',
+  'recommendation',
+];
+/** Ports upstream's flagd has beside 8013: OFREP (8016) and its flagd-ui sidecar's (4000). */
+const MISSING_PORTS: Record<string, number[]> = { flagd: [8016, 4000] };
+/** Services without a port, like upstream's. */
+const WORKERS = ['accounting'];
+
+/** Upstream's resource attributes carry the release; ours leave `service.version` to the image tag. */
+const withoutVersion = (name: string) => ({
+  OTEL_RESOURCE_ATTRIBUTES: [
+    `service.name=${name},service.namespace=opentelemetry-demo,service.version=2.1.3`,
+    `service.name=${name},service.namespace=opentelemetry-demo`,
+  ],
+});
+
+/** Every environment-variable difference from upstream, per environment (UPSTREAM.md explains each). */
+function expectedDifference(env: string, name: string) {
+  const prod = env === 'prod';
+  const kafka = prod ? { KAFKA_ADDR: ['kafka:9092', 'kafka-kafka-bootstrap:9092'] } : {};
+  const flagd = FLAGD_CLIENTS.includes(name) ? { FLAGD_ADDR: 'flagd:8013' } : {};
+  switch (name) {
+    case 'accounting':
+      return {
+        added: {
+          DB_HOST: prod ? 'postgresql-rw' : 'postgresql',
+          DB_NAME: 'otel',
+          DB_PASSWORD: 'secret:postgresql-credentials/password',
+          DB_USER: 'secret:postgresql-credentials/username',
+        },
+        removed: ['DB_CONNECTION_STRING'],
+        changed: { ...withoutVersion(name), ...kafka },
+      };
+    case 'checkout':
+      return { added: flagd, removed: [], changed: { ...withoutVersion(name), ...kafka } };
+    case 'frontend-proxy':
+      return {
+        added: { ...flagd, FRONTEND_ADDR: 'http://frontend:8080', IMAGE_PROVIDER_ADDR: 'http://image-provider:8081' },
+        removed: [],
+        changed: withoutVersion(name),
+      };
+    default:
+      return { added: flagd, removed: [], changed: withoutVersion(name) };
+  }
+}
+
+describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
+  test('the synthesized tree matches the snapshot', () => {
+    expect(readTree(root)).toMatchSnapshot();
+  });
+
+  test('it describes 16 of the 17 upstream services and the three datastores; the load generator runs in dev only', () => {
+    const names = UPSTREAM.map((d) => d.name).sort();
+    expect([...SERVICES, ...NOT_DESCRIBED, ...DATASTORES].sort()).toEqual(names);
+    for (const [env, objects] of Object.entries(rendered)) {
+      expect(
+        objects
+          .filter((o) => o.kind === 'Deployment')
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(SERVICES_IN[env]);
+      for (const name of NOT_DESCRIBED) expect(find(objects, 'Deployment', name)).toBeUndefined();
+    }
+    expect(fs.existsSync(path.join(root, 'overlays', 'prod', 'load-generator'))).toBe(false);
+  });
+
+  test('UPSTREAM.md compares every upstream Deployment and pins the commit', () => {
+    expect(comparison).toContain('a8a3ea261ddb8111a430cdc3eadc64de76c3ae60');
+    for (const { name } of UPSTREAM) expect(comparison).toContain(`### ${name}\n`);
+  });
+
+  describe.each(['dev', 'prod'])('%s', (env) => {
+    const objects = rendered[env];
+
+    test.each(SERVICES_IN[env])('%s runs upstream image and tag, in its namespace', (name) => {
+      const container = find(objects, 'Deployment', name).spec.template.spec.containers[0];
+      expect(`${container.image}`).toBe(upstream(name).containers[0].image);
+      expect(find(objects, 'Deployment', name).metadata.namespace).toBe(`otel-demo-${env}`);
+    });
+
+    test.each(SERVICES_IN[env].filter((s) => !WORKERS.includes(s)))(
+      '%s listens and is served on upstream ports (flagd on its gRPC port only)',
+      (name) => {
+        const theirs = upstream(name);
+        const container = find(objects, 'Deployment', name).spec.template.spec.containers[0];
+        const kept = (port: number) => !(MISSING_PORTS[name] ?? []).includes(port);
+        expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual(
+          theirs.containers[0].ports.filter(kept),
+        );
+        const service = find(objects, 'Service', name);
+        expect(service.spec.type).toBe('ClusterIP');
+        expect(service.spec.ports.map((p: { port: number }) => p.port)).toEqual(
+          theirs.servicePorts.map((p) => p.port).filter(kept),
+        );
+      },
+    );
+
+    test('accounting has no port and no Service, like upstream', () => {
+      expect(upstream('accounting').servicePorts).toEqual([]);
+      expect(find(objects, 'Service', 'accounting')).toBeUndefined();
+      expect(find(objects, 'Deployment', 'accounting').spec.template.spec.containers[0].ports).toBeUndefined();
+    });
+
+    test.each(SERVICES_IN[env])('%s sees upstream environment but for the documented differences', (name) => {
+      expect(difference(upstream(name).containers[0].env, environmentOf(objects, name))).toEqual(
+        expectedDifference(env, name),
+      );
+    });
+
+    test.each(SERVICES_IN[env])('%s has upstream memory as request and limit, and the table CPU', (name) => {
+      const memory = upstream(name).containers[0].memoryLimit;
+      const cpu = env === 'prod' ? '250m' : '100m';
+      expect(find(objects, 'Deployment', name).spec.template.spec.containers[0].resources).toEqual({
+        requests: { cpu, memory },
+        limits: { cpu, memory },
+      });
+    });
+
+    test.each(SERVICES_IN[env])('%s runs as upstream user where upstream names one, always restricted', (name) => {
+      const pod = find(objects, 'Deployment', name).spec.template.spec;
+      const theirs = upstream(name).containers[0];
+      if (theirs.runAsUser !== undefined) {
+        expect(pod.securityContext).toMatchObject({ runAsUser: theirs.runAsUser, runAsGroup: theirs.runAsGroup });
+      }
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.containers[0].securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+      });
+    });
+  });
+
+  test('upstream has no probes; ours are gRPC health where the service serves it, else HTTP GET or TCP', () => {
+    for (const { containers } of UPSTREAM) expect(containers[0].probes).toEqual([]);
+    const probes = (name: string) => {
+      const container = find(rendered.dev, 'Deployment', name).spec.template.spec.containers[0];
+      const pick = (probe: any) => probe.grpc ?? probe.httpGet ?? probe.tcpSocket ?? probe.exec;
+      return [pick(container.readinessProbe), pick(container.livenessProbe)];
+    };
+    const grpc = { port: 8080 };
+    const tcp = { port: 'http' };
+    const expected: Record<string, unknown> = {
+      accounting: { command: ['bash', '-c', 'exec 3<>"/dev/tcp/${KAFKA_ADDR%:*}/${KAFKA_ADDR##*:}"'] },
+      ad: grpc,
+      cart: grpc,
+      checkout: grpc,
+      currency: grpc,
+      email: tcp,
+      flagd: { port: 'grpc' },
+      frontend: { path: '/', port: 'http' },
+      'frontend-proxy': tcp,
+      'image-provider': { path: '/status', port: 'http' },
+      'load-generator': { path: '/', port: 'http' },
+      payment: grpc,
+      'product-catalog': grpc,
+      quote: tcp,
+      recommendation: grpc,
+      shipping: tcp,
+    };
+    expect(Object.fromEntries(SERVICES.map((name) => [name, probes(name)]))).toEqual(
+      Object.fromEntries(Object.entries(expected).map(([name, p]) => [name, [p, p]])),
+    );
+  });
+
+  test('flagd reads its flags and product-catalog its catalogue from upstream ConfigMaps, at upstream paths', () => {
+    for (const [name, configMap] of [
+      ['flagd', 'flagd-config'],
+      ['product-catalog', 'product-catalog-products'],
+    ]) {
+      const pod = find(rendered.prod, 'Deployment', name).spec.template.spec;
+      const volume = pod.volumes.find((v: any) => v.configMap?.name === configMap);
+      const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === volume.name);
+      expect(upstream(name).containers[0].volumeMounts).toContain(mount.mountPath);
+      expect(mount.readOnly).toBe(true);
+      expect(find(rendered.prod, 'ConfigMap', configMap)).toBeUndefined();
+    }
+    expect(find(rendered.dev, 'Deployment', 'flagd').spec.template.spec.containers.map((c: any) => c.name)).toEqual([
+      'flagd',
+    ]);
+  });
+
+  test('dev runs one replica of each, like upstream; prod autoscales 2 to 6', () => {
+    for (const name of SERVICES) {
+      expect(find(rendered.dev, 'Deployment', name).spec.replicas).toBe(upstream(name).replicas);
+    }
+    for (const name of SERVICES_IN.prod) {
+      expect(find(rendered.prod, 'HorizontalPodAutoscaler', name).spec).toMatchObject({
+        minReplicas: 2,
+        maxReplicas: 6,
+      });
+    }
+  });
+
+  test('the datastores keep upstream names and client ports; prod runs Kafka and PostgreSQL by operator', () => {
+    for (const name of DATASTORES) {
+      const service = find(rendered.dev, 'Service', name);
+      expect(service.spec.ports.map((p: { port: number }) => p.port)).toContain(upstream(name).servicePorts[0].port);
+    }
+    expect(environmentOf(rendered.dev, 'cart').VALKEY_ADDR).toBe('valkey-cart:6379');
+    expect(environmentOf(rendered.prod, 'cart').VALKEY_ADDR).toBe('valkey-cart:6379');
+    expect(find(rendered.prod, 'Kafka', 'kafka')).toBeDefined();
+    expect(find(rendered.prod, 'Cluster', 'postgresql')).toBeDefined();
+    expect(find(rendered.prod, 'StatefulSet', 'valkey-cart')).toBeDefined();
+  });
+
+  test('image-provider and frontend-proxy render upstream templates into /tmp, the root filesystem being read-only', () => {
+    const command = (name: string) =>
+      find(rendered.dev, 'Deployment', name).spec.template.spec.containers[0].command.join(' ');
+    expect(command('image-provider')).toContain('< /nginx.conf.template > /tmp/nginx/nginx.conf');
+    expect(command('image-provider')).toContain('exec nginx -c /tmp/nginx/nginx.conf');
+    expect(command('frontend-proxy')).toBe(
+      '/bin/sh -c envsubst < envoy.tmpl.yaml > /tmp/envoy.yaml && exec envoy -c /tmp/envoy.yaml',
+    );
+  });
+
+  test('only the storefront is public: prod routes its host to frontend-proxy', () => {
+    const ingress = rendered.prod.filter((o) => o.kind === 'Ingress') as any[];
+    expect(ingress.map((i) => i.spec.rules.map((r: any) => r.host))).toEqual([['shop.otel-demo.example.com']]);
+    const backends = ingress.flatMap((i) => i.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend)));
+    expect(backends.map((b: any) => b.service.name)).toEqual(['frontend-proxy']);
+    expect(rendered.dev.filter((o) => o.kind === 'Ingress')).toEqual([]);
+  });
+});
