@@ -9,6 +9,7 @@ import { checkDnsLabel, checkMinimum, checkPort, checkQuantity, checkVariables, 
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { Exposure } from '../model/exposure';
 import { StagecraftError } from '../core/errors';
+import { tagProblem } from '../core/oci-reference';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -188,6 +189,8 @@ export class Microservice extends Construct implements IEndpoint {
         `image must be a repository without tag or digest (e.g. craftista/catalogue), got ${JSON.stringify(props.image)}`,
       );
     }
+    const badTag = tagProblem(props.initialTag);
+    if (badTag !== undefined) throw new StagecraftError(path, `initialTag: ${badTag}`);
     checkPort(path, 'port', props.port);
     checkVariables(path, props.variables ?? {});
     this.name = id;

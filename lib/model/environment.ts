@@ -11,6 +11,7 @@ import { DatastoreEnvironmentProps, DatastoreSettings, resolveDatastoreSettings 
 import { IngressProps } from './exposure';
 import { NetworkPolicyMode } from './network-policy-mode';
 import { StagecraftError } from '../core/errors';
+import { tagProblem } from '../core/oci-reference';
 
 /**
  * One row of the environment table: everything that may differ between environments.
@@ -233,6 +234,8 @@ export class Environment {
     this.syncWindow = props.syncWindow;
     this.local = props.local ?? false;
     this.runServices = props.runServices ?? true;
+    const badTag = props.initialImageTag !== undefined ? tagProblem(props.initialImageTag) : undefined;
+    if (badTag !== undefined) throw new StagecraftError(path, `initialImageTag: ${badTag}`);
     this.initialImageTag = props.initialImageTag;
     if (this.local && props.promotedFrom !== undefined) {
       throw new StagecraftError(

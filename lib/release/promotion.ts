@@ -7,11 +7,9 @@ import { editImagePin } from '../kube/image-pin-edit';
 import { Microservice } from '../constructs/microservice';
 import { Platform } from '../constructs/platform';
 import { formatTable } from '../core/table';
+import { digestProblem, tagProblem } from '../core/oci-reference';
 
-/** Valid OCI tag: what registries accept after the colon. */
-export const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-/** Valid image digest. */
-export const OCI_DIGEST = /^sha256:[a-f0-9]{64}$/;
+export { OCI_DIGEST, OCI_TAG } from '../core/oci-reference';
 
 /** Where promotion reads and writes overlays. */
 export interface PromotionContext {
@@ -68,15 +66,22 @@ export interface PromotionOptions {
 /** Parses `1.4.2`, `sha256:...` or `1.4.2@sha256:...` into a pin, or throws a one-line error. */
 export function parseImageReference(reference: string): ImagePin {
   const [tag, digest] = reference.startsWith('sha256:') ? [undefined, reference] : reference.split('@', 2);
-  if (tag !== undefined && !OCI_TAG.test(tag)) {
-    throw new Error(
-      `${JSON.stringify(reference)} is not a valid image tag: use 1-128 of [A-Za-z0-9_.-], not starting with '.' or '-'`,
-    );
-  }
-  if (digest !== undefined && !OCI_DIGEST.test(digest)) {
-    throw new Error(`${JSON.stringify(reference)} is not a valid image digest: use sha256: followed by 64 hex digits`);
-  }
+  const problem =
+    (tag !== undefined ? tagProblem(tag) : undefined) ?? (digest !== undefined ? digestProblem(digest) : undefined);
+  if (problem !== undefined) throw new Error(problem.replace(/^"[^"]*"/, JSON.stringify(reference)));
   return { ...(tag !== undefined ? { newTag: tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/**
+ * Throws a one-line error naming `file` when a pin read from it is not a valid OCI tag or
+ * digest (a hand edit such as `newTag: "1.4.2 hotfix"`), so it is never promoted or rolled to.
+ */
+export function checkPin(file: string, pin: ImagePin): ImagePin {
+  const problem =
+    (pin.newTag !== undefined ? tagProblem(pin.newTag) : undefined) ??
+    (pin.digest !== undefined ? digestProblem(pin.digest) : undefined);
+  if (problem !== undefined) throw new Error(`${file}: ${problem}`);
+  return pin;
 }
 
 /** The service called `name`, or a one-line error listing the allowed names. */
@@ -136,7 +141,7 @@ export function planPromotion(ctx: PromotionContext, options: PromotionOptions):
     const file = overlayFile(ctx, from.name, service.name);
     const pin = readPin(ctx, file, service);
     if (!pin) throw new Error(`${file}: no tag pinned for ${service.image}, nothing to promote from ${from.name}`);
-    return [service, pin];
+    return [service, checkPin(file, pin)];
   });
   return planChanges(ctx, to, pairs);
 }
