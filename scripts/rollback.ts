@@ -1,17 +1,22 @@
-import { runMain, synth } from '../lib';
+import { runMain } from '../lib';
 import { parseCommandArgs } from '../lib/core/command-args';
-import { changedPaths, commitPaths, requireCleanWorkTree } from '../lib/core/git';
+import { commitPaths, committerIdentity, requireCleanWorkTree } from '../lib/core/git';
+import { withRepositoryLock } from '../lib/core/repo-lock';
+import { approvalTrailer, requireApproval, unneededApprovalNote } from '../lib/release/approval';
+import { BLOCKLIST_FILE } from '../lib/release/blocklist';
 import { rollbackCommitMessage } from '../lib/release/commit-message';
 import { formatChanges } from '../lib/release/promotion';
 import { releaseContext } from '../lib/release/release-context';
-import { applyRollback, planRollback } from '../lib/release/rollback';
+import { writeRelease } from '../lib/release/release-write';
+import { blocklistAfter, planRollback } from '../lib/release/rollback';
+import { askOnTerminal } from '../lib/release/terminal';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
-import { loadApp } from '../lib/synth/load-app';
+import { commandLine, loadApp } from '../lib/synth/load-app';
 
 const USAGE =
-  'usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--app <file.ts>] [--to <tag>] [--date YYYY-MM-DD] [--commit]';
+  'usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--app <file.ts>] [--to <tag>] [--date YYYY-MM-DD] [--commit] [--approve]';
 
-runMain('rollback', () => {
+runMain('rollback', async () => {
   const { positionals, values } = parseCommandArgs({
     usage: USAGE,
     positionals: [1, Infinity],
@@ -21,6 +26,7 @@ runMain('rollback', () => {
       reason: { type: 'string' },
       date: { type: 'string' },
       commit: { type: 'boolean', default: false },
+      approve: { type: 'boolean', default: false },
     },
   });
   const { reason } = values;
@@ -28,14 +34,26 @@ runMain('rollback', () => {
   const [env, ...services] = positionals;
   const app = loadApp(resolveAppEntry({ app: values.app }));
   const ctx = releaseContext(app);
-  if (values.commit) requireCleanWorkTree(ctx.rootDir, 'commit the rollback');
-  const plan = planRollback(ctx, { env, services, to: values.to, reason, date: values.date });
-  process.stdout.write(formatChanges(plan.changes));
-  applyRollback(ctx, plan);
-  synth(app.platform, app.options);
-  for (const b of plan.blocked) console.log(`blocked ${b.service} ${b.tag}: ${b.reason}`);
-  if (values.commit) {
-    const message = rollbackCommitMessage(env, reason, plan.changes);
-    console.log(`committed ${commitPaths(ctx.rootDir, changedPaths(ctx.rootDir), message)}`);
-  }
+  await withRepositoryLock(ctx.rootDir, commandLine(), async () => {
+    if (values.commit) requireCleanWorkTree(ctx.rootDir, 'commit the rollback');
+    const plan = planRollback(ctx, { env, services, to: values.to, reason, date: values.date });
+    process.stdout.write(formatChanges(plan.changes));
+    for (const s of plan.skipped) console.log(`skipped ${s}: no earlier tag in git history`);
+    const target = app.platform.environments.get(env);
+    const note = unneededApprovalNote(target, values.approve);
+    if (note !== undefined) console.log(note);
+    const approval = await requireApproval(target, plan.changes, {
+      approved: values.approve,
+      ask: askOnTerminal,
+      action: 'rollback',
+    });
+    const written = writeRelease(app, plan.changes, { [BLOCKLIST_FILE]: blocklistAfter(ctx, plan) });
+    for (const b of plan.blocked) console.log(`blocked ${b.service} ${b.tag ?? b.digest}: ${b.reason}`);
+    if (values.commit) {
+      const trailer = approvalTrailer(approval, committerIdentity(ctx.rootDir));
+      const message =
+        rollbackCommitMessage(env, reason, plan.changes) + (trailer !== undefined ? `\n${trailer}\n` : '');
+      console.log(`committed ${commitPaths(ctx.rootDir, written, message)}`);
+    }
+  });
 });

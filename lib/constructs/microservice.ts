@@ -45,6 +45,12 @@ export interface MicroserviceProps {
    */
   readonly initialTag: string;
   /**
+   * Names this service had before (oldest first): synth takes the pins of an overlay under an
+   * old name, so a rename keeps what every environment runs.
+   * @default []
+   */
+  readonly previousNames?: readonly string[];
+  /**
    * `app.kubernetes.io/component` label.
    * @default 'backend'
    */
@@ -156,6 +162,8 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly port: number;
   /** Tag for overlays that do not hold one yet. */
   public readonly initialTag: string;
+  /** Names this service had before; synth takes their overlays' pins. */
+  public readonly previousNames: readonly string[];
   /** `app.kubernetes.io/component`. */
   public readonly component: string;
   /** Probe path. */
@@ -197,6 +205,8 @@ export class Microservice extends Construct implements IEndpoint {
     this.image = props.image;
     this.port = props.port;
     this.initialTag = props.initialTag;
+    this.previousNames = props.previousNames ?? [];
+    for (const old of this.previousNames) checkDnsLabel(path, 'previous service name', old);
     this.component = props.component ?? 'backend';
     this.healthPath = props.healthPath ?? '/health';
     this.connections = props.connections ?? {};

@@ -100,14 +100,26 @@ export function overlayFile(ctx: PromotionContext, env: string, service: string)
   return overlayKustomization(ctx.overlaysDir ?? 'overlays', env, service);
 }
 
-/** Plans pinning `reference` for one service in one environment (what CI runs after a push). */
+/**
+ * Plans pinning `reference` for one service in one environment (what CI runs after a push).
+ * Only environments that take new images directly accept it: the first stage of a promotion
+ * chain and local ones; every later stage is reached by promotion, in order.
+ */
 export function planSetImage(
   ctx: PromotionContext,
   envName: string,
   serviceName: string,
   reference: string,
 ): PinChange[] {
-  const env = ctx.platform.environments.get(envName);
+  const table = ctx.platform.environments;
+  const env = table.get(envName);
+  if (env.promotedFrom !== undefined && !env.local) {
+    const direct = table.environments.filter((e) => e.promotedFrom === undefined || e.local).map((e) => e.name);
+    const chain = table.promotionChains().find((c) => c.includes(env))!;
+    throw new Error(
+      `cannot set-image into ${env.name}: it takes images only by promotion (promotion order: ${chain.map((e) => e.name).join(' -> ')}); set-image into ${direct.join(' or ')} and promote`,
+    );
+  }
   const service = findService(ctx.platform, serviceName);
   const pin = parseImageReference(reference);
   return planChanges(ctx, env, [[service, pin]]);
