@@ -122,6 +122,7 @@ export class Transaction {
       }
       fault();
       journal('done');
+      fault();
     } catch (error) {
       recoverTransaction(root);
       throw error;
@@ -165,8 +166,12 @@ export function recoverTransaction(rootDir: string): string | undefined {
         fs.rmSync(exists(tmp) ? tmp! : target, { recursive: true, force: true });
       } else if (entry.kind === 'file') {
         if (exists(tmp)) fs.rmSync(tmp!);
-        if (exists(backup)) fs.renameSync(backup!, target);
-        else if (backup === undefined) fs.rmSync(target, { force: true });
+        if (exists(backup)) {
+          // Not renamed yet, the backup is a hard link of the target itself, and rename() of two
+          // links to one file does nothing: the backup must then be removed by hand.
+          fs.renameSync(backup!, target);
+          if (exists(backup)) fs.rmSync(backup!);
+        } else if (backup === undefined) fs.rmSync(target, { force: true });
       } else if (exists(backup)) {
         if (exists(target)) fs.rmSync(backup!);
         else fs.renameSync(backup!, target);
