@@ -277,7 +277,7 @@ async function bench(argv: string[]): Promise<void> {
     for (let i = 0; i < runs; i++) {
       renderMs.push(await timeAsync(() => void (files = render(syntheticPlatform(new App(), size), MANIFESTS_ONLY))));
       const out = path.join(work, `write-${i}`);
-      writeMs.push(await timeAsync(() => files.commit(out, ['dist', 'overlays'])));
+      writeMs.push(await timeAsync(() => void files.commit(out, ['dist', 'overlays'])));
       fs.rmSync(out, { recursive: true, force: true });
       flush();
       if (i === 0) dump = objectDump(files.entries());

@@ -1,15 +1,17 @@
-import * as readline from 'readline';
-import { runMain, synth } from '../lib';
+import { runMain } from '../lib';
 import { listOption, parseCommandArgs } from '../lib/core/command-args';
-import { changedPaths, commitPaths, requireCleanWorkTree } from '../lib/core/git';
-import { requireApproval } from '../lib/release/approval';
+import { commitPaths, committerIdentity, requireCleanWorkTree } from '../lib/core/git';
+import { withRepositoryLock } from '../lib/core/repo-lock';
+import { approvalTrailer, requireApproval, unneededApprovalNote } from '../lib/release/approval';
 import { promotionCommitMessage } from '../lib/release/commit-message';
-import { applyChanges, formatChanges } from '../lib/release/promotion';
+import { formatChanges } from '../lib/release/promotion';
 import { planFleetPromotion, resolveAddress } from '../lib/release/cluster-pins';
 import { releaseContext } from '../lib/release/release-context';
 import { tagRelease } from '../lib/release/release-tag';
+import { writeRelease } from '../lib/release/release-write';
+import { askOnTerminal } from '../lib/release/terminal';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
-import { loadApp } from '../lib/synth/load-app';
+import { commandLine, loadApp } from '../lib/synth/load-app';
 
 const USAGE =
   'usage: npm run promote -- <from> <to> [--cluster <name>] [--app <file.ts>] [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve]';
@@ -32,40 +34,36 @@ runMain('promote', async () => {
   const app = loadApp(resolveAppEntry({ app: values.app }));
   const ctx = releaseContext(app);
   const target = resolveAddress(ctx, to, values.cluster).env;
-  if (values.commit && !values['dry-run']) requireCleanWorkTree(ctx.rootDir, 'commit the promotion');
-  const changes = planFleetPromotion(ctx, {
-    from,
-    to,
-    cluster: values.cluster,
-    only: listOption(values.only),
-    skipStage: values['skip-stage'],
+  await withRepositoryLock(ctx.rootDir, commandLine(), async () => {
+    // With --commit the source pins are committed ones: nothing uncommitted is promoted and recorded.
+    if (values.commit && !values['dry-run']) requireCleanWorkTree(ctx.rootDir, 'commit the promotion');
+    const changes = planFleetPromotion(ctx, {
+      from,
+      to,
+      cluster: values.cluster,
+      only: listOption(values.only),
+      skipStage: values['skip-stage'],
+    });
+    if (changes.length === 0) {
+      console.log(`nothing to promote: ${to} already pins what ${from} pins`);
+      return;
+    }
+    process.stdout.write(formatChanges(changes));
+    if (values['dry-run']) {
+      console.log('dry run: nothing written');
+      return;
+    }
+    const note = unneededApprovalNote(target, values.approve);
+    if (note !== undefined) console.log(note);
+    const approval = await requireApproval(target, changes, { approved: values.approve, ask: askOnTerminal });
+    const written = writeRelease(app, changes);
+    console.log(`promoted ${new Set(changes.map((c) => c.service)).size} service(s) ${from} -> ${to}`);
+    if (values.commit) {
+      const trailer = approvalTrailer(approval, committerIdentity(ctx.rootDir));
+      const message = promotionCommitMessage(from, to, changes) + (trailer !== undefined ? `\n${trailer}\n` : '');
+      console.log(`committed ${commitPaths(ctx.rootDir, written, message)}`);
+      const tag = tagRelease(ctx.rootDir, target, message);
+      if (tag !== undefined) console.log(`tagged ${tag}`);
+    }
   });
-  if (changes.length === 0) {
-    console.log(`nothing to promote: ${to} already pins what ${from} pins`);
-    return;
-  }
-  process.stdout.write(formatChanges(changes));
-  if (values['dry-run']) {
-    console.log('dry run: nothing written');
-    return;
-  }
-  await requireApproval(target, changes, { approved: values.approve, ask });
-  applyChanges(ctx, changes);
-  synth(app.platform, app.options);
-  console.log(`promoted ${new Set(changes.map((c) => c.service)).size} service(s) ${from} -> ${to}`);
-  if (values.commit) {
-    const message = promotionCommitMessage(from, to, changes);
-    console.log(`committed ${commitPaths(ctx.rootDir, changedPaths(ctx.rootDir), message)}`);
-    const tag = tagRelease(ctx.rootDir, target, message);
-    if (tag !== undefined) console.log(`tagged ${tag}`);
-  }
 });
-
-/** Asks on a terminal and resolves to the answer; without a terminal nobody can answer. */
-async function ask(prompt: string): Promise<string | undefined> {
-  if (!process.stdin.isTTY) return undefined;
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await new Promise<string>((resolve) => rl.question(prompt, resolve));
-  rl.close();
-  return answer;
-}

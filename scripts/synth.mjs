@@ -29,8 +29,13 @@ function contentHash(inputs, salt = '') {
 
 function write(file, content) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp-${process.pid}`, content);
-  fs.renameSync(`${file}.tmp-${process.pid}`, file);
+  // An unpredictable, exclusively created temp name: never an existing file or a planted link.
+  const tmp = `${file}.${createHash('sha256')
+    .update(String(Math.random()) + process.pid)
+    .digest('hex')
+    .slice(0, 16)}`;
+  fs.writeFileSync(tmp, content, { flag: 'wx' });
+  fs.renameSync(tmp, file);
 }
 
 /**
@@ -51,16 +56,18 @@ function loadStandalone(...relative) {
   return require(compiled);
 }
 
-const USAGE = 'usage: npm run synth [-- --app <file.ts>] [--root <dir>]';
+const USAGE = 'usage: npm run synth [-- --app <file.ts>] [--root <dir>] [--accept-initial-tags]';
 let app;
 let rootDir;
+let acceptInitialTags;
 try {
   const { values } = loadStandalone('lib', 'core', 'command-args.ts').parseCommandArgs({
     usage: USAGE,
-    options: { app: { type: 'string' }, root: { type: 'string' } },
+    options: { app: { type: 'string' }, root: { type: 'string' }, 'accept-initial-tags': { type: 'boolean' } },
   });
   app = values.app;
   rootDir = values.root === undefined ? undefined : path.resolve(values.root);
+  acceptInitialTags = values['accept-initial-tags'] ?? false;
 } catch (error) {
   process.stderr.write(`synth: ${error.message}\n`);
   process.exit(2);
@@ -78,9 +85,9 @@ const manifestFile = path.join(cacheDir, `${entryKey}.json`);
 // The entry is required lazily, inside the command, so an error while it builds its table is
 // one line too.
 const runner =
-  `const { entry, rootDir } = globalThis.__stagecraftSynth;\n` +
+  `const { entry, rootDir, acceptInitialTags } = globalThis.__stagecraftSynth;\n` +
   `const { runSynthCommand } = require(${JSON.stringify(path.join(root, 'lib', 'synth', 'synth-command.ts'))});\n` +
-  `runSynthCommand(entry, () => require(${JSON.stringify(entry.file)}), { rootDir });\n`;
+  `runSynthCommand(entry, () => require(${JSON.stringify(entry.file)}), { rootDir, acceptInitialTags });\n`;
 
 function cachedBundle() {
   try {
@@ -139,5 +146,5 @@ async function build() {
 
 const bundle = cachedBundle() ?? (await build());
 // The bundle reads its entry and the output root from here, so one bundle serves every --root.
-globalThis.__stagecraftSynth = { entry, rootDir };
+globalThis.__stagecraftSynth = { entry, rootDir, acceptInitialTags };
 require(bundle);

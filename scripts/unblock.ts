@@ -3,7 +3,8 @@ import { parseCommandArgs } from '../lib/core/command-args';
 import { writeBlocklist } from '../lib/release/blocklist';
 import { planUnblock } from '../lib/release/rollback';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
-import { loadApp } from '../lib/synth/load-app';
+import { commandLine, loadApp } from '../lib/synth/load-app';
+import { withRepositoryLock } from '../lib/core/repo-lock';
 
 const USAGE = 'usage: npm run unblock -- <service> <tag> [--app <file.ts>]';
 
@@ -11,6 +12,6 @@ runMain('unblock', () => {
   const { positionals, values } = parseCommandArgs({ usage: USAGE, positionals: [2, 2], options: { ...APP_OPTION } });
   const [service, tag] = positionals;
   const { rootDir } = loadApp(resolveAppEntry({ app: values.app })).options;
-  writeBlocklist(rootDir, planUnblock(rootDir, service, tag));
+  withRepositoryLock(rootDir, commandLine(), () => writeBlocklist(rootDir, planUnblock(rootDir, service, tag)));
   console.log(`unblocked ${service} ${tag}`);
 });

@@ -35,7 +35,9 @@ describe('synth as a command', () => {
   test('writes dist/ and overlays/ and exits 0', () => {
     const root = tempDir();
     const result = runSynth(root, MODEL(8080));
-    expect(result).toEqual({ status: 0, stdout: '', stderr: '' });
+    // Every pin synth had to take from initialTag is named.
+    const initial = 'overlays/dev/cart/kustomization.yaml: new overlay, shop/cart starts at initial tag 1.0.0\n';
+    expect(result).toEqual({ status: 0, stdout: initial, stderr: '' });
     expect(Object.keys(readTree(root))).toContain('overlays/dev/cart/kustomization.yaml');
   });
 

@@ -77,7 +77,9 @@ describe('commands on the platform given by --app', () => {
     expect(promoted.stdout).toMatch(
       /^SERVICE {2}ENV {3}CHANGE\ncart {5}prod {2}1\.0\.0 -> 1\.1\.0\npromoted 1 service\(s\) dev -> prod\ncommitted [0-9a-f]+\ntagged release\/prod\/\d{4}-\d{2}-\d{2}\.1\n$/,
     );
-    expect(git(root, 'log', '-1', '--format=%B')).toBe('promote dev -> prod: cart\n\n- cart: 1.0.0 -> 1.1.0');
+    expect(git(root, 'log', '-1', '--format=%B')).toBe(
+      'promote dev -> prod: cart\n\n- cart: 1.0.0 -> 1.1.0\n\nApproved-by: CI <ci@example.com> (--approve)',
+    );
     expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n')).toEqual([
       'platforms/shop/ENVIRONMENTS.md',
       'platforms/shop/overlays/prod/cart/kustomization.yaml',
@@ -267,7 +269,7 @@ describe('command lines', () => {
       stderr: `tags: --app "nope.ts": no such file in ${cwd}; pass --app <file.ts>\n`,
     });
     expect(run(cwd, 'rollback', 'prod', 'cart').stderr).toBe(
-      'rollback: --reason is required; usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--cluster <name>] [--app <file.ts>] [--to <tag>] [--date YYYY-MM-DD] [--commit]\n',
+      'rollback: --reason is required; usage: npm run rollback -- <env> [<service>...] --reason "<why>" [--cluster <name>] [--app <file.ts>] [--to <tag>] [--date YYYY-MM-DD] [--commit] [--approve]\n',
     );
   });
 });

@@ -100,6 +100,8 @@ describe.each(Object.keys(examples))('examples/%s through --app', (name) => {
       '--date',
       '2026-11-24',
       '--commit',
+      // Rollback needs the same approval as promotion where the table asks for it.
+      ...(target.requiresApproval ? ['--approve'] : []),
       '--app',
       app,
     );

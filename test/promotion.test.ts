@@ -107,8 +107,8 @@ describe('set-image and promote rules', () => {
   test('fails when latest is pinned anywhere but dev', () => {
     const ctx = setup();
     expect(planSetImage(ctx, 'dev', 'catalogue', 'latest')).toHaveLength(1);
-    expect(() => planSetImage(ctx, 'staging', 'catalogue', 'latest')).toThrow(
-      'catalogue: tag "latest" is not allowed in staging: pin an immutable version (latest is allowed only in dev, kind)',
+    expect(() => planSetImage(ctx, 'kind-headless', 'catalogue', 'latest')).toThrow(
+      'catalogue: tag "latest" is not allowed in kind-headless: pin an immutable version (latest is allowed only in dev, kind)',
     );
     applyChanges(ctx, planSetImage(ctx, 'dev', 'catalogue', 'latest'));
     expect(() => planPromotion(ctx, { from: 'dev', to: 'staging' })).toThrow(
@@ -228,13 +228,18 @@ describe('promotion commands', () => {
 
   test('promote to prod needs approval, commits with old -> new tags and creates an annotated release tag', () => {
     const root = gitRepo();
-    expect(run(root, 'set-image.ts', ['staging', 'catalogue', '1.5.0']).status).toBe(0);
+    // Staging takes images only by promotion: set-image into dev, then promote.
+    expect(run(root, 'set-image.ts', ['staging', 'catalogue', '1.5.0']).stderr).toBe(
+      'set-image: cannot set-image into staging: it takes images only by promotion (promotion order: dev -> staging -> prod); set-image into dev or kind or kind-headless and promote\n',
+    );
+    expect(run(root, 'set-image.ts', ['dev', 'catalogue', '1.5.0']).status).toBe(0);
+    expect(run(root, 'promote.ts', ['dev', 'staging']).status).toBe(0);
     // A dirty work tree is refused before anything is written.
     expect(run(root, 'promote.ts', ['staging', 'prod', '--commit', '--approve'])).toEqual({
       status: 1,
       stdout: '',
       stderr:
-        'promote: refusing to commit the promotion: the work tree has 2 uncommitted change(s) (first: ENVIRONMENTS.md); commit or stash them first\n',
+        'promote: refusing to commit the promotion: the work tree has 5 uncommitted change(s) (first: ENVIRONMENTS.md); commit or stash them first\n',
     });
     spawnSync('git', ['commit', '-qam', 'staging catalogue 1.5.0'], { cwd: root });
     const refused = run(root, 'promote.ts', ['staging', 'prod', '--commit']);
@@ -249,7 +254,7 @@ describe('promotion commands', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('catalogue  prod  1.4.2 -> 1.5.0\n');
     expect(gitOut(root, 'log', '-1', '--format=%B')).toBe(
-      'promote staging -> prod: catalogue\n\n- catalogue: 1.4.2 -> 1.5.0',
+      'promote staging -> prod: catalogue\n\n- catalogue: 1.4.2 -> 1.5.0\n\nApproved-by: CI <ci@example.com> (--approve)',
     );
     expect(
       gitOut(root, 'show', '--stat', '--format=', 'HEAD')

@@ -36,6 +36,7 @@ function repoWithHistory(): PromotionContext {
   const ctx: PromotionContext = { platform: bazaar(new App()), rootDir };
   for (const tag of ['1.5.0', '1.6.0']) {
     applyChanges(ctx, planSetImage(ctx, 'dev', 'catalogue', tag));
+    synthBazaar(rootDir); // what set-image writes besides the overlay (ENVIRONMENTS.md, local/)
     git(rootDir, 'commit', '-qam', `dev catalogue ${tag}`);
   }
   return ctx;

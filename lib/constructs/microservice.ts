@@ -23,6 +23,7 @@ import { VOLUME_MOUNT_SHAPE, VolumeMountProps, resolveVolumes } from './volume';
 import { ServiceType } from './service-type';
 import { ServiceCustomizer } from './service-customizer';
 import { fillTemplate } from './connection-template';
+import { tagProblem } from '../core/oci-reference';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -57,6 +58,12 @@ export interface MicroserviceProps {
    * Once an overlay holds a tag, synth keeps it; only promotion changes it.
    */
   readonly initialTag: string;
+  /**
+   * Names this service had before (oldest first): synth takes the pins of an overlay under an
+   * old name, so a rename keeps what every environment runs.
+   * @default []
+   */
+  readonly previousNames?: readonly string[];
   /**
    * `app.kubernetes.io/component` label.
    * @default 'backend'
@@ -300,6 +307,8 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly localPort: number | undefined;
   /** Tag for overlays that do not hold one yet. */
   public readonly initialTag: string;
+  /** Names this service had before; synth takes their overlays' pins. */
+  public readonly previousNames: readonly string[];
   /** `app.kubernetes.io/component`. */
   public readonly component: string;
   /** Probe path. */
@@ -353,6 +362,8 @@ export class Microservice extends Construct implements IEndpoint {
         `image must be a repository without tag or digest (e.g. craftista/catalogue), got ${JSON.stringify(props.image)}`,
       );
     }
+    const badTag = tagProblem(props.initialTag);
+    if (badTag !== undefined) throw new StagecraftError(path, `initialTag: ${badTag}`);
     if (!workload) checkPort(path, 'port', props.port);
     checkVariables(path, props.variables ?? {});
     this.name = id;
@@ -361,6 +372,8 @@ export class Microservice extends Construct implements IEndpoint {
     this.servicePort = workload ? undefined : (props.servicePort ?? props.port);
     this.localPort = workload ? undefined : props.localPort;
     this.initialTag = props.initialTag;
+    this.previousNames = props.previousNames ?? [];
+    for (const old of this.previousNames) checkDnsLabel(path, 'previous service name', old);
     this.component = props.component ?? 'backend';
     this.healthPath = props.healthPath ?? '/health';
     this.connections = props.connections ?? {};
@@ -861,6 +874,7 @@ export const SERVICE_FIELDS = {
   affinity: 'any',
   resources: RESOURCES_SHAPE,
   customize: 'function',
+  previousNames: 'strings',
 } as const;
 
 /** The keys of `MicroserviceProps`, checked at run time: a misspelt prop is an error, never ignored. */

@@ -1,9 +1,11 @@
+import { readsAsOtherType } from './plain-scalar';
+
 /**
  * A fast path for the one YAML style synth writes (the `yaml` library's block style with
  * `indentSeq`, no line folding, no aliases), for documents made only of plain data whose every
  * scalar has one obvious form. It returns `undefined` for anything else (a multi-line string,
  * a key that needs quotes, a float in exponent form, ...), and the caller then uses the `yaml`
- * library itself, so the output is always exactly what that library writes: the equivalence is
+ * library itself (`libraryYaml`), so the output is always exactly what that writes: the equivalence is
  * tested on every generated file and on random documents (test/fast-yaml.test.ts). At 200
  * services x 5 environments the library's stringify was a third of synth's CPU time.
  */
@@ -22,10 +24,6 @@ export function fastYaml(value: unknown): string | undefined {
   return scalar === undefined ? undefined : `${scalar}\n`;
 }
 
-/** Strings the core schema would read as something else (null, booleans, numbers). */
-const NOT_A_STRING =
-  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-
 /**
  * Strings written plain: a safe first character, then no character with a meaning in YAML
  * (no quotes, `#`, `&`, `*`, `!`, `|`, `>`, `%`, `@`, backticks, braces, brackets or commas),
@@ -43,13 +41,13 @@ function scalarText(value: unknown): string | undefined {
   if (typeof value === 'number')
     return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : undefined;
   if (typeof value !== 'string') return undefined;
-  if (NOT_A_STRING.test(value) || value === '') return QUOTABLE.test(value) ? `"${value}"` : undefined;
+  if (value === '' || readsAsOtherType(value)) return QUOTABLE.test(value) ? `"${value}"` : undefined;
   if (PLAIN.test(value) && !value.includes(': ') && !value.endsWith(':')) return value;
   return undefined;
 }
 
 function keyText(key: string): string | undefined {
-  return PLAIN.test(key) && !NOT_A_STRING.test(key) && !key.includes(': ') && !key.endsWith(':') ? key : undefined;
+  return PLAIN.test(key) && !readsAsOtherType(key) && !key.includes(': ') && !key.endsWith(':') ? key : undefined;
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

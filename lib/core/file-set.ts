@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { recoverTransaction, Transaction } from './transaction';
 
 /**
  * A set of generated files, built completely in memory and then written all at once:
@@ -24,88 +25,39 @@ export class FileSet {
   }
 
   /**
-   * Writes the set below `rootDir`. `ownedDirs` (relative) are entirely generated: whatever
-   * they hold that the set does not is stale and removed. A file in an existing directory is
-   * written to a temp file and renamed over the old one (only when its content changed); a
-   * directory that does not exist yet is built whole under a hidden temp name and renamed into
-   * place, so nothing is ever seen half-written and a fresh tree costs one rename per top
-   * directory instead of one per file, no read of files that cannot exist, and no stale walk.
+   * Writes the set below `rootDir` as one `Transaction`: all files or none, even when the process
+   * is killed. `ownedDirs` (relative) are entirely generated: whatever they hold that the set does
+   * not is stale and removed in the same transaction. Unchanged files are not touched; a new
+   * directory is built whole under a hidden temp name and renamed into place. Returns the paths
+   * that changed, sorted. A symbolic link on the way to a file, or inside an owned directory, is
+   * refused before anything is written.
    */
-  public commit(rootDir: string, ownedDirs: readonly string[]): void {
-    fs.mkdirSync(rootDir, { recursive: true });
-    const pending: [string, string][] = [];
-    const staged = new Map<string, string>();
-    const known = new Map<string, boolean>();
-    const exists = (dir: string) => {
-      let found = known.get(dir);
-      if (found === undefined) known.set(dir, (found = fs.existsSync(dir)));
-      return found;
-    };
-    /** The topmost directory of `dir`'s path below the root that does not exist yet. */
-    const newTop = (dir: string): string | undefined => {
-      if (exists(dir)) return undefined;
-      let top = dir;
-      while (!exists(path.dirname(top))) top = path.dirname(top);
-      return top;
-    };
-    const made = new Set<string>();
+  public commit(rootDir: string, ownedDirs: readonly string[]): string[] {
+    // An interrupted transaction is settled first, or its temp files would look stale.
+    recoverTransaction(rootDir);
+    const transaction = new Transaction(rootDir);
+    for (const [relativePath, content] of this.entries()) transaction.write(relativePath, content);
+    for (const dir of ownedDirs) for (const stale of this.staleFiles(rootDir, dir)) transaction.remove(stale);
+    return transaction.commit();
+  }
+
+  /** The files below `relativeDir` that the set does not hold. */
+  private staleFiles(rootDir: string, relativeDir: string): string[] {
+    const dir = path.join(rootDir, relativeDir);
+    let entries: fs.Dirent[];
     try {
-      for (const [relativePath, content] of this.entries()) {
-        const target = path.join(rootDir, relativePath);
-        const top = newTop(path.dirname(target));
-        if (top === undefined) {
-          if (readIfExists(target) === content) continue;
-          const tmp = `${target}.tmp-${process.pid}`;
-          fs.writeFileSync(tmp, content);
-          pending.push([tmp, target]);
-          continue;
-        }
-        let stage = staged.get(top);
-        if (stage === undefined) {
-          stage = path.join(path.dirname(top), `.${path.basename(top)}.tmp-${process.pid}`);
-          fs.rmSync(stage, { recursive: true, force: true });
-          staged.set(top, stage);
-        }
-        const file = path.join(stage, path.relative(top, target));
-        if (!made.has(path.dirname(file))) {
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          made.add(path.dirname(file));
-        }
-        fs.writeFileSync(file, content);
-      }
+      entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      for (const [tmp] of pending) fs.rmSync(tmp, { force: true });
-      for (const stage of staged.values()) fs.rmSync(stage, { recursive: true, force: true });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    for (const [top, stage] of staged) fs.renameSync(stage, top);
-    for (const [tmp, target] of pending) fs.renameSync(tmp, target);
-    const created = new Set(staged.keys());
-    for (const dir of ownedDirs) this.removeStale(rootDir, dir, created);
-  }
-
-  /** Removes what the set does not hold below `relativeDir`; returns whether it is left empty. */
-  private removeStale(rootDir: string, relativeDir: string, created: ReadonlySet<string>): boolean {
-    const dir = path.join(rootDir, relativeDir);
-    if (created.has(dir) || !fs.existsSync(dir)) return false;
-    let kept = 0;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    return entries.flatMap((entry) => {
       const relative = path.posix.join(relativeDir, entry.name);
-      if (entry.isDirectory()) {
-        if (this.removeStale(rootDir, relative, created)) fs.rmdirSync(path.join(rootDir, relative));
-        else kept++;
-      } else if (this.files.has(relative)) kept++;
-      else fs.rmSync(path.join(rootDir, relative));
-    }
-    return kept === 0;
-  }
-}
-
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+      if (entry.isSymbolicLink()) {
+        throw new Error(`${relative}: is a symbolic link in a generated directory; replace it with a real one`);
+      }
+      if (entry.isDirectory()) return this.staleFiles(rootDir, relative);
+      return this.files.has(relative) ? [] : [relative];
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { STATE_DIR } from './transaction';
 
 /** Runs git in `cwd` and returns its trimmed stdout; a failure becomes a one-line error. */
 export function git(cwd: string, args: readonly string[]): string {
@@ -12,14 +13,40 @@ export function git(cwd: string, args: readonly string[]): string {
 
 /**
  * Paths below `cwd` (relative to it; `cwd` may be a subdirectory of the repository) that differ
- * from HEAD or are untracked.
+ * from HEAD or are untracked. Read from `--porcelain -z`, so renames (both paths), spaces, quotes
+ * and other special characters come through exactly.
  */
 export function changedPaths(cwd: string): string[] {
-  const out = git(cwd, ['status', '--porcelain', '--untracked-files=all', '--', '.']);
-  if (out === '') return [];
+  const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=all', '--', '.'], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // Porcelain paths are relative to the top of the repository, whatever the current directory.
   const prefix = git(cwd, ['rev-parse', '--show-prefix']);
-  return out.split('\n').map((line) => line.slice(3).slice(prefix.length));
+  const records = out.split('\0');
+  const paths: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (record.length < 4) continue;
+    paths.push(record.slice(3));
+    // A rename or copy is followed by its source path in the next record.
+    if (record[0] === 'R' || record[0] === 'C') paths.push(records[++i]);
+  }
+  // The lock and journal of a running command are not changes to the repository.
+  return paths
+    .filter((p) => p.startsWith(prefix))
+    .map((p) => p.slice(prefix.length))
+    .filter((p) => !p.startsWith(`${STATE_DIR}/`));
+}
+
+/** `Name <email>` of whoever commits in `cwd` (git's identity), else the login name. */
+export function committerIdentity(cwd: string): string {
+  try {
+    return git(cwd, ['var', 'GIT_COMMITTER_IDENT']).replace(/ \d+ [-+]\d{4}$/, '');
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }
 
 /** Throws unless the work tree below `cwd` has no uncommitted change. */

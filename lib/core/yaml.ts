@@ -1,5 +1,6 @@
-import { stringify } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import { fastYaml } from './fast-yaml';
+import { readsAsOtherType } from './plain-scalar';
 
 /** Header of every generated file, so nobody edits one by hand by mistake. */
 export const GENERATED_HEADER =
@@ -18,7 +19,22 @@ export const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true,
 
 /** One document in the generated files' style: the fast path where it applies, else the `yaml` library. */
 export function yamlDocument(value: unknown): string {
-  return fastYaml(value) ?? stringify(value, YAML_OPTIONS);
+  return fastYaml(value) ?? libraryYaml(value);
+}
+
+/**
+ * `value` as the `yaml` library writes it in the generated files' style, except that every
+ * string a YAML 1.1 or Go reader would take for another type (`yes`, `on`, `1_000`,
+ * `2001-12-14`) is double-quoted: the library quotes only what YAML 1.2 would misread.
+ */
+export function libraryYaml(value: unknown): string {
+  const doc = new Document(value, YAML_OPTIONS);
+  visit(doc, {
+    Scalar(_, node) {
+      if (isScalar(node) && typeof node.value === 'string' && readsAsOtherType(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString(YAML_OPTIONS);
 }
 
 /** Serializes several objects as one multi-document YAML file. */

@@ -67,6 +67,7 @@ export const CHECKS = {
   'ingress-backend': 'Ingress backends name real Services and ports',
   'network-policy-selector': 'NetworkPolicy pod selectors match pods',
   'latest-tag': 'images are pinned to a tag or digest other than latest',
+  'image-pin': 'overlay image pins are valid OCI tags and digests, one entry per image, no newName',
   privileged: 'containers are not privileged',
   'privilege-escalation': 'allowPrivilegeEscalation is false',
   'run-as-non-root': 'runAsNonRoot is true',

@@ -9,6 +9,7 @@ import { checkParity } from '../review/parity';
 import { formatTable } from '../core/table';
 import { checkCrossReferences } from './cross-references';
 import { CHECKS, Finding, isCheckId, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
+import { checkImagePins } from './image-pins';
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { checkOperatorPodSecurity } from './operator-pods';
@@ -151,6 +152,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     // Sub-overlays first (per service, shared): object checks where each object is defined.
     for (const dir of [...dirs.filter((d) => d !== envDir), envDir]) {
       const result = byDir.get(dir)!;
+      for (const f of checkImagePins(rootDir, dir)) raw.push([dir, f]);
       if (result.error !== undefined) {
         raw.push([dir, { check: 'render', message: result.error }]);
         continue;

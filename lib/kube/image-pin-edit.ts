@@ -1,4 +1,6 @@
-import { isMap, isScalar, isSeq, parse, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { isDeepStrictEqual } from 'util';
+import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { plainReadsAsString } from '../core/plain-scalar';
 import { ImagePin } from './image-pin';
 
 /**
@@ -28,6 +30,13 @@ export function editImagePin(text: string, file: string, image: string, pin: Ima
     const pair = entry.items.find((p) => isScalar(p.key) && p.key.value === field);
     if (pair && wanted === undefined) {
       edits.push(removal(text, entry, pair.key as Scalar, pair.value as Scalar));
+    } else if (pair && isScalar(pair.value) && (pair.value.source === '' || isBlock(pair.value))) {
+      // `newTag:` (empty) or a block scalar: rewrite everything after the colon, so the value is
+      // never glued to the key (`newTag:2.0.0`) or to the next line (`newTag: 2.0.0patches:`).
+      const colon = text.indexOf(':', (pair.key as Scalar).range![1]);
+      const end = pair.value.range![1];
+      const eol = isBlock(pair.value) ? (text.slice(0, end).endsWith('\r\n') ? '\r\n' : '\n') : '';
+      edits.push({ start: colon + 1, end, text: ` ${formatScalar(wanted!)}${eol}` });
     } else if (pair && isScalar(pair.value)) {
       const [start, end] = pair.value.range!;
       // Keep a quote style chosen by hand; a value quoted only because YAML needed it (as synth
@@ -46,7 +55,35 @@ export function editImagePin(text: string, file: string, image: string, pin: Ima
   let out = text;
   for (const edit of edits.sort((a, b) => b.start - a.start || b.end - a.end))
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  checkEdit(doc.toJS(), out, file, image, pin);
   return out;
+}
+
+/**
+ * Refuses to return an edit that reads back as anything but the old document with exactly the
+ * pin changed: a splice that broke the YAML must fail here, before anything is written.
+ */
+function checkEdit(
+  before: unknown /* a fresh toJS(), changed here */,
+  out: string,
+  file: string,
+  image: string,
+  pin: ImagePin,
+): void {
+  const expected = before as { images: Record<string, unknown>[] };
+  const entry = expected.images.find((i) => i?.name === image)!;
+  for (const field of ['newTag', 'digest'] as const) {
+    if (pin[field] === undefined) delete entry[field];
+    else entry[field] = pin[field];
+  }
+  const doc = parseDocument(out);
+  if (doc.errors.length > 0 || !isDeepStrictEqual(doc.toJS(), expected)) {
+    throw new Error(`${file}: cannot edit images[${image}] in place without changing the rest; fix its layout by hand`);
+  }
+}
+
+function isBlock(node: Scalar): boolean {
+  return node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
 }
 
 /** The text a scalar holds, as written (a bare `1.10` is "1.10", never the number 1.1). */
@@ -60,11 +97,14 @@ interface Edit {
   readonly text: string;
 }
 
-/** Writes `value` as a YAML scalar that reads back as the string `value`. */
+/**
+ * Writes `value` as a YAML scalar that every reader (YAML 1.2, YAML 1.1, Go's) reads back as the
+ * string `value`: plain when that is safe, else double-quoted (`"yes"`, `"1_000"`, `"007"`).
+ */
 export function formatScalar(value: string, style?: Scalar.Type): string {
   if (style === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
   if (style === 'QUOTE_DOUBLE') return JSON.stringify(value);
-  const plainReadsBack = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]*$/.test(value) && parse(value) === value;
+  const plainReadsBack = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]*$/.test(value) && plainReadsAsString(value);
   return plainReadsBack ? value : JSON.stringify(value);
 }
 

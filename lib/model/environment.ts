@@ -20,6 +20,7 @@ import { RESOURCES_SHAPE } from './resources';
 import { DATASTORE_ENVIRONMENT_SHAPE } from './datastore-settings';
 import { SYNC_WINDOW_SHAPE } from './sync-window';
 import { Cluster, ClusterProps, CLUSTER_SHAPE } from './cluster';
+import { tagProblem } from '../core/oci-reference';
 
 /**
  * One row of the environment table: everything that may differ between environments.
@@ -261,6 +262,8 @@ export class Environment {
     this.syncWindow = props.syncWindow;
     this.local = props.local ?? false;
     this.runServices = props.runServices ?? true;
+    const badTag = props.initialImageTag !== undefined ? tagProblem(props.initialImageTag) : undefined;
+    if (badTag !== undefined) throw new StagecraftError(path, `initialImageTag: ${badTag}`);
     this.initialImageTag = props.initialImageTag;
     this.props = props;
     this.cluster = cluster;

@@ -17,25 +17,52 @@ export interface ApprovalOptions {
    * @default - nobody is asked
    */
   readonly ask?: (prompt: string) => Promise<string | undefined>;
+  /**
+   * What is approved, in the prompt and the error (`promotion`, `set-image`, `rollback`).
+   * @default 'promotion'
+   */
+  readonly action?: string;
 }
 
 /** The question a person answers to approve promoting `changes` into `target`. */
-export function approvalPrompt(target: Environment, changes: readonly PinChange[]): string {
-  return `promote ${changes.length} service(s) to ${target.name}? type ${APPROVAL_ANSWER} to approve: `;
+export function approvalPrompt(target: Environment, changes: readonly PinChange[], action = 'promotion'): string {
+  const verb = action === 'promotion' ? 'promote' : action;
+  return `${verb} ${changes.length} service(s) to ${target.name}? type ${APPROVAL_ANSWER} to approve: `;
 }
 
+/** How a write into an environment was approved. */
+export type Approval = 'not-required' | 'flag' | 'terminal';
+
 /**
- * Resolves when promoting `changes` into `target` may write: the target does not require
- * approval, approval was given up front, or the person asked answered `yes`. Otherwise throws a
- * one-line error saying how to approve.
+ * Resolves when promoting `changes` into `target` may write, saying how it was approved: the
+ * target does not require approval, approval was given up front (`--approve`), or the person
+ * asked answered `yes`. Otherwise throws a one-line error saying how to approve.
  */
 export async function requireApproval(
   target: Environment,
   changes: readonly PinChange[],
   options: ApprovalOptions = {},
-): Promise<void> {
-  if (!target.requiresApproval || (options.approved ?? false)) return;
-  const answer = await options.ask?.(approvalPrompt(target, changes));
-  if (answer?.trim() === APPROVAL_ANSWER) return;
-  throw new Error(`promotion to ${target.name} requires approval: pass --approve (or answer yes on a terminal)`);
+): Promise<Approval> {
+  const action = options.action ?? 'promotion';
+  if (!target.requiresApproval) return 'not-required';
+  if (options.approved ?? false) return 'flag';
+  const answer = await options.ask?.(approvalPrompt(target, changes, action));
+  if (answer?.trim() === APPROVAL_ANSWER) return 'terminal';
+  throw new Error(`${action} to ${target.name} requires approval: pass --approve (or answer yes on a terminal)`);
+}
+
+/**
+ * The trailer a release commit records its approval with (`Approved-by: Ann <ann@x> (--approve)`),
+ * or undefined where none was needed. `who` is the committer's identity.
+ */
+export function approvalTrailer(approval: Approval, who: string): string | undefined {
+  if (approval === 'not-required') return undefined;
+  return `Approved-by: ${who} (${approval === 'flag' ? '--approve' : 'answered yes on a terminal'})`;
+}
+
+/** The note a command prints when `--approve` was passed where no approval is needed, or undefined. */
+export function unneededApprovalNote(target: Environment, approved: boolean): string | undefined {
+  return approved && !target.requiresApproval
+    ? `note: --approve ignored: ${target.name} does not require approval`
+    : undefined;
 }

@@ -12,8 +12,16 @@ export const BLOCKLIST_FILE = 'releases/blocklist.yaml';
 export interface BlockedTag {
   /** Service name. */
   readonly service: string;
-  /** The blocked tag. */
-  readonly tag: string;
+  /**
+   * The blocked tag.
+   * @default - only the digest is blocked
+   */
+  readonly tag?: string;
+  /**
+   * The blocked image digest: a pin of it is refused under any tag (or none).
+   * @default - only the tag is blocked
+   */
+  readonly digest?: string;
   /** Why it was blocked (required: reviewers read it). */
   readonly reason: string;
   /** Day it was blocked, `YYYY-MM-DD`, as given on the command line. */
@@ -35,18 +43,36 @@ export function readBlocklist(rootDir: string): BlockedTag[] {
   const entries = data?.blocked ?? [];
   if (!Array.isArray(entries)) throw new Error(`${BLOCKLIST_FILE}: blocked must be a list`);
   return entries.map((e: Record<string, unknown>, i: number) => {
-    for (const key of ['service', 'tag', 'reason', 'date']) {
+    for (const key of ['service', 'reason', 'date']) {
       if (typeof e?.[key] !== 'string' || e[key] === '') {
         throw new Error(`${BLOCKLIST_FILE}: blocked[${i}].${key} must be a non-empty string`);
       }
     }
-    return { service: String(e.service), tag: String(e.tag), reason: String(e.reason), date: String(e.date) };
+    for (const key of ['tag', 'digest']) {
+      if (e[key] !== undefined && (typeof e[key] !== 'string' || e[key] === '')) {
+        throw new Error(`${BLOCKLIST_FILE}: blocked[${i}].${key} must be a non-empty string`);
+      }
+    }
+    if (e.tag === undefined && e.digest === undefined) {
+      throw new Error(`${BLOCKLIST_FILE}: blocked[${i}] needs a tag or a digest`);
+    }
+    return {
+      service: String(e.service),
+      ...(e.tag !== undefined ? { tag: String(e.tag) } : {}),
+      ...(e.digest !== undefined ? { digest: String(e.digest) } : {}),
+      reason: String(e.reason),
+      date: String(e.date),
+    };
   });
 }
 
 /** The blocklist entry that refuses `pin` for `service`, if any. */
 export function findBlock(blocklist: readonly BlockedTag[], service: string, pin: ImagePin): BlockedTag | undefined {
-  return blocklist.find((b) => b.service === service && b.tag === pin.newTag);
+  return blocklist.find(
+    (b) =>
+      b.service === service &&
+      ((b.tag !== undefined && b.tag === pin.newTag) || (b.digest !== undefined && b.digest === pin.digest)),
+  );
 }
 
 /**
@@ -60,14 +86,15 @@ export function refuseBlocked(rootDir: string): (service: Microservice, pin: Ima
     blocklist ??= readBlocklist(rootDir);
     const block = findBlock(blocklist, service.name, pin);
     return block
-      ? `blocked on ${block.date} (${block.reason}); run npm run unblock -- ${block.service} ${block.tag} to allow it again`
+      ? `blocked on ${block.date} (${block.reason}); run npm run unblock -- ${block.service} ${block.tag ?? block.digest} to allow it again`
       : undefined;
   };
 }
 
 /** Adds `entry` to the blocklist (sorted; a repeated service+tag is replaced) and returns the new text. */
 export function renderBlocklist(entries: readonly BlockedTag[]): string {
-  const sorted = [...entries].sort((a, b) => (a.service + '\0' + a.tag < b.service + '\0' + b.tag ? -1 : 1));
+  const key = (b: BlockedTag) => `${b.service}\0${b.tag ?? ''}\0${b.digest ?? ''}`;
+  const sorted = [...entries].sort((a, b) => (key(a) < key(b) ? -1 : 1));
   return HEADER + stringify({ blocked: sorted }, { lineWidth: 0 });
 }
 

@@ -189,7 +189,17 @@ function clearWave(ctx: PromotionContext, address: PinAddress, service: Microser
   const overlay = readOverlay(ctx, file, service);
   if (overlay.pin === undefined) return [];
   const text = setImages(overlay.text, file, undefined);
-  return [{ service: service.name, env: addressName(address), file, before: overlay.pin, after: pin, text }];
+  return [
+    {
+      service: service.name,
+      env: addressName(address),
+      file,
+      before: overlay.pin,
+      after: pin,
+      text,
+      clearsOwnPin: true,
+    },
+  ];
 }
 
 function readOverlay(ctx: PromotionContext, file: string, service: Microservice): { text: string; pin?: ImagePin } {

@@ -7,11 +7,9 @@ import { editImagePin } from '../kube/image-pin-edit';
 import { Microservice } from '../constructs/microservice';
 import { Platform } from '../constructs/platform';
 import { formatTable } from '../core/table';
+import { digestProblem, tagProblem } from '../core/oci-reference';
 
-/** Valid OCI tag: what registries accept after the colon. */
-export const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-/** Valid image digest. */
-export const OCI_DIGEST = /^sha256:[a-f0-9]{64}$/;
+export { OCI_DIGEST, OCI_TAG } from '../core/oci-reference';
 
 /** Where promotion reads and writes overlays. */
 export interface PromotionContext {
@@ -45,6 +43,12 @@ export interface PinChange {
   readonly after: ImagePin;
   /** The overlay's new text. */
   readonly text: string;
+  /**
+   * Whether the change removes the overlay's own pin (a cluster's wave pin), so the overlay
+   * renders its environment's pin again; `after` is that pin.
+   * @default false
+   */
+  readonly clearsOwnPin?: boolean;
 }
 
 /** Options of `planPromotion`. */
@@ -68,15 +72,22 @@ export interface PromotionOptions {
 /** Parses `1.4.2`, `sha256:...` or `1.4.2@sha256:...` into a pin, or throws a one-line error. */
 export function parseImageReference(reference: string): ImagePin {
   const [tag, digest] = reference.startsWith('sha256:') ? [undefined, reference] : reference.split('@', 2);
-  if (tag !== undefined && !OCI_TAG.test(tag)) {
-    throw new Error(
-      `${JSON.stringify(reference)} is not a valid image tag: use 1-128 of [A-Za-z0-9_.-], not starting with '.' or '-'`,
-    );
-  }
-  if (digest !== undefined && !OCI_DIGEST.test(digest)) {
-    throw new Error(`${JSON.stringify(reference)} is not a valid image digest: use sha256: followed by 64 hex digits`);
-  }
+  const problem =
+    (tag !== undefined ? tagProblem(tag) : undefined) ?? (digest !== undefined ? digestProblem(digest) : undefined);
+  if (problem !== undefined) throw new Error(problem.replace(/^"[^"]*"/, JSON.stringify(reference)));
   return { ...(tag !== undefined ? { newTag: tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/**
+ * Throws a one-line error naming `file` when a pin read from it is not a valid OCI tag or
+ * digest (a hand edit such as `newTag: "1.4.2 hotfix"`), so it is never promoted or rolled to.
+ */
+export function checkPin(file: string, pin: ImagePin): ImagePin {
+  const problem =
+    (pin.newTag !== undefined ? tagProblem(pin.newTag) : undefined) ??
+    (pin.digest !== undefined ? digestProblem(pin.digest) : undefined);
+  if (problem !== undefined) throw new Error(`${file}: ${problem}`);
+  return pin;
 }
 
 /** The service called `name`, or a one-line error listing the allowed names. */
@@ -95,14 +106,26 @@ export function overlayFile(ctx: PromotionContext, env: string, service: string)
   return overlayKustomization(ctx.overlaysDir ?? 'overlays', env, service);
 }
 
-/** Plans pinning `reference` for one service in one environment (what CI runs after a push). */
+/**
+ * Plans pinning `reference` for one service in one environment (what CI runs after a push).
+ * Only environments that take new images directly accept it: the first stage of a promotion
+ * chain and local ones; every later stage is reached by promotion, in order.
+ */
 export function planSetImage(
   ctx: PromotionContext,
   envName: string,
   serviceName: string,
   reference: string,
 ): PinChange[] {
-  const env = ctx.platform.environments.get(envName);
+  const table = ctx.platform.environments;
+  const env = table.get(envName);
+  if (env.promotedFrom !== undefined && !env.local) {
+    const direct = table.environments.filter((e) => e.promotedFrom === undefined || e.local).map((e) => e.name);
+    const chain = table.promotionChains().find((c) => c.includes(env))!;
+    throw new Error(
+      `cannot set-image into ${env.name}: it takes images only by promotion (promotion order: ${chain.map((e) => e.name).join(' -> ')}); set-image into ${direct.join(' or ')} and promote`,
+    );
+  }
   const service = findService(ctx.platform, serviceName);
   const pin = parseImageReference(reference);
   return planChanges(ctx, env, [[service, pin]]);
@@ -136,7 +159,7 @@ export function planPromotion(ctx: PromotionContext, options: PromotionOptions):
     const file = overlayFile(ctx, from.name, service.name);
     const pin = readPin(ctx, file, service);
     if (!pin) throw new Error(`${file}: no tag pinned for ${service.image}, nothing to promote from ${from.name}`);
-    return [service, pin];
+    return [service, checkPin(file, pin)];
   });
   return planChanges(ctx, to, pairs);
 }

@@ -1,3 +1,5 @@
+import * as path from 'path';
+import { settleRepository } from '../core/repo-lock';
 import { App } from 'cdk8s';
 import { Platform } from '../constructs/platform';
 import { AppEntry } from './app-entry';
@@ -45,7 +47,17 @@ export function buildApp(entry: AppEntry, module: AppModule): LoadedApp {
 /** Loads an entry with Node's `require` (commands run under tsx, so TypeScript loads) and builds it. */
 export function loadApp(entry: AppEntry): LoadedApp {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return buildApp(entry, require(entry.file) as AppModule);
+  const app = buildApp(entry, require(entry.file) as AppModule);
+  // Every command loads its app first: none reads a tree a killed writer left half-applied.
+  settleRepository(app.options.rootDir, commandLine());
+  return app;
+}
+
+/** The command as typed (`npm run promote -- dev staging`), for the lock holder's record. */
+export function commandLine(): string {
+  const script = process.env.npm_lifecycle_event ?? path.basename(process.argv[1] ?? 'node', '.ts');
+  const args = process.argv.slice(2);
+  return `npm run ${script}${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
 }
 
 function describe(value: unknown): string {

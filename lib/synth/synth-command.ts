@@ -1,6 +1,7 @@
 import { runMain } from '../core/run-main';
 import { AppEntry } from './app-entry';
-import { AppModule, buildApp } from './load-app';
+import { withRepositoryLock } from '../core/repo-lock';
+import { AppModule, buildApp, commandLine } from './load-app';
 import { synth } from './synth';
 
 /** What the synth command changes over the entry's own options. */
@@ -10,6 +11,11 @@ export interface SynthCommandOptions {
    * @default - the entry's directory
    */
   readonly rootDir?: string;
+  /**
+   * Start overlays at the initial tag even where that loses a pin (`--accept-initial-tags`).
+   * @default false
+   */
+  readonly acceptInitialTags?: boolean;
 }
 
 /**
@@ -19,6 +25,14 @@ export interface SynthCommandOptions {
 export function runSynthCommand(entry: AppEntry, load: () => AppModule, overrides: SynthCommandOptions = {}): void {
   runMain('synth', () => {
     const app = buildApp(entry, load());
-    synth(app.platform, { ...app.options, rootDir: overrides.rootDir ?? app.options.rootDir });
+    const rootDir = overrides.rootDir ?? app.options.rootDir;
+    withRepositoryLock(rootDir, commandLine(), () =>
+      synth(app.platform, {
+        ...app.options,
+        rootDir,
+        acceptInitialTags: overrides.acceptInitialTags ?? false,
+        log: (line) => console.log(line),
+      }),
+    );
   });
 }

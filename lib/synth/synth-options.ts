@@ -45,4 +45,17 @@ export interface SynthOptions {
    * @default {}
    */
   readonly extraFiles?: Readonly<Record<string, string>>;
+  /**
+   * Start an overlay at the initial tag even where that loses a pin: the overlay was deleted from
+   * the work tree but HEAD pins it, or a service overlay is removed while a new one appears in the
+   * same environment (a rename without `previousNames`). Without it synth refuses.
+   * @default false
+   */
+  readonly acceptInitialTags?: boolean;
+  /**
+   * Where synth says which pins it did not read from the overlay itself (initial tags, kept
+   * across an image or service rename).
+   * @default - silent
+   */
+  readonly log?: (line: string) => void;
 }
