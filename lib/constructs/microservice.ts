@@ -763,6 +763,14 @@ function checkNoOps(path: string, props: MicroserviceProps, workload: WorkloadSh
   if (props.livenessInitialDelaySeconds !== undefined && props.livenessProbe?.kind === 'none') {
     refuse('livenessInitialDelaySeconds has no effect with livenessProbe Probe.none(); allowed: one of them');
   }
+  if (
+    props.livenessInitialDelaySeconds !== undefined &&
+    props.livenessProbe?.timings.initialDelaySeconds !== undefined
+  ) {
+    refuse(
+      `livenessInitialDelaySeconds ${props.livenessInitialDelaySeconds} has no effect: livenessProbe sets initialDelaySeconds ${props.livenessProbe.timings.initialDelaySeconds}; allowed: one of them`,
+    );
+  }
   if (props.environments !== undefined && new Set(props.environments).size !== props.environments.length) {
     refuse(`environments lists an environment twice, got ${JSON.stringify(props.environments)}`);
   }
