@@ -10,7 +10,14 @@ import { Cluster } from '../model/cluster';
 import { Environment } from '../model/environment';
 import { findBlock, readBlocklist } from './blocklist';
 import { pinHistory, PinHistoryEntry, samePin } from './history';
-import { findService, parseImageReference, PinChange, planPromotion, PromotionContext } from './promotion';
+import {
+  findService,
+  parseImageReference,
+  PinChange,
+  planPromotion,
+  promotedServices,
+  PromotionContext,
+} from './promotion';
 
 /**
  * Where a pin lives: an environment, or one cluster of an environment that spans several (a
@@ -104,7 +111,7 @@ export interface FleetPromotionOptions {
 export function planFleetPromotion(ctx: PromotionContext, options: FleetPromotionOptions): PinChange[] {
   const from = resolveAddress(ctx, options.from);
   const to = resolveAddress(ctx, options.to, options.cluster);
-  const services = options.only ? options.only.map((n) => findService(ctx.platform, n)) : ctx.platform.services;
+  const services = promotedServices(ctx, from.env, to.env, options.only);
   let ordered: PinChange[] = [];
   if (from.env !== to.env) {
     // The promotion order's checks and messages; its changes are the environments' own pins.

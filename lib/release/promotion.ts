@@ -154,7 +154,7 @@ export function planPromotion(ctx: PromotionContext, options: PromotionOptions):
       `cannot promote ${from.name} -> ${to.name}: it skips ${skipped.join(', ')} (promotion order: ${order}); promote stage by stage or pass --skip-stage`,
     );
   }
-  const services = options.only ? options.only.map((name) => findService(ctx.platform, name)) : ctx.platform.services;
+  const services = promotedServices(ctx, from, to, options.only);
   const pairs = services.map((service): [Microservice, ImagePin] => {
     const file = overlayFile(ctx, from.name, service.name);
     const pin = readPin(ctx, file, service);
@@ -162,6 +162,30 @@ export function planPromotion(ctx: PromotionContext, options: PromotionOptions):
     return [service, checkPin(file, pin)];
   });
   return planChanges(ctx, to, pairs);
+}
+
+/**
+ * The services a promotion from `from` to `to` moves: every service that runs in both (one that
+ * runs only in `from`, like a load generator in dev, has no overlay in `to`), or `only`, each of
+ * which must run in both.
+ */
+export function promotedServices(
+  ctx: PromotionContext,
+  from: Environment,
+  to: Environment,
+  only?: readonly string[],
+): Microservice[] {
+  if (!only) return ctx.platform.services.filter((s) => s.runsIn(from) && s.runsIn(to));
+  return only.map((name) => {
+    const service = findService(ctx.platform, name);
+    for (const env of [from, to]) {
+      if (!service.runsIn(env)) {
+        const runs = ctx.platform.environments.environments.filter((e) => service.runsIn(e)).map((e) => e.name);
+        throw new Error(`${name} does not run in ${env.name}; it runs in: ${runs.join(', ')}`);
+      }
+    }
+    return service;
+  });
 }
 
 function planChanges(ctx: PromotionContext, env: Environment, pairs: [Microservice, ImagePin][]): PinChange[] {
