@@ -6,55 +6,19 @@
 // files and load the bundle.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import { createRequire } from 'module';
 import * as path from 'path';
-import { fileURLToPath } from 'url';
+import {
+  contentHash,
+  keepDirname,
+  loadStandalone as compile,
+  localInputs,
+  require,
+  root,
+  write,
+} from './esbuild-support.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(root, '.cache', 'synth');
-const require = createRequire(import.meta.url);
-
-function contentHash(inputs, salt = '') {
-  const hash = createHash('sha256').update(process.version).update(salt);
-  for (const file of [...inputs, path.join(root, 'package-lock.json')]) {
-    hash.update(file).update('\0');
-    try {
-      hash.update(fs.readFileSync(file));
-    } catch {
-      hash.update('missing');
-    }
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-function write(file, content) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  // An unpredictable, exclusively created temp name: never an existing file or a planted link.
-  const tmp = `${file}.${createHash('sha256')
-    .update(String(Math.random()) + process.pid)
-    .digest('hex')
-    .slice(0, 16)}`;
-  fs.writeFileSync(tmp, content, { flag: 'wx' });
-  fs.renameSync(tmp, file);
-}
-
-/**
- * A module of the library that imports only Node's modules (the entry resolver, the argument
- * parser), compiled on its own.
- */
-function loadStandalone(...relative) {
-  const source = path.join(root, ...relative);
-  const compiled = path.join(cacheDir, `${path.basename(source, '.ts')}-${contentHash([source])}.cjs`);
-  if (!fs.existsSync(compiled)) {
-    const { code } = require('esbuild').transformSync(fs.readFileSync(source, 'utf8'), {
-      loader: 'ts',
-      format: 'cjs',
-      target: 'node20',
-    });
-    write(compiled, code);
-  }
-  return require(compiled);
-}
+const loadStandalone = (...relative) => compile(cacheDir, ...relative);
 
 const USAGE = 'usage: npm run synth [-- --app <file.ts>] [--root <dir>] [--accept-initial-tags]';
 let app;
@@ -99,22 +63,6 @@ function cachedBundle() {
   }
 }
 
-// Bundled code keeps each source file's own __dirname and __filename (lib/kube/kubectl.ts finds
-// .tools/ relative to itself).
-const keepDirname = {
-  name: 'keep-dirname',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
-      const source = fs.readFileSync(args.path, 'utf8');
-      if (args.path.includes(`${path.sep}node_modules${path.sep}`) || !/__(dirname|filename)/.test(source)) return;
-      const prelude =
-        `const __dirname = ${JSON.stringify(path.dirname(args.path))};` +
-        `const __filename = ${JSON.stringify(args.path)};`;
-      return { contents: prelude + source, loader: 'ts' };
-    });
-  },
-};
-
 async function build() {
   const esbuild = require('esbuild');
   const result = await esbuild.build({
@@ -129,11 +77,7 @@ async function build() {
     plugins: [keepDirname],
     outfile: path.join(cacheDir, 'bundle.cjs'),
   });
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((input) => input !== '<stdin>')
-    .map((input) => path.resolve(input))
-    .filter((input) => !input.includes(`${path.sep}node_modules${path.sep}`))
-    .sort();
+  const inputs = localInputs(result.metafile);
   const bundle = path.join(cacheDir, `${entryKey}-${contentHash(inputs, runner)}.cjs`);
   fs.mkdirSync(cacheDir, { recursive: true });
   for (const old of fs.readdirSync(cacheDir)) {
