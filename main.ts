@@ -120,6 +120,7 @@ export const environmentProps: EnvironmentProps[] = [
     },
     secrets: SecretSource.externalSecrets({ storeName: 'craftista-vault', keyPrefix: 'craftista/prod' }),
     syncWindow: { startHour: 9, endHour: 17, days: '1-5', timeZone: 'UTC' },
+    scheduling: { priorityClassName: 'craftista-critical', zoneSpread: true },
     operations: {
       metrics: 'Full + Alerts',
       logging: 'Aggregated + Retention',

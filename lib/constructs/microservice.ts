@@ -289,7 +289,12 @@ export class Microservice extends Construct implements IEndpoint {
     this.disruptionBudget = new Chart(this, 'pdb', { disableResourceNameHashes: true });
     new k8s.KubePodDisruptionBudget(this.disruptionBudget, 'budget', {
       metadata,
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+      // AlwaysAllow: a pod that never became ready must not block a node drain (kube-linter).
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: this.selectorLabels },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
     });
   }
 

@@ -6,6 +6,7 @@ import { DocSection } from './doc-section';
 import { Generator } from './generator';
 import { localDocSections } from './local-doc';
 import { sharedDocSections } from './shared-overlay';
+import { schedulingDocSection } from './scheduling-doc';
 
 /** Inputs of the generated environments document. */
 export interface EnvironmentsDocOptions {
@@ -213,6 +214,7 @@ export const environmentsDoc: Generator = (view, files) => {
       pinOf: (env, service) => view.pinOf(env, service),
       sections: [
         ...sharedDocSections(view.name, deployed, view.services, view.datastores, view.sharedConfig),
+        schedulingDocSection(deployed),
         ...localDocSections(
           view.environments.environments.filter((e) => e.local),
           view.services,

@@ -6,6 +6,7 @@ import { kustomization } from './kustomization';
 import { Environment } from '../model/environment';
 import { ImagePin } from '../kube/image-pin';
 import { Microservice, ServiceSettings } from '../constructs/microservice';
+import { podScheduling } from '../constructs/pod-scheduling';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
 const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
@@ -73,9 +74,11 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
       template: {
         metadata: { annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
         spec: {
+          ...podScheduling(env.scheduling, service.selectorLabels, settings.scaling.maxReplicas),
           containers: [
             {
               name: service.name,
+              imagePullPolicy: env.scheduling.imagePullPolicy,
               ...(settings.connectionEnv.length > 0 ? { env: settings.connectionEnv } : {}),
               resources: settings.resources,
             },
