@@ -220,6 +220,8 @@ export class Microservice extends Construct implements IEndpoint {
       ...this.selectorLabels,
       'app.kubernetes.io/component': this.component,
       'app.kubernetes.io/managed-by': 'stagecraft',
+      // Every object of the service is named after it; Polaris expects a controller's instance label to be its name.
+      'app.kubernetes.io/instance': id,
     };
     const metadata = { name: id, labels };
     checkVariables(path, Object.fromEntries(Object.entries(this.connections).map(([k, e]) => [k, e.url])));
