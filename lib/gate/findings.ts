@@ -99,6 +99,8 @@ export const CHECKS = {
   'rbac-pod-exec': 'no Role grants pods/exec or pods/attach (Polaris rolePodExecAttach, clusterrolePodExecAttach)',
   'rbac-cluster-admin': 'no binding to cluster-admin, admin or edit (Polaris clusterrolebindingClusterAdmin and kin)',
   'rbac-wildcard': 'no Role grants every verb on every resource (Polaris rolebindingClusterAdminRole)',
+  'acme-host':
+    'a Certificate from an ACME issuer names only hosts a public CA can issue (no .local, .internal, .test, ...)',
   'pdb-required': 'workloads have a PodDisruptionBudget where the environment requires one',
   'network-policy-required': 'pods are covered by a NetworkPolicy where the environment requires one',
   'pdb-blocks-drain': 'a PodDisruptionBudget allows at least one eviction',

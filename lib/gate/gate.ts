@@ -21,6 +21,7 @@ import {
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { checkOperatorPodSecurity } from './operator-pods';
+import { checkAcmeHosts } from './acme-hosts';
 import { checkWorkloadEnvironment, checkWorkloadObject } from './workload-checks';
 import { renderOverlays } from '../kube/render-cache';
 import { checkSchema, checkUnknownFields, CrdIndex, crdIndex } from './schema';
@@ -178,6 +179,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkEnvironmentPolicy(objects, settings),
           ...checkOperatorPodSecurity(objects),
           ...checkWorkloadEnvironment(objects),
+          ...checkAcmeHosts(objects),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
         ];
         for (const f of envChecks) raw.push([dir, f]);
