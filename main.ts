@@ -6,7 +6,6 @@ import {
   EnvironmentProps,
   EnvironmentTable,
   Exposure,
-  LETS_ENCRYPT_STAGING,
   Microservice,
   NetworkPolicyMode,
   Platform,
@@ -64,7 +63,9 @@ export const environmentProps: EnvironmentProps[] = [
     networkPolicy: NetworkPolicyMode.DEFAULT_DENY,
     validation: { requireNetworkPolicy: true },
     ingress: { host: 'staging.craftista.local' },
-    tls: Tls.acme({ server: LETS_ENCRYPT_STAGING, email: 'platform@craftista.com' }),
+    // staging.craftista.local is a private name: no public CA (Let's Encrypt included) issues
+    // it, so the certificate comes from the organisation's CA, whose key pair is a Secret.
+    tls: Tls.privateCa('craftista-staging-ca'),
     datastores: {
       topology: DatastoreTopology.SINGLE,
       resources: { cpu: '500m', memory: '512Mi' },
@@ -120,6 +121,7 @@ export const environmentProps: EnvironmentProps[] = [
     },
     secrets: SecretSource.externalSecrets({ storeName: 'craftista-vault', keyPrefix: 'craftista/prod' }),
     syncWindow: { startHour: 9, endHour: 17, days: '1-5', timeZone: 'UTC' },
+    scheduling: { priorityClassName: 'craftista-critical', zoneSpread: true },
     operations: {
       metrics: 'Full + Alerts',
       logging: 'Aggregated + Retention',

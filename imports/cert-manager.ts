@@ -9,6 +9,8 @@ export interface IssuerSpec {
     readonly privateKeySecretRef: { readonly name: string };
     readonly solvers: ReadonlyArray<{ readonly http01: { readonly ingress: { readonly ingressClassName: string } } }>;
   };
+  /** A CA issuer signing with the key pair in a `kubernetes.io/tls` Secret. */
+  readonly ca?: { readonly secretName: string };
 }
 
 /** cert-manager Certificate spec. */

@@ -21,6 +21,7 @@ export { Scaling } from './model/scaling';
 export type { AutoscaleOptions } from './model/scaling';
 export { SecretSource } from './model/secret-source';
 export type { ExternalSecretsOptions } from './model/secret-source';
+export type { ImagePullPolicy, SchedulingProps } from './model/scheduling';
 export type { SyncWindowProps } from './model/sync-window';
 export { LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING, Tls } from './model/tls';
 export type { AcmeOptions } from './model/tls';

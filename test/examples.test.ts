@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { DEFAULT_SEVERITIES } from '../lib/gate/findings';
 import { validate } from '../lib/gate/gate';
 import { exampleEntries, repositoryEntries } from '../lib/synth/example-entries';
 import { loadApp } from '../lib/synth/load-app';
@@ -29,7 +30,8 @@ describe.each(Object.entries(examples))('examples/%s', (_name, entry) => {
   test('validates clean with the gate (schema, unknown fields, cross-references, policy, parity)', async () => {
     const app = loadApp(entry);
     const result = await validate({ rootDir: entry.rootDir, platform: app.platform, cacheDir: false });
-    expect(result.findings).toEqual([]);
+    // Only Polaris's advisory warnings (a PriorityClass outside prod, single replicas, ...) may remain.
+    expect(result.findings.filter((f) => f.severity === 'error' || !(f.check in DEFAULT_SEVERITIES))).toEqual([]);
     expect(result.summary.length).toBeGreaterThan(1);
   });
 });

@@ -169,7 +169,9 @@ describe('ingress and TLS', () => {
       'bazaar-api: dev.bazaar.local/api/voting(/|$)(.*) -> voting',
       'bazaar: dev.bazaar.local/ -> frontend',
     ]);
-    expect(rules('staging')).toEqual(rules('dev').map((r) => r.replace('dev.', 'staging.')));
+    expect(rules('staging')).toEqual(
+      rules('dev').map((r) => r.replace('dev.bazaar.local', 'staging.bazaar.example.com')),
+    );
     expect(rules('prod')).toEqual([
       'bazaar-api: api.bazaar.example.com/catalogue(/|$)(.*) -> catalogue',
       'bazaar-api: api.bazaar.example.com/recommendation(/|$)(.*) -> recommendation',
@@ -193,7 +195,7 @@ describe('ingress and TLS', () => {
       'https://acme-staging-v02.api.letsencrypt.org/directory',
     );
     expect(find('staging', 'Ingress', 'bazaar').spec.tls).toEqual([
-      { hosts: ['staging.bazaar.local'], secretName: 'bazaar-tls' },
+      { hosts: ['staging.bazaar.example.com'], secretName: 'bazaar-tls' },
     ]);
     expect(kinds('prod', 'Certificate')).toEqual([]);
     expect(find('prod', 'Ingress', 'bazaar').spec.tls).toEqual([

@@ -149,6 +149,7 @@ describe.each(Object.entries(EXPECTED))('overlays/%s rendered by kubectl kustomi
         expect(pdb.spec).toEqual({
           maxUnavailable: 1,
           selector: { matchLabels: deployment.spec.selector.matchLabels },
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
         });
       else expect(pdb).toBeUndefined();
     });

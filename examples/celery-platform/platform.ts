@@ -101,6 +101,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'production',
     namespace: 'celery-production',
+    scheduling: { priorityClassName: 'celery-critical', zoneSpread: true },
     secrets: SecretSource.externalSecrets({
       storeName: 'infisical-azure-key-vault',
       keyPrefix: 'celery-platform/production',

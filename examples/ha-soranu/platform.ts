@@ -30,6 +30,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'prod',
     namespace: 'ha-soranu',
+    scheduling: { priorityClassName: 'ha-soranu-critical', zoneSpread: true },
     purpose: 'Production (EKS/GKE/DigitalOcean), GitOps with Argo CD',
     promotedFrom: 'dev',
     requiresApproval: true,

@@ -64,6 +64,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'prod',
     namespace: 'she2pookie',
+    scheduling: { priorityClassName: 'she2pookie-critical', zoneSpread: true },
     purpose: 'Production on EKS: immutable images, automated rollouts',
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6 }),
     resources: { cpu: '500m', memory: '512Mi' },

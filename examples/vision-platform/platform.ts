@@ -34,6 +34,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'prod',
     namespace: 'platform',
+    scheduling: { priorityClassName: 'vision-critical', zoneSpread: true },
     purpose: 'Tier 3: production cluster with managed PostgreSQL and Cloudflare R2',
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6 }),
     resources: { cpu: '500m', memory: '1Gi' },

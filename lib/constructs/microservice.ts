@@ -422,6 +422,8 @@ export class Microservice extends Construct implements IEndpoint {
       ...this.selectorLabels,
       'app.kubernetes.io/component': this.component,
       'app.kubernetes.io/managed-by': 'stagecraft',
+      // Every object of the service is named after it; Polaris expects a controller's instance label to be its name.
+      'app.kubernetes.io/instance': id,
     };
     for (const key of Object.keys(props.podLabels ?? {})) {
       if (key in labels) {
@@ -549,7 +551,12 @@ export class Microservice extends Construct implements IEndpoint {
     this.disruptionBudget = new Chart(this, 'pdb', { disableResourceNameHashes: true });
     new k8s.KubePodDisruptionBudget(this.disruptionBudget, 'budget', {
       metadata,
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+      // AlwaysAllow: a pod that never became ready must not block a node drain (kube-linter).
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: this.selectorLabels },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
     });
   }
 

@@ -84,6 +84,24 @@ export const CHECKS = {
   'plain-secret-env': 'no secret-looking value in plain env vars or ConfigMaps',
   'operator-pod-security':
     'the pods an operator creates from a custom resource meet the Pod Security level their Namespace enforces',
+  'priority-class': 'long-running pods name a PriorityClass (Polaris priorityClassNotSet)',
+  'pull-policy': 'imagePullPolicy is Always (Polaris pullPolicyNotAlways)',
+  'topology-spread': 'long-running pods have topologySpreadConstraints (Polaris topologySpreadConstraint)',
+  'spread-replicas':
+    'a Deployment or StatefulSet with more than one replica or an HPA spreads across nodes (kube-linter no-anti-affinity)',
+  replicas: 'a Deployment without an HPA runs at least 2 replicas (Polaris deploymentMissingReplicas)',
+  'instance-label':
+    'controllers carry app.kubernetes.io/instance equal to their name (Polaris metadataAndInstanceMismatched)',
+  'hpa-min-replicas': 'an HPA keeps at least 2 replicas (Polaris hpaMinAvailability)',
+  'ingress-tls': 'an Ingress sets spec.tls (Polaris tlsSettingsMissing)',
+  'host-process': 'no Windows hostProcess container (Polaris hostProcess)',
+  'proc-mount': 'procMount is Default (Polaris procMount)',
+  'pdb-unhealthy-eviction': 'a PodDisruptionBudget sets unhealthyPodEvictionPolicy (kube-linter)',
+  'rbac-pod-exec': 'no Role grants pods/exec or pods/attach (Polaris rolePodExecAttach, clusterrolePodExecAttach)',
+  'rbac-cluster-admin': 'no binding to cluster-admin, admin or edit (Polaris clusterrolebindingClusterAdmin and kin)',
+  'rbac-wildcard': 'no Role grants every verb on every resource (Polaris rolebindingClusterAdminRole)',
+  'acme-host':
+    'a Certificate from an ACME issuer names only hosts a public CA can issue (no .local, .internal, .test, ...)',
   'pdb-required': 'workloads have a PodDisruptionBudget where the environment requires one',
   'network-policy-required': 'pods are covered by a NetworkPolicy where the environment requires one',
   'pdb-blocks-drain': 'a PodDisruptionBudget allows at least one eviction',
@@ -92,6 +110,20 @@ export const CHECKS = {
   'waiver-reason': 'every waiver annotation names a check and gives a reason',
   parity: 'every rendered difference between environments is explained by the environment table (no hand edits)',
 } as const;
+
+/**
+ * Severity of a check the environment table does not name: advisory checks of Polaris's
+ * defaults are warnings, as Polaris rates them; everything else is an error.
+ */
+export const DEFAULT_SEVERITIES: Readonly<Partial<Record<CheckId, 'warning'>>> = {
+  'priority-class': 'warning',
+  'pull-policy': 'warning',
+  'topology-spread': 'warning',
+  replicas: 'warning',
+  'instance-label': 'warning',
+  'hpa-min-replicas': 'warning',
+  'ingress-tls': 'warning',
+};
 
 /** The id of a check the gate runs: what findings, waivers and severities name. */
 export type CheckId = keyof typeof CHECKS;

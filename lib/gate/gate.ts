@@ -8,11 +8,22 @@ import { resolveValidation, ValidationSettings } from '../model/validation-setti
 import { checkParity } from '../review/parity';
 import { formatTable } from '../core/table';
 import { checkCrossReferences } from './cross-references';
-import { CHECKS, Finding, isCheckId, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
+import {
+  CHECKS,
+  DEFAULT_SEVERITIES,
+  Finding,
+  isCheckId,
+  objectId,
+  RawFinding,
+  Waiver,
+  WAIVER_PREFIX,
+} from './findings';
 import { checkImagePins } from './image-pins';
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { checkOperatorPodSecurity } from './operator-pods';
+import { checkAcmeHosts } from './acme-hosts';
+import { checkWorkloadEnvironment, checkWorkloadObject } from './workload-checks';
 import { renderOverlays } from '../kube/render-cache';
 import { checkSchema, checkUnknownFields, CrdIndex, crdIndex } from './schema';
 import { findYamlFiles } from '../kube/overlays';
@@ -171,6 +182,8 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkCrossReferences(objects, { externalSecrets: settings.externalSecrets }),
           ...checkEnvironmentPolicy(objects, settings),
           ...checkOperatorPodSecurity(objects),
+          ...checkWorkloadEnvironment(objects),
+          ...checkAcmeHosts(objects),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
         ];
         for (const f of envChecks) raw.push([dir, f]);
@@ -228,7 +241,13 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
 }
 
 function objectChecks(o: K8sObject, crds: CrdIndex, settings: ValidationSettings): RawFinding[] {
-  return [...checkSchema(o, crds), ...checkUnknownFields(o), ...checkNames(o), ...checkPolicy(o, settings)];
+  return [
+    ...checkSchema(o, crds),
+    ...checkUnknownFields(o),
+    ...checkNames(o),
+    ...checkPolicy(o, settings),
+    ...checkWorkloadObject(o),
+  ];
 }
 
 function applySettings(
@@ -244,7 +263,8 @@ function applySettings(
   for (const [overlay, f] of raw) {
     const annotations = f.object?.metadata?.annotations ?? {};
     for (const [key, reason] of Object.entries(annotations)) {
-      if (!key.startsWith(WAIVER_PREFIX) || waiverProblems.has(`${overlay}/${objectId(f.object)}/${key}`)) continue;
+      // One problem per object and annotation, though environment checks find the object again.
+      if (!key.startsWith(WAIVER_PREFIX) || waiverProblems.has(`${objectId(f.object)}/${key}`)) continue;
       const waived = key.slice(WAIVER_PREFIX.length);
       const problem = !isCheckId(waived)
         ? `annotation ${key} waives unknown check ${JSON.stringify(waived)}; allowed: ${Object.keys(CHECKS).join(', ')}`
@@ -252,7 +272,7 @@ function applySettings(
           ? `annotation ${key} waives a check without a reason`
           : undefined;
       if (problem === undefined) continue;
-      waiverProblems.add(`${overlay}/${objectId(f.object)}/${key}`);
+      waiverProblems.add(`${objectId(f.object)}/${key}`);
       findings.push({
         overlay,
         object: objectId(f.object),
@@ -273,7 +293,7 @@ function applySettings(
       }
       continue;
     }
-    const severity = settings.severities[f.check] ?? 'error';
+    const severity = settings.severities[f.check] ?? DEFAULT_SEVERITIES[f.check] ?? 'error';
     if (severity === 'off') continue;
     findings.push({ overlay, object: objectId(f.object), check: f.check, severity, message: f.message });
     if (severity === 'error') errors++;

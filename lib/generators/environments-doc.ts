@@ -7,6 +7,7 @@ import { DocSection } from './doc-section';
 import { Generator } from './generator';
 import { localDocSections } from './local-doc';
 import { sharedDocSections } from './shared-overlay';
+import { schedulingDocSection } from './scheduling-doc';
 
 /** Inputs of the generated environments document. */
 export interface EnvironmentsDocOptions {
@@ -244,6 +245,7 @@ export const environmentsDoc: Generator = (view, files) => {
       sections: [
         ...sharedDocSections(view.name, deployed, view.services, view.datastores, view.sharedConfig),
         ...clusterDocSections(view, deployed),
+        schedulingDocSection(deployed),
         ...localDocSections(
           view.environments.environments.filter((e) => e.local),
           view.services,

@@ -9,6 +9,7 @@ import { Microservice, ServiceSettings } from '../constructs/microservice';
 import { RenderedObject } from '../constructs/service-customizer';
 import { customization } from './service-customization';
 import { KustomizationPatch } from './kustomization';
+import { podScheduling } from '../constructs/pod-scheduling';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
 const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
@@ -90,9 +91,11 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
       template: {
         metadata: { annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
         spec: {
+          ...podScheduling(env.scheduling, service.selectorLabels, settings.scaling.maxReplicas),
           containers: [
             {
               name: service.containerName,
+              imagePullPolicy: env.scheduling.imagePullPolicy,
               ...(settings.connectionEnv.length > 0 ? { env: settings.connectionEnv } : {}),
               resources: settings.resources,
             },

@@ -69,6 +69,10 @@ function requiredSecrets(options: SharedObjectsOptions): RequiredSecret[] {
   if (env.tls?.kind === 'existing-secret') {
     secrets.push({ name: env.tls.secretName(platform), keys: ['tls.crt', 'tls.key'], type: 'kubernetes.io/tls' });
   }
+  if (env.tls?.kind === 'private-ca') {
+    // The CA's key pair is the organisation's, never generated here.
+    secrets.push({ name: env.tls.caSecretName!, keys: ['tls.crt', 'tls.key'], type: 'kubernetes.io/tls' });
+  }
   return secrets;
 }
 

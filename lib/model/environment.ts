@@ -1,3 +1,4 @@
+import { resolveScheduling, SchedulingProps, SchedulingSettings, SCHEDULING_SHAPE } from './scheduling';
 import { Operations, OperationsProps, resolveOperations } from './operations';
 import { PodSecurityProps } from './pod-security';
 import { SecretSource } from './secret-source';
@@ -132,6 +133,11 @@ export interface EnvironmentProps {
    */
   readonly syncWindow?: SyncWindowProps;
   /**
+   * How services' pods are scheduled and pulled: PriorityClass, zone spread, pull policy.
+   * @default - no PriorityClass, spread across nodes only, imagePullPolicy Always (IfNotPresent when local)
+   */
+  readonly scheduling?: SchedulingProps;
+  /**
    * A developer's local cluster (kind): applied by hand, not synced by Argo CD, not part of
    * promotion, documented apart from the deployed environments.
    * @default false
@@ -205,6 +211,8 @@ export class Environment {
   public readonly secrets: SecretSource;
   /** Automated sync window, if restricted. */
   public readonly syncWindow: SyncWindowProps | undefined;
+  /** Scheduling and pull settings of services' pods. */
+  public readonly scheduling: SchedulingSettings;
   /** Whether this is a developer's local cluster. */
   public readonly local: boolean;
   /** Whether services run in the cluster. */
@@ -264,6 +272,7 @@ export class Environment {
     this.secrets = props.secrets ?? SecretSource.manual();
     if (props.syncWindow) checkSyncWindow(path, props.syncWindow);
     this.syncWindow = props.syncWindow;
+    this.scheduling = resolveScheduling(path, props.scheduling, props.local ?? false);
     this.local = props.local ?? false;
     this.runServices = props.runServices ?? true;
     const badTag = props.initialImageTag !== undefined ? tagProblem(props.initialImageTag) : undefined;
@@ -376,4 +385,5 @@ export const ENVIRONMENT_SHAPE = shape<EnvironmentProps>('EnvironmentProps', {
   runServices: 'boolean',
   initialImageTag: 'string',
   clusters: { listOf: CLUSTER_SHAPE },
+  scheduling: SCHEDULING_SHAPE,
 });

@@ -24,32 +24,46 @@ export const LETS_ENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/dir
 export class Tls {
   /** A self-signed certificate from a namespaced cert-manager Issuer (local and dev clusters). */
   public static selfSigned(): Tls {
-    return new Tls('self-signed', undefined, undefined);
+    return new Tls('self-signed', undefined, undefined, undefined);
   }
 
   /** A certificate from an ACME CA (Let's Encrypt) through a namespaced cert-manager Issuer. */
   public static acme(options: AcmeOptions): Tls {
     checkProps('Tls.acme', options, ACME_SHAPE);
-    return new Tls('acme', { ...options, ingressClassName: options.ingressClassName ?? 'nginx' }, undefined);
+    return new Tls('acme', { ...options, ingressClassName: options.ingressClassName ?? 'nginx' }, undefined, undefined);
+  }
+
+  /**
+   * A certificate from the organisation's private CA, through a namespaced cert-manager CA
+   * Issuer whose key pair is the `kubernetes.io/tls` Secret `caSecretName` (created out of
+   * band, like every secret). For hosts under a private suffix (`.local`, `.internal`), which
+   * no public ACME CA can issue; clients trust the CA, not a public root.
+   */
+  public static privateCa(caSecretName: string): Tls {
+    return new Tls('private-ca', undefined, undefined, caSecretName);
   }
 
   /** A certificate bought elsewhere, in an existing `kubernetes.io/tls` Secret named `secretName`. */
   public static existingSecret(secretName: string): Tls {
-    return new Tls('existing-secret', undefined, secretName);
+    return new Tls('existing-secret', undefined, secretName, undefined);
   }
 
   private constructor(
     /** What kind of source this is. */
-    public readonly kind: 'self-signed' | 'acme' | 'existing-secret',
+    public readonly kind: 'self-signed' | 'acme' | 'existing-secret' | 'private-ca',
     /** ACME settings. */
     public readonly acmeOptions: Required<AcmeOptions> | undefined,
     /** Name of the existing certificate Secret. */
     public readonly existingSecretName: string | undefined,
+    /** Name of the private CA's key pair Secret. */
+    public readonly caSecretName: string | undefined,
   ) {}
 
   /** Human form for documentation. */
   public describe(): string {
     if (this.kind === 'self-signed') return 'Self-signed (cert-manager)';
+    if (this.kind === 'private-ca')
+      return `Private CA (cert-manager CA Issuer, key pair in Secret ${this.caSecretName}): the hosts are under a private suffix, which no public ACME CA issues`;
     if (this.kind === 'acme') {
       const ca =
         this.acmeOptions!.server === LETS_ENCRYPT_STAGING ? "Let's Encrypt (staging)" : this.acmeOptions!.server;
@@ -66,7 +80,7 @@ export class Tls {
   /** The cert-manager objects this source needs (Issuer and Certificate), if any. */
   public certManagerObjects(platform: string, hosts: readonly string[], labels: Record<string, string>): object[] {
     if (this.kind === 'existing-secret') return [];
-    const issuerName = `${platform}-${this.kind === 'acme' ? 'acme' : 'selfsigned'}`;
+    const issuerName = `${platform}-${{ acme: 'acme', 'private-ca': 'private-ca', 'self-signed': 'selfsigned' }[this.kind]}`;
     const issuer: cm.IssuerSpec =
       this.kind === 'acme'
         ? {
@@ -77,7 +91,9 @@ export class Tls {
               solvers: [{ http01: { ingress: { ingressClassName: this.acmeOptions!.ingressClassName } } }],
             },
           }
-        : { selfSigned: {} };
+        : this.kind === 'private-ca'
+          ? { ca: { secretName: this.caSecretName! } }
+          : { selfSigned: {} };
     const certificate: cm.CertificateSpec = {
       secretName: this.secretName(platform),
       dnsNames: [...hosts],

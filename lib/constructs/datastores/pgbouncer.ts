@@ -98,7 +98,7 @@ export function pgbouncerResources(
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata,
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
     },
   };
 }

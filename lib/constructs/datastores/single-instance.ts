@@ -87,7 +87,8 @@ export function addSingleInstance(chart: Chart, d: DatastoreContext, spec: Singl
     spec: { clusterIp: 'None', selector: d.selectorLabels, ports: [servicePort], publishNotReadyAddresses: true },
   });
   new k8s.KubeStatefulSet(chart, 'statefulset', {
-    metadata,
+    // Polaris expects a controller's instance label to be its name.
+    metadata: { name: d.name, labels: { ...d.labels, 'app.kubernetes.io/instance': d.name } },
     spec: {
       serviceName: `${d.name}-headless`,
       replicas: 1,
@@ -144,7 +145,11 @@ export function addSingleInstance(chart: Chart, d: DatastoreContext, spec: Singl
   });
   new k8s.KubePodDisruptionBudget(chart, 'budget', {
     metadata,
-    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: d.selectorLabels } },
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: d.selectorLabels },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
   });
 }
 
