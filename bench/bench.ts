@@ -242,6 +242,13 @@ async function bench(argv: string[]): Promise<void> {
   fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
   const work = fs.mkdtempSync(path.join(ROOT, '.cache', 'bench-'));
   try {
+    // First, and printed at once (stderr) since the rest takes minutes at fleet sizes.
+    const fleet = size.clusters !== undefined ? await fleetComparison(work, size, runs) : null;
+    if (fleet && !options.json) {
+      process.stderr.write(
+        `${fleetLines({ ...size, fleet, machine: { loadavg: os.loadavg().map((l) => round(l)) } }).join('\n')}\n`,
+      );
+    }
     // Synth as `npm run synth` runs it (scripts/synth.mjs: cached esbuild bundle, plain node),
     // every run into an empty tree; the first run builds the bundle and is kept apart.
     const synthDir = platformDir(work, 'platform', size);
@@ -392,7 +399,6 @@ async function bench(argv: string[]): Promise<void> {
     // With clusters, the cost unit is a service in one cluster of one environment.
     const cells = size.services * size.envs * (size.clusters ?? 1);
     const smallCells = small.services * small.envs * (size.clusters ?? 1);
-    const fleet = size.clusters !== undefined ? await fleetComparison(work, size, runs) : null;
     const slope = (full: number, smallValue: number) =>
       cells === smallCells ? null : round((full - smallValue) / (cells - smallCells), 2);
     // The equivalent chart of the reference platform is the 4 x 3 one.

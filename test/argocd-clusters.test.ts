@@ -12,7 +12,8 @@ import { fleet } from './fixtures/platforms/fleet';
 import { tempDir } from './support';
 
 const root = tempDir();
-synth(fleet(new App()), { rootDir: root, outdir: 'dist' });
+// Applications here; the default for a fleet (ApplicationSets) is asserted below.
+synth(fleet(new App(), ArgoCdObjects.APPLICATIONS), { rootDir: root, outdir: 'dist' });
 const read = (file: string): any => parse(fs.readFileSync(path.join(root, file), 'utf8'));
 const exists = (file: string) => fs.existsSync(path.join(root, file));
 
@@ -187,9 +188,9 @@ describe('environments on their own clusters', () => {
     expect(exists('argocd/apps/prod/clusters/prod-us.yaml')).toBe(false);
   });
 
-  test('ApplicationSets: one per environment, one element per cluster x service, the same Applications', () => {
+  test('ApplicationSets (the default where an environment spans clusters): one per environment, one element per cluster x service', () => {
     const dir = tempDir();
-    synth(fleet(new App(), ArgoCdObjects.APPLICATION_SETS), { rootDir: dir, outdir: 'dist' });
+    synth(fleet(new App()), { rootDir: dir, outdir: 'dist' });
     const set = parse(fs.readFileSync(path.join(dir, 'argocd/apps/prod/services.yaml'), 'utf8'));
     new ApplicationSet(set).validate();
     expect(set.metadata.name).toBe('fleet-prod-services');

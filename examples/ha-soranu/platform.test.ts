@@ -83,10 +83,18 @@ describe('ha-soranu example (seed 001)', () => {
       ['prod-eu', 'eu-central-1', 'ha-soranu-prod.cluster-c1a2b3.eu-central-1.rds.amazonaws.com', 2, 8],
       ['prod-us', 'us-east-1', 'ha-soranu-prod.cluster-d4e5f6.us-east-1.rds.amazonaws.com', 3, 12],
     ] as const) {
-      expect(read(`argocd/apps/prod/${cluster}/auth-service.yaml`).spec).toMatchObject({
-        project: 'ha-soranu-prod',
-        source: { path: `overlays/prod/clusters/${cluster}/auth-service` },
-        destination: { name: cluster, namespace: 'ha-soranu' },
+      // prod spans clusters, so its services come from one ApplicationSet (the shared objects stay an Application).
+      expect(read('argocd/apps/prod/services.yaml').spec.generators[0].list.elements).toContainEqual({
+        name: `ha-soranu-prod-${cluster}-auth-service`,
+        service: 'auth-service',
+        cluster,
+        path: `overlays/prod/clusters/${cluster}/auth-service`,
+        destinationName: cluster,
+        destinationServer: '',
+      });
+      expect(read(`argocd/apps/prod/${cluster}/shared.yaml`).spec.destination).toEqual({
+        name: cluster,
+        namespace: 'ha-soranu',
       });
       expect(read(`argocd/apps/prod/clusters/${cluster}.yaml`).spec.target.template.data).toMatchObject({
         name: cluster,

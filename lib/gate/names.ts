@@ -23,7 +23,8 @@ export function checkNames(object: K8sObject): RawFinding[] {
   }
   const labelSets: [string, Record<string, string> | undefined][] = [['metadata.labels', object.metadata?.labels]];
   const template = (object.spec as Record<string, any> | undefined)?.template;
-  if (template?.metadata?.labels) labelSets.push(['spec.template.metadata.labels', template.metadata.labels]);
+  if (object.kind === 'ApplicationSet') labelSets.push(...applicationSetLabels(object));
+  else if (template?.metadata?.labels) labelSets.push(['spec.template.metadata.labels', template.metadata.labels]);
   for (const [where, labels] of labelSets) {
     for (const [key, value] of Object.entries(labels ?? {})) {
       const problem = labelKeyProblem(key) ?? labelValueProblem(value);
@@ -32,6 +33,27 @@ export function checkNames(object: K8sObject): RawFinding[] {
     }
   }
   return findings;
+}
+
+/**
+ * An ApplicationSet's template labels are Go templates: each list element's Application is
+ * checked with the element's values filled in (`{{ .cluster }}` -> `prod-eu`).
+ */
+function applicationSetLabels(object: K8sObject): [string, Record<string, string>][] {
+  const spec = object.spec as Record<string, any> | undefined;
+  const labels: Record<string, string> = spec?.template?.metadata?.labels ?? {};
+  const elements: Record<string, unknown>[] = (spec?.generators ?? []).flatMap(
+    (g: Record<string, any>) => g.list?.elements ?? [],
+  );
+  return elements.map((element, i) => [
+    `spec.generators.list.elements[${i}] -> spec.template.metadata.labels`,
+    Object.fromEntries(
+      Object.entries(labels).map(([k, v]) => [
+        k,
+        String(v).replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, key: string) => String(element[key] ?? '')),
+      ]),
+    ),
+  ]);
 }
 
 function labelKeyProblem(key: string): string | undefined {

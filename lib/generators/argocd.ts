@@ -50,7 +50,11 @@ function application(
 export const argoCd: Generator = (view, files) => {
   if (!view.gitops) return;
   const settings = argoCdSettings(view.name, view.gitops);
-  const objects = view.gitops.objects ?? ArgoCdObjects.APPLICATIONS;
+  // Measured at 200 x 5 x 3 (README, Performance): per-cluster Applications multiply files and
+  // diffs by the clusters, so a fleet gets ApplicationSets; one cluster per environment keeps the
+  // Applications it always had (switching kinds would delete them, and their finalizers prune).
+  const fleet = view.environments.deployed.some((e) => e.spansClusters);
+  const objects = view.gitops.objects ?? (fleet ? ArgoCdObjects.APPLICATION_SETS : ArgoCdObjects.APPLICATIONS);
   const add = (name: string, content: object) =>
     files.add(path.posix.join(view.layout.argocdDir, name), toYaml(content));
   for (const env of view.environments.deployed) {

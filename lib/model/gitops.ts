@@ -40,7 +40,7 @@ export interface GitOpsProps {
   readonly destinationServer?: string;
   /**
    * Applications or ApplicationSets for the services.
-   * @default ArgoCdObjects.APPLICATIONS
+   * @default - ArgoCdObjects.APPLICATION_SETS where an environment spans several clusters, else ArgoCdObjects.APPLICATIONS
    */
   readonly objects?: ArgoCdObjects;
 }
