@@ -27,7 +27,7 @@ describe('ENVIRONMENTS.md', () => {
     expect(doc).toContain('| Secrets Rotation | Manual | Manual | Automated |');
     expect(doc).toContain('| RTO | N/A | 4 hours | 1 hour |');
     expect(doc).toContain('| RPO | N/A | 24 hours | 1 hour |');
-    expect(doc).toContain('| **Prod** | HPA (3-10 replicas, 70% CPU) | maxUnavailable 1 | $500-1000 |');
+    expect(doc).toContain('| **Prod** | HPA (3-10 replicas, 70% CPU) | None | maxUnavailable 1 | $500-1000 |');
   });
 
   test('draws the promotion flow from the promotedFrom links', () => {

@@ -235,6 +235,19 @@ describe('probes', () => {
     );
   });
 
+  test('fails when livenessInitialDelaySeconds and the liveness probe both set the delay', () => {
+    expect(
+      () =>
+        new Microservice(fixture(), 'web', {
+          ...WEB,
+          livenessInitialDelaySeconds: 30,
+          livenessProbe: Probe.http({ initialDelaySeconds: 5 }),
+        }),
+    ).toThrow(
+      '[api/web] livenessInitialDelaySeconds 30 has no effect: livenessProbe sets initialDelaySeconds 5; allowed: one of them',
+    );
+  });
+
   test('fails when a probe timing is out of range or a probe option is misspelt', () => {
     expect(
       () => new Microservice(fixture(), 'web', { ...WEB, readinessProbe: Probe.http({ periodSeconds: 0 }) }),

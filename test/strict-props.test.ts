@@ -146,3 +146,22 @@ describe('every construct checks its props', () => {
     ).toThrow('[strict/job] backoffLimit must be a number, got "3"');
   });
 });
+
+describe('variables Kubernetes would not expand or would override silently', () => {
+  test('fails when a table variable holds $(VAR)', () => {
+    expect(() => tableWith({ variables: { URL: 'http://$(HOST)' } })).toThrow(
+      '[environments/dev] variable URL is "http://$(HOST)", but $(VAR) is never expanded in a ConfigMap; allowed: a literal value, or a connection template',
+    );
+  });
+
+  test('fails when a table variable has the name of a connection', () => {
+    const p = new Platform(new App(), 'strict', {
+      environments: new EnvironmentTable([{ ...dev, variables: { WEB_URL: 'http://elsewhere' } }]),
+    });
+    const web = new Microservice(p, 'web', { image: 'strict/web', port: 80, initialTag: '1' });
+    new Microservice(p, 'client', { image: 'strict/client', port: 80, initialTag: '1', connections: { WEB_URL: web } });
+    expect(() => p.validate()).toThrow(
+      "[strict/client] variable WEB_URL is set by dev's variables and by the service's connections (the container env would win silently); allowed: one of them",
+    );
+  });
+});

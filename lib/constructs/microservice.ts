@@ -11,7 +11,15 @@ import {
   resolveResources,
 } from '../model/resources';
 import { Scaling } from '../model/scaling';
-import { checkDnsLabel, checkMinimum, checkPort, checkQuantity, checkVariables, uniqueChildId } from '../core/checks';
+import {
+  checkNoReferences,
+  checkDnsLabel,
+  checkMinimum,
+  checkPort,
+  checkQuantity,
+  checkVariables,
+  uniqueChildId,
+} from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { Exposure } from '../model/exposure';
 import { StagecraftError } from '../core/errors';
@@ -389,6 +397,7 @@ export class Microservice extends Construct implements IEndpoint {
     for (const [env, override] of Object.entries(this.overrides)) {
       override.scaling?.validate(`${path}/overrides/${env}`);
       checkVariables(`${path}/overrides/${env}`, override.variables ?? {});
+      checkNoReferences(`${path}/overrides/${env}`, override.variables ?? {});
       for (const [field, value] of Object.entries(override.resources ?? {})) {
         checkQuantity(`${path}/overrides/${env}`, `resources.${field}`, value);
       }
@@ -655,6 +664,15 @@ export class Microservice extends Construct implements IEndpoint {
       }
     }
     for (const env of environments.filter((e) => this.runsIn(e) && e.runServices)) {
+      const fromTable = this.settingsFor(env).environmentVariables;
+      for (const name of [...Object.keys(this.connections), ...Object.keys(this.secretVariables)]) {
+        if (name in fromTable) {
+          throw new StagecraftError(
+            this.node.path,
+            `variable ${name} is set by ${env.name}'s variables and by the service's ${name in this.connections ? 'connections' : 'secretVariables'} (the container env would win silently); allowed: one of them`,
+          );
+        }
+      }
       for (const [variable, endpoint] of [
         ...Object.entries(this.connections),
         ...this.dependsOn.map((d) => [`dependsOn ${d.name}`, d] as const),
@@ -763,6 +781,14 @@ function checkNoOps(path: string, props: MicroserviceProps, workload: WorkloadSh
   if (props.livenessInitialDelaySeconds !== undefined && props.livenessProbe?.kind === 'none') {
     refuse('livenessInitialDelaySeconds has no effect with livenessProbe Probe.none(); allowed: one of them');
   }
+  if (
+    props.livenessInitialDelaySeconds !== undefined &&
+    props.livenessProbe?.timings.initialDelaySeconds !== undefined
+  ) {
+    refuse(
+      `livenessInitialDelaySeconds ${props.livenessInitialDelaySeconds} has no effect: livenessProbe sets initialDelaySeconds ${props.livenessProbe.timings.initialDelaySeconds}; allowed: one of them`,
+    );
+  }
   if (props.environments !== undefined && new Set(props.environments).size !== props.environments.length) {
     refuse(`environments lists an environment twice, got ${JSON.stringify(props.environments)}`);
   }
@@ -789,14 +815,7 @@ function checkVariableConflicts(
       );
     }
   }
-  for (const [name, value] of Object.entries(variables)) {
-    if (/\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(value)) {
-      throw new StagecraftError(
-        path,
-        `variable ${name} is ${JSON.stringify(value)}, but $(VAR) is never expanded in a ConfigMap; allowed: a literal value, or a connection template`,
-      );
-    }
-  }
+  checkNoReferences(path, variables);
 }
 
 /** Pod volumes by name: the same volume from the service and a sidecar is listed once; different ones refused. */

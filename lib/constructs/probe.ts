@@ -146,6 +146,11 @@ export class Probe {
     return this.check.kind;
   }
 
+  /** The timings this probe sets itself (empty for `Probe.none()`). */
+  public get timings(): ProbeTimings {
+    return this.check.kind === 'none' ? {} : this.check.options;
+  }
+
   /** The Kubernetes probe, or undefined for `Probe.none()`; throws a one-line error on bad values. */
   public toKube(context: ProbeContext): Record<string, unknown> | undefined {
     const check = this.check;

@@ -84,3 +84,18 @@ export function uniqueChildId(scope: Construct, id: string, what: string): strin
   }
   return id;
 }
+
+/**
+ * Throws when a ConfigMap variable holds a Kubernetes reference `$(VAR)`: only a container's
+ * `env` entries expand it, never variables read with `envFrom`, so the pod would see it literally.
+ */
+export function checkNoReferences(path: string, variables: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(variables)) {
+    if (typeof value === 'string' && /\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(value)) {
+      throw new StagecraftError(
+        path,
+        `variable ${name} is ${JSON.stringify(value)}, but $(VAR) is never expanded in a ConfigMap; allowed: a literal value, or a connection template`,
+      );
+    }
+  }
+}

@@ -197,8 +197,10 @@ function exceptions(services: readonly Microservice[], env: Environment): string
   for (const s of services) {
     if (!env.runServices) continue;
     if (!s.runsIn(env)) out.push(`${s.name}: not deployed`);
-    else if (s.settingsFor(env).scaling !== env.scaling)
-      out.push(`${s.name}: ${describeScaling(s.settingsFor(env).scaling)}`);
+    else {
+      const own = describeScaling(s.settingsFor(env).scaling);
+      if (own !== describeScaling(env.scaling)) out.push(`${s.name}: ${own}`);
+    }
   }
   return out.join('; ') || 'None';
 }

@@ -5,7 +5,7 @@ import { checkSyncWindow, SyncWindowProps } from './sync-window';
 import { Tls } from './tls';
 import { ResourceRequirements, resolveResources } from './resources';
 import { Scaling } from './scaling';
-import { checkDnsLabel, checkVariables } from '../core/checks';
+import { checkNoReferences, checkDnsLabel, checkVariables } from '../core/checks';
 import { resolveValidation, ValidationProps, ValidationSettings } from './validation-settings';
 import { DatastoreEnvironmentProps, DatastoreSettings, resolveDatastoreSettings } from './datastore-settings';
 import { IngressProps } from './exposure';
@@ -210,6 +210,10 @@ export class Environment {
     props.scaling.validate(path);
     resolveResources(path, props.resources);
     checkVariables(path, props.variables ?? {});
+    checkNoReferences(path, props.variables ?? {});
+    for (const [service, variables] of Object.entries(props.serviceVariables ?? {})) {
+      checkNoReferences(`${path}/serviceVariables/${service}`, variables);
+    }
     for (const [service, variables] of Object.entries(props.serviceVariables ?? {})) {
       checkVariables(`${path}/${service}`, variables);
     }
