@@ -48,7 +48,7 @@ function difference(theirs: Readonly<Record<string, string>>, ours: Record<strin
   };
 }
 
-/** The application services this example describes; UPSTREAM.md says why fraud-detection is not one. */
+/** The application services, every one of upstream's. */
 const SERVICES = [
   'accounting',
   'ad',
@@ -57,6 +57,7 @@ const SERVICES = [
   'currency',
   'email',
   'flagd',
+  'fraud-detection',
   'frontend',
   'frontend-proxy',
   'image-provider',
@@ -67,30 +68,11 @@ const SERVICES = [
   'recommendation',
   'shipping',
 ];
-const NOT_DESCRIBED = ['fraud-detection'];
 const DATASTORES = ['kafka', 'postgresql', 'valkey-cart'];
-/** The services of each environment: the load generator is dev's only. */
-const SERVICES_IN: Record<string, string[]> = {
-  dev: SERVICES,
-  prod: SERVICES.filter((s) => s !== 'load-generator'),
-};
-/** Clients of flagd: FLAGD_ADDR carries their network edge to it (upstream's read FLAGD_HOST and FLAGD_PORT). */
-const FLAGD_CLIENTS = [
-  'ad',
-  'cart',
-  'checkout',
-  'email',
-  'frontend',
-  'frontend-proxy',
-  'load-generator',
-  'payment',
-  'product-catalog',
-  'recommendation',
-];
 /** Ports upstream's flagd has beside 8013: OFREP (8016) and its flagd-ui sidecar's (4000). */
 const MISSING_PORTS: Record<string, number[]> = { flagd: [8016, 4000] };
 /** Services without a port, like upstream's. */
-const WORKERS = ['accounting'];
+const WORKERS = ['accounting', 'fraud-detection'];
 
 /** Upstream's resource attributes carry the release; ours leave `service.version` to the image tag. */
 const withoutVersion = (name: string) => ({
@@ -104,29 +86,28 @@ const withoutVersion = (name: string) => ({
 function expectedDifference(env: string, name: string) {
   const prod = env === 'prod';
   const kafka = prod ? { KAFKA_ADDR: ['kafka:9092', 'kafka-kafka-bootstrap:9092'] } : {};
-  const flagd = FLAGD_CLIENTS.includes(name) ? { FLAGD_ADDR: 'flagd:8013' } : {};
   switch (name) {
     case 'accounting':
       return {
         added: {
-          DB_HOST: prod ? 'postgresql-rw' : 'postgresql',
-          DB_NAME: 'otel',
-          DB_PASSWORD: 'secret:postgresql-credentials/password',
-          DB_USER: 'secret:postgresql-credentials/username',
+          POSTGRESQL_PASSWORD: 'secret:postgresql-credentials/password',
+          POSTGRESQL_USERNAME: 'secret:postgresql-credentials/username',
         },
-        removed: ['DB_CONNECTION_STRING'],
-        changed: { ...withoutVersion(name), ...kafka },
+        removed: [],
+        changed: {
+          ...withoutVersion(name),
+          DB_CONNECTION_STRING: [
+            'Host=postgresql;Username=otelu;Password=otelp;Database=otel',
+            `Host=${prod ? 'postgresql-rw' : 'postgresql'};Username=$(POSTGRESQL_USERNAME);Password=$(POSTGRESQL_PASSWORD);Database=otel`,
+          ],
+          ...kafka,
+        },
       };
     case 'checkout':
-      return { added: flagd, removed: [], changed: { ...withoutVersion(name), ...kafka } };
-    case 'frontend-proxy':
-      return {
-        added: { ...flagd, FRONTEND_ADDR: 'http://frontend:8080', IMAGE_PROVIDER_ADDR: 'http://image-provider:8081' },
-        removed: [],
-        changed: withoutVersion(name),
-      };
+    case 'fraud-detection':
+      return { added: {}, removed: [], changed: { ...withoutVersion(name), ...kafka } };
     default:
-      return { added: flagd, removed: [], changed: withoutVersion(name) };
+      return { added: {}, removed: [], changed: withoutVersion(name) };
   }
 }
 
@@ -135,19 +116,17 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
     expect(readTree(root)).toMatchSnapshot();
   });
 
-  test('it describes 16 of the 17 upstream services and the three datastores; the load generator runs in dev only', () => {
+  test('it describes every upstream service and datastore, in both environments', () => {
     const names = UPSTREAM.map((d) => d.name).sort();
-    expect([...SERVICES, ...NOT_DESCRIBED, ...DATASTORES].sort()).toEqual(names);
-    for (const [env, objects] of Object.entries(rendered)) {
+    expect([...SERVICES, ...DATASTORES].sort()).toEqual(names);
+    for (const objects of Object.values(rendered)) {
       expect(
         objects
           .filter((o) => o.kind === 'Deployment')
           .map((o) => o.metadata.name)
           .sort(),
-      ).toEqual(SERVICES_IN[env]);
-      for (const name of NOT_DESCRIBED) expect(find(objects, 'Deployment', name)).toBeUndefined();
+      ).toEqual(SERVICES);
     }
-    expect(fs.existsSync(path.join(root, 'overlays', 'prod', 'load-generator'))).toBe(false);
   });
 
   test('UPSTREAM.md compares every upstream Deployment and pins the commit', () => {
@@ -158,13 +137,13 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
   describe.each(['dev', 'prod'])('%s', (env) => {
     const objects = rendered[env];
 
-    test.each(SERVICES_IN[env])('%s runs upstream image and tag, in its namespace', (name) => {
+    test.each(SERVICES)('%s runs upstream image and tag, in its namespace', (name) => {
       const container = find(objects, 'Deployment', name).spec.template.spec.containers[0];
       expect(`${container.image}`).toBe(upstream(name).containers[0].image);
       expect(find(objects, 'Deployment', name).metadata.namespace).toBe(`otel-demo-${env}`);
     });
 
-    test.each(SERVICES_IN[env].filter((s) => !WORKERS.includes(s)))(
+    test.each(SERVICES.filter((s) => !WORKERS.includes(s)))(
       '%s listens and is served on upstream ports (flagd on its gRPC port only)',
       (name) => {
         const theirs = upstream(name);
@@ -181,19 +160,19 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
       },
     );
 
-    test('accounting has no port and no Service, like upstream', () => {
-      expect(upstream('accounting').servicePorts).toEqual([]);
-      expect(find(objects, 'Service', 'accounting')).toBeUndefined();
-      expect(find(objects, 'Deployment', 'accounting').spec.template.spec.containers[0].ports).toBeUndefined();
+    test.each(WORKERS)('%s has no port and no Service, like upstream', (name) => {
+      expect(upstream(name).servicePorts).toEqual([]);
+      expect(find(objects, 'Service', name)).toBeUndefined();
+      expect(find(objects, 'Deployment', name).spec.template.spec.containers[0].ports).toBeUndefined();
     });
 
-    test.each(SERVICES_IN[env])('%s sees upstream environment but for the documented differences', (name) => {
+    test.each(SERVICES)('%s sees upstream environment but for the documented differences', (name) => {
       expect(difference(upstream(name).containers[0].env, environmentOf(objects, name))).toEqual(
         expectedDifference(env, name),
       );
     });
 
-    test.each(SERVICES_IN[env])('%s has upstream memory as request and limit, and the table CPU', (name) => {
+    test.each(SERVICES)('%s has upstream memory as request and limit, and the table CPU', (name) => {
       const memory = upstream(name).containers[0].memoryLimit;
       const cpu = env === 'prod' ? '250m' : '100m';
       expect(find(objects, 'Deployment', name).spec.template.spec.containers[0].resources).toEqual({
@@ -202,7 +181,7 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
       });
     });
 
-    test.each(SERVICES_IN[env])('%s runs as upstream user where upstream names one, always restricted', (name) => {
+    test.each(SERVICES)('%s runs as upstream user where upstream names one, always restricted', (name) => {
       const pod = find(objects, 'Deployment', name).spec.template.spec;
       const theirs = upstream(name).containers[0];
       if (theirs.runAsUser !== undefined) {
@@ -219,11 +198,11 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
     });
   });
 
-  test('upstream has no probes; ours are gRPC health where the service serves it, else HTTP GET or TCP', () => {
+  test('upstream has no probes; ours are gRPC health where the service serves it, else HTTP GET, TCP or exec; fraud-detection none, like upstream', () => {
     for (const { containers } of UPSTREAM) expect(containers[0].probes).toEqual([]);
     const probes = (name: string) => {
       const container = find(rendered.dev, 'Deployment', name).spec.template.spec.containers[0];
-      const pick = (probe: any) => probe.grpc ?? probe.httpGet ?? probe.tcpSocket ?? probe.exec;
+      const pick = (probe: any) => (probe ? (probe.grpc ?? probe.httpGet ?? probe.tcpSocket ?? probe.exec) : 'none');
       return [pick(container.readinessProbe), pick(container.livenessProbe)];
     };
     const grpc = { port: 8080 };
@@ -236,6 +215,7 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
       currency: grpc,
       email: tcp,
       flagd: { port: 'grpc' },
+      'fraud-detection': 'none',
       frontend: { path: '/', port: 'http' },
       'frontend-proxy': tcp,
       'image-provider': { path: '/status', port: 'http' },
@@ -272,7 +252,7 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
     for (const name of SERVICES) {
       expect(find(rendered.dev, 'Deployment', name).spec.replicas).toBe(upstream(name).replicas);
     }
-    for (const name of SERVICES_IN.prod) {
+    for (const name of SERVICES) {
       expect(find(rendered.prod, 'HorizontalPodAutoscaler', name).spec).toMatchObject({
         minReplicas: 2,
         maxReplicas: 6,
@@ -308,5 +288,72 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
     const backends = ingress.flatMap((i) => i.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend)));
     expect(backends.map((b: any) => b.service.name)).toEqual(['frontend-proxy']);
     expect(rendered.dev.filter((o) => o.kind === 'Ingress')).toEqual([]);
+  });
+
+  test('fraud-detection waives the probe checks on its Deployment, with the reason, through the escape hatch', () => {
+    for (const objects of Object.values(rendered)) {
+      const annotations = find(objects, 'Deployment', 'fraud-detection').metadata.annotations;
+      const reason =
+        'upstream runs this Kafka consumer without probes and its distroless image has no command to probe with';
+      expect(annotations).toMatchObject({
+        'stagecraft.dev/waive.liveness-probe': reason,
+        'stagecraft.dev/waive.readiness-probe': reason,
+      });
+      expect(find(objects, 'Deployment', 'accounting').metadata.annotations ?? {}).not.toHaveProperty(
+        'stagecraft.dev/waive.liveness-probe',
+      );
+    }
+  });
+
+  test('Valkey runs without a password, as upstream, and the cart gets no credential', () => {
+    for (const objects of Object.values(rendered)) {
+      const valkey = find(objects, 'StatefulSet', 'valkey-cart').spec.template.spec.containers[0];
+      expect(JSON.stringify(valkey)).not.toContain('requirepass');
+      const cart = find(objects, 'Deployment', 'cart').spec.template.spec.containers[0];
+      expect(JSON.stringify(cart.env ?? [])).not.toContain('valkey-cart-credentials');
+    }
+    expect(rendered.prod.filter((o) => o.kind === 'ExternalSecret').map((o) => o.metadata.name)).toEqual([
+      'postgresql-credentials',
+    ]);
+  });
+
+  test("accounting's Npgsql connection string takes user and password from the Secret, declared before it", () => {
+    const env = find(rendered.prod, 'Deployment', 'accounting').spec.template.spec.containers[0].env as any[];
+    const names = env.map((e) => e.name);
+    expect(names.indexOf('POSTGRESQL_USERNAME')).toBeLessThan(names.indexOf('DB_CONNECTION_STRING'));
+    expect(names.indexOf('POSTGRESQL_PASSWORD')).toBeLessThan(names.indexOf('DB_CONNECTION_STRING'));
+    expect(env.find((e) => e.name === 'POSTGRESQL_PASSWORD').valueFrom).toEqual({
+      secretKeyRef: { name: 'postgresql-credentials', key: 'password' },
+    });
+  });
+
+  test('prod allows exactly the edges of the connections, flagd included, and no edge to the telemetry backends', () => {
+    const ingressTo = (name: string) =>
+      rendered.prod
+        .filter(
+          (o) =>
+            o.kind === 'NetworkPolicy' && (o as any).spec.podSelector?.matchLabels?.['app.kubernetes.io/name'] === name,
+        )
+        .flatMap((o: any) => (o.spec.ingress ?? []).flatMap((r: any) => r.from ?? []))
+        .map((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'])
+        .filter((n: string | undefined) => n !== undefined)
+        .sort();
+    expect(ingressTo('flagd')).toEqual([
+      'ad',
+      'cart',
+      'checkout',
+      'email',
+      'fraud-detection',
+      'frontend',
+      'frontend-proxy',
+      'load-generator',
+      'payment',
+      'product-catalog',
+      'recommendation',
+    ]);
+    expect(ingressTo('quote')).toEqual(['shipping']);
+    expect(ingressTo('frontend')).toEqual(['frontend-proxy']);
+    const egress = JSON.stringify(find(rendered.prod, 'NetworkPolicy', 'allow-checkout-egress').spec.egress);
+    expect(egress).not.toContain('otel-collector');
   });
 });
