@@ -2,6 +2,7 @@ import { CERT_MANAGER_SCHEMAS } from './cert-manager';
 import { CrdSchema } from './crd-schema';
 import { DATABASE_SCHEMAS } from './databases';
 import { EXTERNAL_SECRETS_SCHEMAS } from './external-secrets';
+import { MONITORING_SCHEMAS } from './monitoring';
 import { STRIMZI_SCHEMAS } from './strimzi';
 
 /**
@@ -13,4 +14,5 @@ export const CRD_SCHEMAS: readonly CrdSchema[] = [
   ...EXTERNAL_SECRETS_SCHEMAS,
   ...DATABASE_SCHEMAS,
   ...STRIMZI_SCHEMAS,
+  ...MONITORING_SCHEMAS,
 ];

@@ -9,6 +9,9 @@ import { checkDnsLabel, checkMinimum, checkPort, checkQuantity, checkVariables, 
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { Exposure } from '../model/exposure';
 import { StagecraftError } from '../core/errors';
+import { MetricsEndpoint, MetricsEndpointProps, resolveMetricsEndpoint } from './metrics-endpoint';
+import { Objective } from '../model/objective';
+import { Sli } from '../model/sli';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -95,6 +98,24 @@ export interface MicroserviceProps {
    */
   readonly exposure?: Exposure;
   /**
+   * Where the service serves Prometheus metrics; environments whose table scrapes render a
+   * ServiceMonitor (a PodMonitor for a worker) on it.
+   * @default - no metrics endpoint: never scraped, no SLO
+   */
+  readonly metrics?: MetricsEndpointProps;
+  /**
+   * This service's own objectives, rendered where the environment's alerts are comprehensive.
+   * `[]` opts out of the environment's SLO.
+   * @default - the environment's `operations.slo`, if it has one
+   */
+  readonly objectives?: readonly Objective[];
+  /**
+   * The SLI of objectives that name none (the environment's SLO among them), e.g.
+   * `Sli.http({ metric: 'http_server_requests_seconds_count', statusLabel: 'status' })` for Spring.
+   * @default - from the protocol: `Sli.http()` or `Sli.grpc()` (a worker has none)
+   */
+  readonly sli?: Sli;
+  /**
    * Container command (entrypoint).
    * @default - the image's entrypoint
    */
@@ -167,6 +188,12 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly protocol: 'http' | 'grpc';
   /** Variables read from Secret keys. */
   public readonly secretVariables: Readonly<Record<string, SecretKeyRef>>;
+  /** Where metrics are served, if anywhere. */
+  public readonly metricsEndpoint: MetricsEndpoint | undefined;
+  /** Own objectives, or undefined for the environment's. */
+  public readonly objectives: readonly Objective[] | undefined;
+  /** The SLI of objectives that name none, when declared. */
+  protected readonly sli: Sli | undefined;
   /** Per-environment exceptions. */
   public readonly overrides: Readonly<Record<string, ServiceOverride>>;
   /** The base manifests (`dist/<name>/`). */
@@ -202,6 +229,11 @@ export class Microservice extends Construct implements IEndpoint {
     this.secretVariables = props.secretVariables ?? {};
     checkVariables(path, Object.fromEntries(Object.keys(this.secretVariables).map((k) => [k, k])));
     this.overrides = props.overrides ?? {};
+    this.metricsEndpoint = props.metrics
+      ? resolveMetricsEndpoint(path, props.metrics, this.port, this.protocol)
+      : undefined;
+    this.objectives = props.objectives;
+    this.sli = props.sli;
     const runAsUser = props.runAsUser ?? 10001;
     checkMinimum(path, 'runAsUser', runAsUser, 1);
     const livenessDelay = props.livenessInitialDelaySeconds ?? 10;
@@ -235,7 +267,14 @@ export class Microservice extends Construct implements IEndpoint {
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{ name: portName, port: this.port, targetPort: k8s.IntOrString.fromString(portName), protocol: 'TCP' }],
+        ports: [
+          { name: portName, port: this.port, targetPort: k8s.IntOrString.fromString(portName), protocol: 'TCP' },
+          ...this.ownMetricsPort().map((p) => ({
+            ...p,
+            port: p.containerPort,
+            targetPort: k8s.IntOrString.fromString(p.name),
+          })),
+        ],
       },
     });
     const writablePaths = props.writablePaths ?? ['/tmp'];
@@ -272,7 +311,7 @@ export class Microservice extends Construct implements IEndpoint {
                 imagePullPolicy: 'IfNotPresent',
                 command: props.command,
                 args: props.args,
-                ports: [{ name: portName, containerPort: this.port, protocol: 'TCP' }],
+                ports: [{ name: portName, containerPort: this.port, protocol: 'TCP' }, ...this.ownMetricsPort()],
                 envFrom: [{ configMapRef: { name: id } }],
                 livenessProbe: probe(livenessDelay),
                 readinessProbe: probe(0),
@@ -291,6 +330,33 @@ export class Microservice extends Construct implements IEndpoint {
       metadata,
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
     });
+  }
+
+  /** The named `metrics` container port, where metrics are served on a port of their own. */
+  protected ownMetricsPort(): { name: string; containerPort: number; protocol: 'TCP' }[] {
+    const m = this.metricsEndpoint;
+    return m && m.port !== this.port ? [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }] : [];
+  }
+
+  /** What Prometheus scrapes this service through: its Service (a worker has none: its pods). */
+  public get scrapedBy(): 'ServiceMonitor' | 'PodMonitor' {
+    return 'ServiceMonitor';
+  }
+
+  /** The SLI of an objective that names none: from the protocol (a worker has none). */
+  protected defaultSli(): Sli | undefined {
+    return this.sli ?? Sli.forProtocol(this.protocol);
+  }
+
+  /**
+   * The objectives rendered in `env`, each with its SLI: none without a metrics endpoint or
+   * where the environment's alerts are not comprehensive; else its own, or the environment's SLO.
+   */
+  public objectivesIn(env: Environment): (Objective & { readonly sli: Sli })[] {
+    if (!this.metricsEndpoint || !env.operations.alerts.includesSlo || !env.operations.metrics.enabled) return [];
+    const sli = this.defaultSli();
+    const objectives = this.objectives ?? (env.operations.slo && sli ? [env.operations.slo] : []);
+    return objectives.map((o) => new Objective({ ...o, sli: o.sli ?? sli }) as Objective & { readonly sli: Sli });
   }
 
   /** In-namespace URL of this service, e.g. `http://catalogue:5000`. */

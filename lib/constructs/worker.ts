@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Microservice, MicroserviceProps } from './microservice';
 import { checkMinimum } from '../core/checks';
 import { StagecraftError } from '../core/errors';
+import { Sli } from '../model/sli';
 
 /** Props of a `Worker`. */
 export interface WorkerProps extends Omit<MicroserviceProps, 'port' | 'healthPath' | 'component'> {
@@ -41,6 +42,18 @@ export class Worker extends Microservice {
   public readonly probeCommand: readonly string[];
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
+    const path = `${scope.node.path}/${id}`;
+    if (props.metrics && props.metrics.port === undefined) {
+      throw new StagecraftError(path, 'metrics.port must be set: a worker has no port of its own to serve metrics on');
+    }
+    for (const o of props.objectives ?? []) {
+      if (!o.sli && !props.sli) {
+        throw new StagecraftError(
+          path,
+          `objective ${o.name} needs an sli (on the objective or the worker: Sli.ratio or Sli.promql): a worker serves no requests to count`,
+        );
+      }
+    }
     super(scope, id, { ...props, port: NO_PORT, component: props.component ?? 'worker' });
     if (props.probeCommand.length === 0) {
       throw new StagecraftError(this.node.path, 'probeCommand must name a command, got []');
@@ -58,11 +71,24 @@ export class Worker extends Microservice {
       failureThreshold: 3,
     });
     const container = '/spec/template/spec/containers/0';
+    const metricsPorts = this.ownMetricsPort();
     (this.base.node.findChild('deployment') as ApiObject).addJsonPatch(
-      JsonPatch.remove(`${container}/ports`),
+      metricsPorts.length > 0
+        ? JsonPatch.replace(`${container}/ports`, metricsPorts)
+        : JsonPatch.remove(`${container}/ports`),
       JsonPatch.replace(`${container}/livenessProbe`, probe(livenessDelay)),
       JsonPatch.replace(`${container}/readinessProbe`, probe(0)),
     );
+  }
+
+  /** A worker has no Service: Prometheus scrapes its pods. */
+  public get scrapedBy(): 'ServiceMonitor' | 'PodMonitor' {
+    return 'PodMonitor';
+  }
+
+  /** A worker counts no requests: its objectives bring their own SLI. */
+  protected defaultSli(): Sli | undefined {
+    return this.sli;
   }
 
   /** A worker has no endpoint: using it as a connection fails. */

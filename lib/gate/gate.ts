@@ -9,6 +9,7 @@ import { checkParity } from '../review/parity';
 import { formatTable } from '../core/table';
 import { checkCrossReferences } from './cross-references';
 import { CHECKS, Finding, isCheckId, objectId, RawFinding, Waiver, WAIVER_PREFIX } from './findings';
+import { checkMonitoring, checkPromql, MonitoringExpectations } from './monitoring';
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { renderOverlays } from '../kube/render-cache';
@@ -165,6 +166,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkDuplicates(objects),
           ...checkCrossReferences(objects, { externalSecrets: settings.externalSecrets }),
           ...checkEnvironmentPolicy(objects, settings),
+          ...checkMonitoring(objects, monitoringOf(options.platform, env)),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
         ];
         for (const f of envChecks) raw.push([dir, f]);
@@ -223,7 +225,13 @@ function objectChecks(
   crds: ReturnType<typeof crdSchemaIndex>,
   settings: ValidationSettings,
 ): RawFinding[] {
-  return [...checkSchema(o, crds), ...checkUnknownFields(o), ...checkNames(o), ...checkPolicy(o, settings)];
+  return [
+    ...checkSchema(o, crds),
+    ...checkUnknownFields(o),
+    ...checkNames(o),
+    ...checkPolicy(o, settings),
+    ...checkPromql(o),
+  ];
 }
 
 function applySettings(
@@ -283,6 +291,12 @@ function settingsOf(platform: Platform | undefined, env: string): ValidationSett
   // Secrets the model says are created out of band count as existing.
   const manual = manualSecrets(platform, found);
   return { ...found.validation, externalSecrets: [...found.validation.externalSecrets, ...manual] };
+}
+
+/** The labels the environment's Prometheus selects, where the model is known and the table scrapes. */
+function monitoringOf(platform: Platform | undefined, env: string): MonitoringExpectations {
+  const metrics = platform?.environments.environments.find((e) => e.name === env)?.operations.metrics;
+  return metrics?.enabled ? { prometheusLabels: metrics.prometheusLabels } : {};
 }
 
 function listEnvironments(overlaysRoot: string): string[] {

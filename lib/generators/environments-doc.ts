@@ -125,13 +125,11 @@ function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
     table(
       ['Aspect', ...columns],
       [
-        perEnv('Metrics', (e) => e.operations.metrics),
-        perEnv('Logging', (e) => e.operations.logging),
-        perEnv('Tracing', (e) => (e.operations.tracing ? 'Enabled' : 'Disabled')),
-        perEnv('Alerts', (e) => e.operations.alerts),
-        perEnv('Uptime SLA', (e) =>
-          e.operations.uptimeSlaPercent !== undefined ? `${e.operations.uptimeSlaPercent}%` : 'None',
-        ),
+        perEnv('Metrics', (e) => e.operations.metrics.describe()),
+        perEnv('Logging', (e) => e.operations.logging.describe()),
+        perEnv('Tracing', (e) => e.operations.tracing.describe()),
+        perEnv('Alerts', (e) => e.operations.alerts.describe()),
+        perEnv('Uptime SLO', (e) => (e.operations.slo ? `${e.operations.slo.targetPercent}%` : 'None')),
       ],
     ),
   );

@@ -6,6 +6,8 @@ import { kustomization } from './kustomization';
 import { Environment } from '../model/environment';
 import { ImagePin } from '../kube/image-pin';
 import { Microservice, ServiceSettings } from '../constructs/microservice';
+import { MONITOR_FILE, serviceMonitor } from './monitors';
+import { tracingAnnotations } from './observability';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
 const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
@@ -30,6 +32,8 @@ export interface ServiceOverlayOptions {
   readonly basePath: string;
   /** Path of the service's PodDisruptionBudget component, relative to the overlay directory. */
   readonly disruptionBudgetPath: string;
+  /** Platform name: the Instrumentation the pods' inject annotation names. */
+  readonly platform: string;
 }
 
 /** The files of one service overlay, by file name, as plain objects ready to serialize. */
@@ -71,7 +75,9 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     spec: {
       ...(settings.scaling.replicas !== undefined ? { replicas: settings.scaling.replicas } : {}),
       template: {
-        metadata: { annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
+        metadata: {
+          annotations: { [CONFIG_HASH_ANNOTATION]: configHash, ...tracingAnnotations(options.platform, env) },
+        },
         spec: {
           containers: [
             {
@@ -93,6 +99,11 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
       data: settings.environmentVariables,
     };
     patches.push('configmap-patch.yaml');
+  }
+  const monitor = serviceMonitor(service, env);
+  if (monitor) {
+    resources.push(MONITOR_FILE);
+    files[MONITOR_FILE] = monitor;
   }
   files['kustomization.yaml'] = kustomization({
     namespace: env.namespace,
@@ -123,6 +134,7 @@ export const serviceOverlays: Generator = (view, files) => {
         pin: view.pinOf(env, service),
         basePath: path.posix.relative(dir, path.posix.join(outdir, service.name)),
         disruptionBudgetPath: path.posix.relative(dir, path.posix.join(outdir, service.name, 'components', 'pdb')),
+        platform: view.name,
       });
       for (const [name, content] of Object.entries(overlay)) {
         files.add(
