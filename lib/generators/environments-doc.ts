@@ -4,6 +4,7 @@ import { Microservice } from '../constructs/microservice';
 import { composeFile } from './compose';
 import { DocSection } from './doc-section';
 import { Generator } from './generator';
+import { sloDocSections } from './slo-doc';
 import { localDocSections } from './local-doc';
 import { sharedDocSections } from './shared-overlay';
 
@@ -129,7 +130,7 @@ function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
         perEnv('Logging', (e) => e.operations.logging.describe()),
         perEnv('Tracing', (e) => e.operations.tracing.describe()),
         perEnv('Alerts', (e) => e.operations.alerts.describe()),
-        perEnv('Uptime SLO', (e) => (e.operations.slo ? `${e.operations.slo.targetPercent}%` : 'None')),
+        perEnv('Uptime SLA', (e) => (e.operations.slo ? `${e.operations.slo.targetPercent}%` : 'None')),
       ],
     ),
   );
@@ -211,6 +212,7 @@ export const environmentsDoc: Generator = (view, files) => {
       pinOf: (env, service) => view.pinOf(env, service),
       sections: [
         ...sharedDocSections(view.name, deployed, view.services, view.datastores, view.sharedConfig),
+        ...sloDocSections(deployed, view.services),
         ...localDocSections(
           view.environments.environments.filter((e) => e.local),
           view.services,

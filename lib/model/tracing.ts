@@ -84,9 +84,9 @@ export class Tracing {
     return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   }
 
-  /** Human form for documentation: `OpenTelemetry to http://... (10% sampled)`. */
+  /** Human form for documentation: `Enabled (OpenTelemetry, 10% sampled)`. */
   public describe(): string {
     const o = this.openTelemetry;
-    return o ? `OpenTelemetry to ${o.endpoint} (${+(o.samplerRatio * 100).toPrecision(6)}% sampled)` : 'Disabled';
+    return o ? `Enabled (OpenTelemetry, ${+(o.samplerRatio * 100).toPrecision(6)}% sampled)` : 'Disabled';
   }
 }
