@@ -20,6 +20,7 @@ import { checkMonitoring, checkPromql } from '../lib/gate/monitoring';
 import { kustomizeSync } from '../lib/kube/kubectl';
 import { K8sObject } from '../lib/kube/object';
 import { render } from '../lib/synth/render';
+import { bazaar } from './fixtures/platforms/bazaar';
 import { COLLECTOR, observed } from './fixtures/platforms/observed';
 import { tempDir } from './support';
 
@@ -101,6 +102,33 @@ describe('metrics', () => {
       'allow-prometheus-to-cart',
       'allow-prometheus-to-mailer',
       'allow-prometheus-to-pay',
+    ]);
+  });
+});
+
+describe('datastore metrics', () => {
+  test('where metrics are full, the CloudNativePG cluster is scraped on its exporter port; nothing else yet', () => {
+    const files = new Map(render(bazaar(new App())).entries());
+    const monitor = yaml.load(files.get('overlays/prod/postgresql/monitor.yaml')!) as Record<string, any>;
+    expect(monitor.kind).toBe('PodMonitor');
+    expect(monitor.metadata.annotations).toEqual({
+      'stagecraft.dev/waive.monitor-target': 'pods are created by the CloudNativePG operator (Cluster/postgresql)',
+    });
+    expect(monitor.spec).toEqual({
+      selector: { matchLabels: { 'cnpg.io/cluster': 'postgresql' } },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+    });
+    expect(files.get('overlays/prod/postgresql/kustomization.yaml')).toContain('- monitor.yaml');
+    // staging runs single instances (no exporter), MongoDB and Redis operators need more setup
+    for (const file of ['staging/postgresql', 'prod/mongodb', 'prod/redis', 'dev/postgresql']) {
+      expect([file, files.has(`overlays/${file}/monitor.yaml`)]).toEqual([file, false]);
+    }
+    const policies = yaml.loadAll(files.get('overlays/prod/shared/network-policies.yaml')!) as Record<string, any>[];
+    expect(policies.find((p) => p.metadata.name === 'allow-prometheus-to-postgresql')!.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ protocol: 'TCP', port: 9187 }],
+      },
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { Datastore } from '../constructs/datastores/datastore';
 import { Microservice } from '../constructs/microservice';
 import { Environment } from '../model/environment';
 import { SeriesSelector } from '../model/sli';
@@ -45,4 +46,28 @@ export function serviceMonitor(service: Microservice, env: Environment): object 
 /** The series of `service` in `env` as its monitor labels them: what its SLI counts. */
 export function serviceSeries(service: Microservice, env: Environment): SeriesSelector {
   return { namespace: env.namespace, job: service.name };
+}
+
+/**
+ * The PodMonitor of `datastore` in `env` on its operator's metrics port, where the table's metrics
+ * are full and the operator serves them; else undefined.
+ */
+export function datastoreMonitor(datastore: Datastore, env: Environment): object | undefined {
+  const endpoint = datastore.metricsEndpointIn(env);
+  if (!endpoint) return undefined;
+  const metrics = env.operations.metrics;
+  return {
+    apiVersion: MONITORING_API_VERSION,
+    kind: 'PodMonitor',
+    metadata: {
+      name: datastore.name,
+      labels: { ...datastore.labels, ...metrics.prometheusLabels },
+      // The operator creates the pods, so the gate cannot see the port it scrapes.
+      annotations: { 'stagecraft.dev/waive.monitor-target': `pods are created by the ${datastore.operatorFor(env)}` },
+    },
+    spec: {
+      selector: { matchLabels: { ...endpoint.selector } },
+      podMetricsEndpoints: [{ port: endpoint.portName, path: endpoint.path, interval: metrics.scrapeInterval }],
+    },
+  };
 }

@@ -78,6 +78,23 @@ export function networkPolicies(
         ],
       }),
     );
+  for (const d of datastores) {
+    const endpoint = d.metricsEndpointIn(env);
+    if (!endpoint) continue;
+    fromPrometheus.push(
+      policy(
+        `allow-prometheus-to-${d.name}`,
+        {
+          podSelector: { matchLabels: { ...endpoint.selector } },
+          policyTypes: ['Ingress'],
+          ingress: [
+            { from: [namespacePeer(metrics.prometheusNamespace)], ports: [{ protocol: 'TCP', port: endpoint.port }] },
+          ],
+        },
+        operatorWaiver(d),
+      ),
+    );
+  }
   const otlpPort = env.operations.tracing.endpointPort;
 
   if (env.networkPolicy === NetworkPolicyMode.ALLOW_NAMESPACE) {
