@@ -4,6 +4,7 @@ import { FileSet } from '../lib/core/file-set';
 import { promqlSyntaxError } from '../lib/core/promql';
 import { alertRuleGroups } from '../lib/generators/alert-rules';
 import { render } from '../lib/synth/render';
+import { bazaar } from './fixtures/platforms/bazaar';
 import { observed } from './fixtures/platforms/observed';
 import { counter, describeWithPromtool, promtool, ruleFileOf, writeFile } from './support-promtool';
 import { tempDirsRemovedAfterEach } from './support';
@@ -110,14 +111,18 @@ describe('alert rules', () => {
 });
 
 describeWithPromtool('promtool', () => {
-  test('check rules accepts every generated rule file', () => {
-    const files = renderObserved();
+  test('check rules accepts every generated rule file (the observed and bazaar fixtures)', () => {
     const dir = temp();
-    for (const env of ['staging', 'prod']) {
-      const file = writeFile(dir, `${env}.yaml`, ruleFileOf(files, `overlays/${env}/shared/prometheus-rules.yaml`));
-      const result = promtool(dir, 'check', 'rules', file);
-      expect(result.output).toContain('SUCCESS');
-      expect(result.status).toBe(0);
+    const rendered = [renderObserved(), render(bazaar(new App()))].flatMap((files, i) =>
+      files
+        .entries()
+        .filter(([p]) => p.endsWith('/prometheus-rules.yaml'))
+        .map(([p]) => [`${i}-${p.split('/')[1]}.yaml`, ruleFileOf(files, p)] as const),
+    );
+    expect(rendered.map(([name]) => name)).toEqual(['0-prod.yaml', '0-staging.yaml', '1-prod.yaml', '1-staging.yaml']);
+    for (const [name, content] of rendered) {
+      const result = promtool(dir, 'check', 'rules', writeFile(dir, name, content));
+      expect([name, result.status, result.output]).toEqual([name, 0, expect.stringContaining('SUCCESS')]);
     }
   });
 
