@@ -1,18 +1,27 @@
 import { App } from 'cdk8s';
 import {
+  Alerting,
   Datastore,
   DatastoreEngine,
   DatastoreTopology,
   EnvironmentProps,
   EnvironmentTable,
   Exposure,
+  Logging,
+  Metrics,
   Microservice,
   NetworkPolicyMode,
+  Objective,
   Platform,
   Scaling,
   SecretSource,
+  Sli,
   Tls,
+  Tracing,
 } from './lib';
+
+/** The OpenTelemetry collector the deployed environments export traces to (OTLP over gRPC). */
+const OTEL_COLLECTOR = 'http://otel-collector.observability.svc:4317';
 
 /**
  * Craftista's environment table (seed 003): the one place where dev, staging and prod differ.
@@ -35,10 +44,10 @@ export const environmentProps: EnvironmentProps[] = [
     datastores: { topology: DatastoreTopology.SINGLE, resources: { cpu: '250m', memory: '256Mi' }, storage: '1Gi' },
     secrets: SecretSource.manual(),
     operations: {
-      metrics: 'Basic',
-      logging: 'Console',
-      tracing: false,
-      alerts: 'None',
+      metrics: Metrics.basic(),
+      logging: Logging.console(),
+      tracing: Tracing.disabled(),
+      alerts: Alerting.none(),
       secretsRotation: 'Manual',
       vulnerabilityScanning: 'Weekly',
       disasterRecovery: 'None',
@@ -74,10 +83,10 @@ export const environmentProps: EnvironmentProps[] = [
     },
     secrets: SecretSource.manual(),
     operations: {
-      metrics: 'Full',
-      logging: 'Aggregated',
-      tracing: true,
-      alerts: 'Basic',
+      metrics: Metrics.full(),
+      logging: Logging.aggregated(),
+      tracing: Tracing.openTelemetry({ endpoint: OTEL_COLLECTOR }),
+      alerts: Alerting.basic({ pageSeverity: 'warning', ticketSeverity: 'info', routingLabels: { team: 'craftista' } }),
       secretsRotation: 'Manual',
       vulnerabilityScanning: 'Daily',
       disasterRecovery: 'Manual',
@@ -123,11 +132,11 @@ export const environmentProps: EnvironmentProps[] = [
     syncWindow: { startHour: 9, endHour: 17, days: '1-5', timeZone: 'UTC' },
     scheduling: { priorityClassName: 'craftista-critical', zoneSpread: true },
     operations: {
-      metrics: 'Full + Alerts',
-      logging: 'Aggregated + Retention',
-      tracing: true,
-      alerts: 'Comprehensive',
-      uptimeSlaPercent: 99.9,
+      metrics: Metrics.full(),
+      logging: Logging.aggregated({ retentionDays: 30 }),
+      tracing: Tracing.openTelemetry({ endpoint: OTEL_COLLECTOR, samplerRatio: 0.1 }),
+      alerts: Alerting.comprehensive({ routingLabels: { team: 'craftista' } }),
+      slo: Objective.availability(99.9),
       secretsRotation: 'Automated',
       vulnerabilityScanning: 'Daily',
       disasterRecovery: 'Automated',
@@ -202,6 +211,7 @@ export function craftista(app: App): Platform {
     exposure: Exposure.API,
     variables: { FLASK_APP: 'app.py' },
     connections: { MONGO_URI: mongodb },
+    metrics: {},
   });
   const voting = new Microservice(platform, 'voting', {
     image: 'craftista/voting',
@@ -211,6 +221,9 @@ export function craftista(app: App): Platform {
     livenessInitialDelaySeconds: 60,
     exposure: Exposure.API,
     connections: { DATABASE_URL: postgresql },
+    // Spring Boot's Micrometer endpoint and counter.
+    metrics: { path: '/actuator/prometheus' },
+    sli: Sli.http({ metric: 'http_server_requests_seconds_count', statusLabel: 'status' }),
   });
   const recommendation = new Microservice(platform, 'recommendation', {
     image: 'craftista/recommendation',
@@ -219,6 +232,7 @@ export function craftista(app: App): Platform {
     healthPath: '/api/recommendation-status',
     exposure: Exposure.API,
     connections: { REDIS_URL: redis },
+    metrics: {},
   });
   new Microservice(platform, 'frontend', {
     image: 'craftista/frontend',

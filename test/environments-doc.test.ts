@@ -23,7 +23,16 @@ describe('ENVIRONMENTS.md', () => {
 
   test('carries the monitoring, security practice, DR and scaling rows of the table', () => {
     expect(doc).toContain('| Uptime SLA | None | None | 99.9% |');
-    expect(doc).toContain('| Tracing | Disabled | Enabled | Enabled |');
+    expect(doc).toContain(
+      '| Tracing | Disabled | Enabled (OpenTelemetry, 100% sampled) | Enabled (OpenTelemetry, 10% sampled) |',
+    );
+    expect(doc).toContain(
+      '| Metrics | Basic (services, every 60s) | Full (services and datastores, every 30s) | Full (services and datastores, every 30s) |',
+    );
+    expect(doc).toContain(
+      '| Alerts | None | Basic (page: warning, ticket: info; team=bazaar) | Comprehensive (page: critical, ticket: warning; team=bazaar) |',
+    );
+    expect(doc).toContain('| Logging | Console | Aggregated | Aggregated, 30 days retention |');
     expect(doc).toContain('| Secrets Rotation | Manual | Manual | Automated |');
     expect(doc).toContain('| RTO | N/A | 4 hours | 1 hour |');
     expect(doc).toContain('| RPO | N/A | 24 hours | 1 hour |');

@@ -70,8 +70,22 @@ describe('network policies', () => {
       'allow-ingress-controller-to-frontend',
       'allow-ingress-controller-to-recommendation',
       'allow-ingress-controller-to-voting',
+      'allow-prometheus-to-catalogue',
+      'allow-prometheus-to-recommendation',
+      'allow-prometheus-to-voting',
       'allow-same-namespace',
     ]);
+    // Prometheus, in its own namespace, reaches each scraped service's metrics port only.
+    expect(find('dev', 'NetworkPolicy', 'allow-prometheus-to-voting').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'voting', 'app.kubernetes.io/part-of': 'bazaar' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ protocol: 'TCP', port: 8080 }],
+        },
+      ],
+    });
   });
 
   test.each(['staging', 'prod'])(
@@ -118,7 +132,9 @@ describe('network policies', () => {
           { protocol: 'TCP', port: 53 },
         ],
       });
-      expect(egress.slice(1).map((e: any) => e.ports[0].port)).toEqual([5000, 8080, 8080]);
+      // the three services, then the OpenTelemetry collector's OTLP port (tracing is on in both)
+      expect(egress.slice(1).map((e: any) => e.ports[0].port)).toEqual([5000, 8080, 8080, 4317]);
+      expect(egress[4]).toEqual({ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 4317 }] });
     },
   );
 

@@ -162,7 +162,7 @@ describe('vision-platform example (seed 002)', () => {
   });
 
   test.each(['kind', 'prod'])(
-    '%s network policies let the backend reach exactly what platform-config points it at, the frontend nothing but DNS',
+    '%s network policies let the backend reach exactly what platform-config points it at, the frontend nothing but DNS (and the trace collector where prod traces)',
     (env) => {
       const objects = kustomizeSync(path.join(root, 'overlays', env));
       const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
@@ -187,16 +187,20 @@ describe('vision-platform example (seed 002)', () => {
         const egress = policy(`allow-${service}-egress`)
           .spec.egress.slice(1)
           .sort((a: any, b: any) => a.ports[0].port - b.ports[0].port);
+        // prod traces: the OTLP port of the collector (Tempo), in any namespace
+        const collector = { to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 4317 }] };
         expect(egress).toEqual(
           env === 'kind'
             ? [pod('postgres', 5432), pod('redis', 6379), pod('minio', 9000)]
-            : [anywhere(443), anywhere(5432), pod('redis', 6379)],
+            : [anywhere(443), collector, anywhere(5432), pod('redis', 6379)],
         );
       }
       if (env === 'prod') expect(policy('allow-backend-to-postgres')).toBeUndefined();
       // Least privilege: the frontend, a consumer of platform-config but not of its connections.
       expect(policies.filter((p) => p.metadata.name.startsWith('allow-frontend-to-'))).toEqual([]);
-      expect(policy('allow-frontend-egress').spec.egress.map((e: any) => e.ports[0].port)).toEqual([53]);
+      expect(policy('allow-frontend-egress').spec.egress.map((e: any) => e.ports[0].port)).toEqual(
+        env === 'prod' ? [53, 4317] : [53],
+      );
     },
   );
 
@@ -239,5 +243,23 @@ describe('vision-platform example (seed 002)', () => {
       destination: { name: 'vision-prod', namespace: 'platform' },
     });
     expect(read('apps/prod/project.yaml').spec.destinations).toEqual([{ name: 'vision-prod', namespace: 'platform' }]);
+  });
+
+  test('the backend is scraped in both clusters; prod alerts and traces to Tempo (seed 002: Prometheus, Grafana, Tempo)', () => {
+    for (const env of ['kind', 'prod']) {
+      const monitor = find(kustomizeSync(path.join(root, 'overlays', env, 'backend')), 'ServiceMonitor', 'backend');
+      expect(monitor.spec.endpoints).toEqual([
+        { port: 'http', path: '/metrics', interval: env === 'kind' ? '60s' : '30s' },
+      ]);
+    }
+    const shared = kustomizeSync(path.join(root, 'overlays', 'prod', 'shared'));
+    expect(find(shared, 'PrometheusRule', 'vision-platform').spec.groups.map((g: { name: string }) => g.name)).toEqual([
+      'vision-platform-workloads',
+    ]);
+    expect(find(shared, 'Instrumentation', 'vision-platform').spec.exporter).toEqual({
+      endpoint: 'http://tempo.monitoring.svc:4317',
+    });
+    const kind = kustomizeSync(path.join(root, 'overlays', 'kind', 'shared'));
+    expect(kind.some((o) => o.kind === 'PrometheusRule' || o.kind === 'Instrumentation')).toBe(false);
   });
 });

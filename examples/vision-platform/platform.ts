@@ -1,18 +1,23 @@
 import { App } from 'cdk8s';
 import {
+  Alerting,
   Datastore,
   DatastoreEngine,
   DatastoreTopology,
   EnvironmentTable,
   JobGrant,
   JobTemplate,
+  Logging,
+  Metrics,
   Microservice,
   NamespaceBundle,
   Platform,
   Scaling,
   SecretSource,
   SharedConfig,
+  Sli,
   SynthOptions,
+  Tracing,
 } from '../../lib';
 
 /**
@@ -30,6 +35,8 @@ export const environments = new EnvironmentTable([
     resources: { cpu: '250m', memory: '512Mi' },
     allowLatestTag: true,
     sharedVariables: { EXECUTION_MODE: 'kubernetes', STORAGE_TYPE: 'minio' },
+    // Seed 002 runs Prometheus, Grafana and Loki in the kind cluster: the backend is scraped there.
+    operations: { metrics: Metrics.basic(), logging: Logging.aggregated() },
   },
   {
     name: 'prod',
@@ -41,6 +48,13 @@ export const environments = new EnvironmentTable([
     promotedFrom: 'kind',
     requiresApproval: true,
     sharedVariables: { EXECUTION_MODE: 'kubernetes', STORAGE_TYPE: 'r2' },
+    // "Full observability stack": Prometheus and Grafana, logs in Loki, traces in Grafana Tempo.
+    operations: {
+      metrics: Metrics.full(),
+      alerts: Alerting.basic(),
+      logging: Logging.aggregated(),
+      tracing: Tracing.openTelemetry({ endpoint: 'http://tempo.monitoring.svc:4317', samplerRatio: 0.25 }),
+    },
     // "production-secret-from-1password" (seed 002): platform-secrets and the R2 keys are synced.
     secrets: SecretSource.externalSecrets({ storeName: 'onepassword', keyPrefix: 'vision-platform/prod' }),
     // Managed PostgreSQL and Cloudflare R2 (same S3 API as MinIO); Redis stays in the cluster.
@@ -78,6 +92,9 @@ export function visionPlatform(app: App): Platform {
     initialTag: '0.1.0',
     port: 8000,
     healthPath: '/health',
+    // FastAPI with prometheus-fastapi-instrumentator: /metrics, statuses grouped as 2xx..5xx.
+    metrics: {},
+    sli: Sli.http({ statusLabel: 'status' }),
     // The same boto3 code in every tier: only the endpoint (shared) and the keys differ (seed 002).
     connections: {
       storage: minio.fields({ user: 'AWS_ACCESS_KEY_ID', password: 'AWS_SECRET_ACCESS_KEY' }),

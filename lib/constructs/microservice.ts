@@ -32,6 +32,14 @@ import { ServiceType } from './service-type';
 import { ServiceCustomizer } from './service-customizer';
 import { fillTemplate } from './connection-template';
 import { tagProblem } from '../core/oci-reference';
+import {
+  METRICS_ENDPOINT_SHAPE,
+  MetricsEndpoint,
+  MetricsEndpointProps,
+  resolveMetricsEndpoint,
+} from './metrics-endpoint';
+import { Objective } from '../model/objective';
+import { Sli } from '../model/sli';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -129,6 +137,24 @@ export interface MicroserviceProps {
    * @default - not exposed
    */
   readonly exposure?: Exposure;
+  /**
+   * Where the service serves Prometheus metrics; environments whose table scrapes render a
+   * ServiceMonitor (a PodMonitor for a worker) on it.
+   * @default - no metrics endpoint: never scraped, no SLO
+   */
+  readonly metrics?: MetricsEndpointProps;
+  /**
+   * This service's own objectives, rendered where the environment's alerts are comprehensive.
+   * `[]` opts out of the environment's SLO.
+   * @default - the environment's `operations.slo`, if it has one
+   */
+  readonly objectives?: readonly Objective[];
+  /**
+   * The SLI of objectives that name none (the environment's SLO among them), e.g.
+   * `Sli.http({ metric: 'http_server_requests_seconds_count', statusLabel: 'status' })` for Spring.
+   * @default - from the protocol: `Sli.http()` or `Sli.grpc()` (a worker has none)
+   */
+  readonly sli?: Sli;
   /**
    * Container command (entrypoint).
    * @default - the image's entrypoint
@@ -331,6 +357,12 @@ export class Microservice extends Construct implements IEndpoint {
   public readonly protocol: 'http' | 'grpc';
   /** Variables read from Secret keys. */
   public readonly secretVariables: Readonly<Record<string, SecretKeyRef>>;
+  /** Where metrics are served, if anywhere. */
+  public readonly metricsEndpoint: MetricsEndpoint | undefined;
+  /** Own objectives, or undefined for the environment's. */
+  public readonly objectives: readonly Objective[] | undefined;
+  /** The SLI of objectives that name none, when declared. */
+  protected readonly sli: Sli | undefined;
   /** Per-environment exceptions. */
   public readonly overrides: Readonly<Record<string, ServiceOverride>>;
   /** Environments the service runs in, or undefined for all. */
@@ -397,6 +429,11 @@ export class Microservice extends Construct implements IEndpoint {
     this.baseResources = props.resources ?? {};
     checkVariables(path, Object.fromEntries(Object.keys(this.secretVariables).map((k) => [k, k])));
     this.overrides = props.overrides ?? {};
+    this.metricsEndpoint = props.metrics
+      ? resolveMetricsEndpoint(path, props.metrics, this.containerPort, this.protocol)
+      : undefined;
+    this.objectives = props.objectives;
+    this.sli = props.sli;
     const runAsUser = props.runAsUser ?? 10001;
     checkMinimum(path, 'runAsUser', runAsUser, 1);
     this.runAsUser = runAsUser;
@@ -460,6 +497,11 @@ export class Microservice extends Construct implements IEndpoint {
               protocol: 'TCP',
               ...(props.nodePort !== undefined ? { nodePort: props.nodePort } : {}),
             },
+            ...this.ownMetricsPort().map((p) => ({
+              ...p,
+              port: p.containerPort,
+              targetPort: k8s.IntOrString.fromString(p.name),
+            })),
           ],
         },
       });
@@ -529,7 +571,13 @@ export class Microservice extends Construct implements IEndpoint {
                 imagePullPolicy: 'IfNotPresent',
                 command: props.command,
                 args: props.args,
-                ports: portName ? [{ name: portName, containerPort: this.containerPort!, protocol: 'TCP' }] : undefined,
+                ports:
+                  portName || this.ownMetricsPort().length > 0
+                    ? [
+                        ...(portName ? [{ name: portName, containerPort: this.containerPort!, protocol: 'TCP' }] : []),
+                        ...this.ownMetricsPort(),
+                      ]
+                    : undefined,
                 envFrom: [{ configMapRef: { name: id } }],
                 livenessProbe: probe('livenessProbe', props.livenessProbe, livenessDelay) as never,
                 readinessProbe: probe('readinessProbe', props.readinessProbe, 0) as never,
@@ -571,6 +619,33 @@ export class Microservice extends Construct implements IEndpoint {
   /** Whether the service runs in `env` (its `environments`, else everywhere). */
   public runsIn(env: Environment): boolean {
     return this.environments === undefined || this.environments.includes(env.name);
+  }
+
+  /** The named `metrics` container port, where metrics are served on a port of their own. */
+  protected ownMetricsPort(): { name: string; containerPort: number; protocol: 'TCP' }[] {
+    const m = this.metricsEndpoint;
+    return m && m.port !== this.containerPort ? [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }] : [];
+  }
+
+  /** What Prometheus scrapes this service through: its Service (a worker has none: its pods). */
+  public get scrapedBy(): 'ServiceMonitor' | 'PodMonitor' {
+    return 'ServiceMonitor';
+  }
+
+  /** The SLI of an objective that names none: from the protocol (a worker has none). */
+  protected defaultSli(): Sli | undefined {
+    return this.sli ?? Sli.forProtocol(this.protocol);
+  }
+
+  /**
+   * The objectives rendered in `env`, each with its SLI: none without a metrics endpoint or
+   * where the environment's alerts are not comprehensive; else its own, or the environment's SLO.
+   */
+  public objectivesIn(env: Environment): (Objective & { readonly sli: Sli })[] {
+    if (!this.metricsEndpoint || !env.operations.alerts.includesSlo || !env.operations.metrics.enabled) return [];
+    const sli = this.defaultSli();
+    const objectives = this.objectives ?? (env.operations.slo && sli ? [env.operations.slo] : []);
+    return objectives.map((o) => new Objective({ ...o, sli: o.sli ?? sli }) as Objective & { readonly sli: Sli });
   }
 
   /** In-namespace URL of this service, e.g. `http://catalogue:5000`. */
@@ -901,6 +976,9 @@ export const SERVICE_FIELDS = {
   resources: RESOURCES_SHAPE,
   customize: 'function',
   previousNames: 'strings',
+  metrics: METRICS_ENDPOINT_SHAPE,
+  objectives: { listOf: { instanceOf: Objective, hint: 'an Objective (Objective.availability(99.9, {...}))' } },
+  sli: { instanceOf: Sli, hint: 'an Sli (Sli.http(), Sli.grpc(), Sli.ratio({...}) or Sli.promql({...}))' },
 } as const;
 
 /** The keys of `MicroserviceProps`, checked at run time: a misspelt prop is an error, never ignored. */

@@ -4,6 +4,7 @@ import { checkMinimum } from '../core/checks';
 import { StagecraftError } from '../core/errors';
 import { checkProps, shape } from '../core/props-shape';
 import { Probe } from './probe';
+import { Sli } from '../model/sli';
 
 /** Props of a `Worker`: a `Microservice`'s, without what only a served port means. */
 export interface WorkerProps extends Omit<
@@ -51,6 +52,17 @@ export class Worker extends Microservice {
   constructor(scope: Construct, id: string, props: WorkerProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     checkProps(path, props, WORKER_SHAPE);
+    if (props.metrics && props.metrics.port === undefined) {
+      throw new StagecraftError(path, 'metrics.port must be set: a worker has no port of its own to serve metrics on');
+    }
+    for (const o of props.objectives ?? []) {
+      if (!o.sli && !props.sli) {
+        throw new StagecraftError(
+          path,
+          `objective ${o.name} needs an sli (on the objective or the worker: Sli.ratio or Sli.promql): a worker serves no requests to count`,
+        );
+      }
+    }
     const timeoutSeconds = props.probeTimeoutSeconds ?? 10;
     checkMinimum(path, 'probeTimeoutSeconds', timeoutSeconds, 1);
     const both = props.readinessProbe !== undefined && props.livenessProbe !== undefined;
@@ -81,6 +93,16 @@ export class Worker extends Microservice {
       },
     );
     this.probeCommand = probeCommand;
+  }
+
+  /** A worker has no Service: Prometheus scrapes its pods. */
+  public get scrapedBy(): 'ServiceMonitor' | 'PodMonitor' {
+    return 'PodMonitor';
+  }
+
+  /** A worker counts no requests: its objectives bring their own SLI. */
+  protected defaultSli(): Sli | undefined {
+    return this.sli;
   }
 
   /** A worker has no endpoint: using it as a connection fails. */

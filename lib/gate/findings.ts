@@ -107,6 +107,9 @@ export const CHECKS = {
   'pdb-blocks-drain': 'a PodDisruptionBudget allows at least one eviction',
   'hpa-min-max': 'HPA minReplicas <= maxReplicas',
   'deprecated-api': 'no API version removed or deprecated in the target Kubernetes version',
+  promql: 'every PrometheusRule expression parses as PromQL',
+  'monitor-selected': "monitors and rules carry the labels the environment's Prometheus selects them by",
+  'monitor-target': 'a ServiceMonitor selects a Service with its port, a PodMonitor pods with their port',
   'waiver-reason': 'every waiver annotation names a check and gives a reason',
   parity: 'every rendered difference between environments is explained by the environment table (no hand edits)',
 } as const;

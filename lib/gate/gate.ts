@@ -19,6 +19,7 @@ import {
   WAIVER_PREFIX,
 } from './findings';
 import { checkImagePins } from './image-pins';
+import { checkMonitoring, checkPromql, MonitoringExpectations } from './monitoring';
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { checkOperatorPodSecurity } from './operator-pods';
@@ -184,6 +185,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkOperatorPodSecurity(objects),
           ...checkWorkloadEnvironment(objects),
           ...checkAcmeHosts(objects),
+          ...checkMonitoring(objects, monitoringOf(options.platform, env)),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
         ];
         for (const f of envChecks) raw.push([dir, f]);
@@ -247,6 +249,7 @@ function objectChecks(o: K8sObject, crds: CrdIndex, settings: ValidationSettings
     ...checkNames(o),
     ...checkPolicy(o, settings),
     ...checkWorkloadObject(o),
+    ...checkPromql(o),
   ];
 }
 
@@ -308,6 +311,13 @@ function settingsOf(platform: Platform | undefined, env: string): ValidationSett
   // Secrets the model says are created out of band count as existing.
   const manual = manualSecrets(platform, found);
   return { ...found.validation, externalSecrets: [...found.validation.externalSecrets, ...manual] };
+}
+
+/** The labels the environment's Prometheus selects, where the model is known and the table scrapes. */
+function monitoringOf(platform: Platform | undefined, unit: string): MonitoringExpectations {
+  const env = unitEnvironment(unit);
+  const metrics = platform?.environments.environments.find((e) => e.name === env)?.operations.metrics;
+  return metrics?.enabled ? { prometheusLabels: metrics.prometheusLabels } : {};
 }
 
 /**

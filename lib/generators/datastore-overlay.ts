@@ -3,6 +3,7 @@ import { toYaml } from '../core/yaml';
 import { DatastoreTopology } from '../model/datastore-settings';
 import { Generator } from './generator';
 import { kustomization } from './kustomization';
+import { datastoreMonitor, MONITOR_FILE } from './monitors';
 
 /**
  * `overlays/<env>/<datastore>/`: patches over the single-instance base, or the operator's
@@ -16,6 +17,8 @@ export const datastoreOverlays: Generator = (view, files) => {
     for (const datastore of view.datastores) {
       const dir = path.posix.join(placement.dir, datastore.name);
       const { patches, resources } = datastore.overlayObjects(env);
+      const monitor = datastoreMonitor(datastore, env);
+      if (monitor) resources[MONITOR_FILE] = monitor;
       for (const [name, content] of [...Object.entries(patches), ...Object.entries(resources)]) {
         files.add(path.posix.join(dir, name), toYaml(content));
       }

@@ -5,6 +5,7 @@ import { clusterDocSections } from './clusters-doc';
 import { composeFile } from './compose';
 import { DocSection } from './doc-section';
 import { Generator } from './generator';
+import { sloDocSections } from './slo-doc';
 import { localDocSections } from './local-doc';
 import { sharedDocSections } from './shared-overlay';
 import { schedulingDocSection } from './scheduling-doc';
@@ -135,13 +136,11 @@ function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
     table(
       ['Aspect', ...columns],
       [
-        perEnv('Metrics', (e) => e.operations.metrics),
-        perEnv('Logging', (e) => e.operations.logging),
-        perEnv('Tracing', (e) => (e.operations.tracing ? 'Enabled' : 'Disabled')),
-        perEnv('Alerts', (e) => e.operations.alerts),
-        perEnv('Uptime SLA', (e) =>
-          e.operations.uptimeSlaPercent !== undefined ? `${e.operations.uptimeSlaPercent}%` : 'None',
-        ),
+        perEnv('Metrics', (e) => e.operations.metrics.describe()),
+        perEnv('Logging', (e) => e.operations.logging.describe()),
+        perEnv('Tracing', (e) => e.operations.tracing.describe()),
+        perEnv('Alerts', (e) => e.operations.alerts.describe()),
+        perEnv('Uptime SLA', (e) => (e.operations.slo ? `${e.operations.slo.targetPercent}%` : 'None')),
       ],
     ),
   );
@@ -246,6 +245,7 @@ export const environmentsDoc: Generator = (view, files) => {
         ...sharedDocSections(view.name, deployed, view.services, view.datastores, view.sharedConfig),
         ...clusterDocSections(view, deployed),
         schedulingDocSection(deployed),
+        ...sloDocSections(deployed, view.services),
         ...localDocSections(
           view.environments.environments.filter((e) => e.local),
           view.services,

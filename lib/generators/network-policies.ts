@@ -62,6 +62,41 @@ export function networkPolicies(
       ];
     });
 
+  const metrics = env.operations.metrics;
+  // Prometheus runs in its own namespace; every policy here admits only this one's pods.
+  const fromPrometheus = services
+    .filter((s) => metrics.enabled && s.metricsEndpoint !== undefined)
+    .map((s) =>
+      policy(`allow-prometheus-to-${s.name}`, {
+        podSelector: { matchLabels: s.podSelectorFor(env) },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [namespacePeer(metrics.prometheusNamespace)],
+            ports: [{ protocol: 'TCP', port: s.metricsEndpoint!.port }],
+          },
+        ],
+      }),
+    );
+  for (const d of datastores) {
+    const endpoint = d.metricsEndpointIn(env);
+    if (!endpoint) continue;
+    fromPrometheus.push(
+      policy(
+        `allow-prometheus-to-${d.name}`,
+        {
+          podSelector: { matchLabels: { ...endpoint.selector } },
+          policyTypes: ['Ingress'],
+          ingress: [
+            { from: [namespacePeer(metrics.prometheusNamespace)], ports: [{ protocol: 'TCP', port: endpoint.port }] },
+          ],
+        },
+        operatorWaiver(d),
+      ),
+    );
+  }
+  const otlpPort = env.operations.tracing.endpointPort;
+
   if (env.networkPolicy === NetworkPolicyMode.ALLOW_NAMESPACE) {
     policies.push(
       policy('allow-same-namespace', {
@@ -70,6 +105,7 @@ export function networkPolicies(
         ingress: [{ from: [{ podSelector: {} }] }],
       }),
       ...fromIngressController,
+      ...fromPrometheus,
       ...fromOperators,
     );
     return policies;
@@ -88,6 +124,7 @@ export function networkPolicies(
   policies.push(
     policy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }),
     ...fromIngressController,
+    ...fromPrometheus,
   );
   if (env.tls?.kind === 'acme') {
     // cert-manager answers ACME HTTP-01 challenges from a solver pod in this namespace.
@@ -150,6 +187,10 @@ export function networkPolicies(
               ],
               ports: t.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
             })),
+            // The OpenTelemetry collector, in whichever namespace the table's endpoint names.
+            ...(otlpPort !== undefined
+              ? [{ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: otlpPort }] }]
+              : []),
           ],
         },
         Object.keys(waivers).length > 0 ? waivers : undefined,

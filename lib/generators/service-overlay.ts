@@ -10,6 +10,8 @@ import { RenderedObject } from '../constructs/service-customizer';
 import { customization } from './service-customization';
 import { KustomizationPatch } from './kustomization';
 import { podScheduling } from '../constructs/pod-scheduling';
+import { MONITOR_FILE, serviceMonitor } from './monitors';
+import { tracingAnnotations } from './observability';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
 const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
@@ -46,6 +48,8 @@ export interface ServiceOverlayOptions {
   readonly layeredOver?: string;
   /** Path of the service's PodDisruptionBudget component, relative to the overlay directory. */
   readonly disruptionBudgetPath: string;
+  /** Platform name: the Instrumentation the pods' inject annotation names. */
+  readonly platform: string;
 }
 
 /** The files of one service overlay, by file name, as plain objects ready to serialize. */
@@ -89,7 +93,9 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     spec: {
       ...(settings.scaling.replicas !== undefined ? { replicas: settings.scaling.replicas } : {}),
       template: {
-        metadata: { annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
+        metadata: {
+          annotations: { [CONFIG_HASH_ANNOTATION]: configHash, ...tracingAnnotations(options.platform, env) },
+        },
         spec: {
           ...podScheduling(env.scheduling, service.selectorLabels, settings.scaling.maxReplicas),
           containers: [
@@ -123,6 +129,11 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
       patches: [...patches].sort(),
     });
     return files;
+  }
+  const monitor = serviceMonitor(service, env);
+  if (monitor) {
+    resources.push(MONITOR_FILE);
+    files[MONITOR_FILE] = monitor;
   }
   const custom = customization(service, env, {
     settings,
@@ -173,6 +184,7 @@ export const serviceOverlays: Generator = (view, files) => {
         ...(placement.layered
           ? { layeredOver: path.posix.relative(dir, path.posix.join(overlaysDir, env.name, service.name)) }
           : {}),
+        platform: view.name,
       });
       for (const [name, content] of Object.entries(overlay)) {
         files.add(

@@ -11,6 +11,7 @@ import { accessUrls, ingressObjects } from './ingress';
 import { Microservice } from '../constructs/microservice';
 import { footprint, limitRangeObject, namespaceObject, resourceQuotaObject } from './namespace';
 import { networkPolicies } from './network-policies';
+import { observabilityObjects } from './observability';
 import { SharedConfig } from '../constructs/shared-config';
 import { ClusterComponents } from '../model/cluster-components';
 import { NetworkPolicyMode } from '../model/network-policy-mode';
@@ -101,6 +102,7 @@ function sharedObjects(options: SharedObjectsOptions): Record<string, object[]> 
   const hosts = [...new Set(accessUrls(env, options.services).map((u) => u.host))];
   const tls = env.tls?.certManagerObjects(platform, hosts, labels) ?? [];
   if (tls.length > 0) files['certificates.yaml'] = tls.map((o) => wave(o, '-1'));
+  Object.assign(files, observabilityObjects(options, labels));
   const external = requiredSecrets(options)
     .map((s) => env.secrets.externalSecret(s.name, s.keys, labels, s.type))
     .filter((o): o is object => o !== undefined);
@@ -137,7 +139,10 @@ export function manualSecrets(source: SharedObjectsSource, env: Environment): st
   return env.secrets.external ? [] : platformSecrets(source, env).map((s) => s.name);
 }
 
-/** `overlays/<env>/shared/` (and each cluster's `shared/`): namespace, quota, limits, network policies, ingress, TLS, secrets, datastores. */
+/**
+ * `overlays/<env>/shared/` (and each cluster's `shared/`): namespace, quota, limits, network
+ * policies, ingress, TLS, secrets, rules, tracing, datastores.
+ */
 export const sharedOverlays: Generator = (view, files) => {
   for (const { env, dir } of view.environments.environments.flatMap((e) => view.placementsOf(e))) {
     const sharedDir = path.posix.join(dir, 'shared');

@@ -87,9 +87,9 @@ export interface EnvironmentProps {
    */
   readonly autoSync?: boolean;
   /**
-   * How the environment is operated (monitoring, recovery, security practice, cost), for
-   * the generated ENVIRONMENTS.md.
-   * @default - no monitoring, console logs, manual rotation, weekly scans, no DR
+   * How the environment is operated: metrics, alerts, SLO and tracing (rendered as monitors,
+   * rules and instrumentation), logs, recovery, security practice and cost (documented).
+   * @default - no metrics, alerts or tracing, console logs, manual rotation, weekly scans, no DR
    */
   readonly operations?: OperationsProps;
   /**
@@ -259,7 +259,7 @@ export class Environment {
     this.allowLatestTag = props.allowLatestTag ?? false;
     this.disruptionBudget = props.disruptionBudget ?? props.scaling.maxReplicas > 1;
     this.autoSync = props.autoSync ?? true;
-    this.operations = resolveOperations(props.operations);
+    this.operations = resolveOperations(path, props.operations);
     this.validation = resolveValidation(props.validation, this.disruptionBudget);
     this.podSecurity = props.podSecurity ?? { enforce: 'restricted' };
     this.networkPolicy = props.networkPolicy ?? NetworkPolicyMode.DEFAULT_DENY;

@@ -1,36 +1,45 @@
 import { shape } from '../core/props-shape';
+import { StagecraftError } from '../core/errors';
+import { Alerting } from './alerting';
+import { Logging } from './logging';
+import { Metrics } from './metrics';
+import { Objective } from './objective';
+import { Tracing } from './tracing';
 
 /**
- * How an environment is operated: monitoring, recovery and security practice. These values
- * do not change rendered manifests; they are declared in the environment table so the
- * generated ENVIRONMENTS.md cannot drift from the model.
+ * How an environment is operated: monitoring, recovery and security practice. Metrics, alerts,
+ * tracing and the SLO render objects (monitors, rules, the OpenTelemetry Instrumentation); the
+ * rest is declared here so the generated ENVIRONMENTS.md cannot drift from the model.
  */
 export interface OperationsProps {
   /**
-   * Metrics level (e.g. `Basic`, `Full`, `Full + Alerts`).
-   * @default 'None'
+   * What Prometheus scrapes: `Metrics.none()`, `Metrics.basic()` (the services) or
+   * `Metrics.full()` (the services and datastores), with the interval and selector labels.
+   * @default Metrics.none()
    */
-  readonly metrics?: string;
+  readonly metrics?: Metrics;
   /**
-   * Logging (e.g. `Console`, `Aggregated`, `Aggregated + Retention`).
-   * @default 'Console'
+   * Where logs go: `Logging.console()` or `Logging.aggregated({ retentionDays })`.
+   * @default Logging.console()
    */
-  readonly logging?: string;
+  readonly logging?: Logging;
   /**
-   * Whether distributed tracing is enabled.
-   * @default false
+   * Distributed tracing: `Tracing.disabled()` or `Tracing.openTelemetry({ endpoint, samplerRatio })`.
+   * @default Tracing.disabled()
    */
-  readonly tracing?: boolean;
+  readonly tracing?: Tracing;
   /**
-   * Alerting (e.g. `None`, `Basic`, `Comprehensive`).
-   * @default 'None'
+   * Alerting: `Alerting.none()`, `Alerting.basic()` (workload alerts) or
+   * `Alerting.comprehensive()` (plus the SLO burn-rate alerts), with severities and routing labels.
+   * @default Alerting.none()
    */
-  readonly alerts?: string;
+  readonly alerts?: Alerting;
   /**
-   * Uptime objective in percent (e.g. 99.9).
+   * The objective every scraped service gets unless it declares its own (`objectives`), e.g.
+   * `Objective.availability(99.9)` for a 99.9 % uptime SLA; needs comprehensive alerts.
    * @default - none
    */
-  readonly uptimeSlaPercent?: number;
+  readonly slo?: Objective;
   /**
    * How secrets are rotated.
    * @default 'Manual'
@@ -69,19 +78,31 @@ export interface OperationsProps {
 }
 
 /** `OperationsProps` with every default filled in. */
-export type Operations = Required<
-  Omit<OperationsProps, 'uptimeSlaPercent' | 'rtoHours' | 'rpoHours' | 'estimatedMonthlyCost'>
-> &
-  Pick<OperationsProps, 'uptimeSlaPercent' | 'rtoHours' | 'rpoHours' | 'estimatedMonthlyCost'>;
+export type Operations = Required<Omit<OperationsProps, 'slo' | 'rtoHours' | 'rpoHours' | 'estimatedMonthlyCost'>> &
+  Pick<OperationsProps, 'slo' | 'rtoHours' | 'rpoHours' | 'estimatedMonthlyCost'>;
 
-/** Fills the defaults of `props`, once. */
-export function resolveOperations(props: OperationsProps = {}): Operations {
+/** Fills the defaults of `props`, once, and checks that alerts and the SLO have what they need. */
+export function resolveOperations(path: string, props: OperationsProps = {}): Operations {
+  const metrics = props.metrics ?? Metrics.none();
+  const alerts = props.alerts ?? Alerting.none();
+  if (alerts.enabled && !metrics.enabled) {
+    throw new StagecraftError(
+      path,
+      `alerts need metrics (the rules are selected by the Prometheus that metrics names): set operations.metrics to Metrics.basic() or Metrics.full(), got alerts ${alerts.level} with metrics none`,
+    );
+  }
+  if (props.slo && !alerts.includesSlo) {
+    throw new StagecraftError(
+      path,
+      `an slo needs Alerting.comprehensive() (its burn-rate alerts are comprehensive alerts), got alerts ${alerts.level}`,
+    );
+  }
   return {
-    metrics: props.metrics ?? 'None',
-    logging: props.logging ?? 'Console',
-    tracing: props.tracing ?? false,
-    alerts: props.alerts ?? 'None',
-    uptimeSlaPercent: props.uptimeSlaPercent,
+    metrics,
+    logging: props.logging ?? Logging.console(),
+    tracing: props.tracing ?? Tracing.disabled(),
+    alerts,
+    slo: props.slo,
     secretsRotation: props.secretsRotation ?? 'Manual',
     vulnerabilityScanning: props.vulnerabilityScanning ?? 'Weekly',
     disasterRecovery: props.disasterRecovery ?? 'None',
@@ -94,11 +115,14 @@ export function resolveOperations(props: OperationsProps = {}): Operations {
 
 /** The keys of `OperationsProps`, checked at run time. */
 export const OPERATIONS_SHAPE = shape<OperationsProps>('OperationsProps', {
-  metrics: 'string',
-  logging: 'string',
-  tracing: 'boolean',
-  alerts: 'string',
-  uptimeSlaPercent: 'number',
+  metrics: { instanceOf: Metrics, hint: 'a Metrics (Metrics.none(), Metrics.basic({...}) or Metrics.full({...}))' },
+  logging: { instanceOf: Logging, hint: 'a Logging (Logging.console() or Logging.aggregated({...}))' },
+  tracing: { instanceOf: Tracing, hint: 'a Tracing (Tracing.disabled() or Tracing.openTelemetry({...}))' },
+  alerts: {
+    instanceOf: Alerting,
+    hint: 'an Alerting (Alerting.none(), Alerting.basic({...}) or Alerting.comprehensive({...}))',
+  },
+  slo: { instanceOf: Objective, hint: 'an Objective (Objective.availability(99.9, {...}))' },
   secretsRotation: { oneOf: ['Manual', 'Automated'] },
   vulnerabilityScanning: { oneOf: ['Daily', 'Weekly'] },
   disasterRecovery: 'string',

@@ -11,7 +11,7 @@ import { BackupMethod, BackupSecret, DatastoreBackup } from './datastore-backup'
 import { DatastoreContext } from './datastore-context';
 import { DatastoreEngine } from './datastore-engine';
 import { ClaimGroup, DatastoreFootprint, DatastorePlan } from './datastore-plan';
-import { EngineEndpoint, IDatastoreEngine, IOperatedForm } from './engine';
+import { DatastoreMetricsEndpoint, EngineEndpoint, IDatastoreEngine, IOperatedForm } from './engine';
 import { addSingleInstance, SingleInstanceSpec, singleInstanceImage, singleInstancePatch } from './single-instance';
 import { checkProps, shape } from '../../core/props-shape';
 
@@ -286,6 +286,15 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     const topology = this.topologyIn(env);
     if (topology === DatastoreTopology.EXTERNAL) return undefined;
     return this.operatedForm(topology)?.podSelector(this) ?? { ...this.selectorLabels };
+  }
+
+  /**
+   * Where Prometheus scrapes this datastore in `env`: only where the table's metrics are full and
+   * the operator's pods serve metrics by themselves (CloudNativePG); undefined elsewhere.
+   */
+  public metricsEndpointIn(env: Environment): DatastoreMetricsEndpoint | undefined {
+    if (!env.operations.metrics.scrapesDatastores) return undefined;
+    return this.operatedForm(this.topologyIn(env))?.metrics(this);
   }
 
   /** The operator that creates the pods in `env`, or undefined when the manifests define them. */

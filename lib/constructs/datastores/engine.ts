@@ -19,6 +19,18 @@ export interface EngineEndpoint {
   readonly secretUrl?: { readonly secret: string; readonly key: string };
 }
 
+/** Where an operator's server pods serve Prometheus metrics. */
+export interface DatastoreMetricsEndpoint {
+  /** Labels of the pods that serve them. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Name of the container port. */
+  readonly portName: string;
+  /** Its number (for the network policy that lets Prometheus in). */
+  readonly port: number;
+  /** HTTP path. */
+  readonly path: string;
+}
+
 /**
  * An operator-managed form of an engine in one topology: the engine's HA form, or Redis's
  * CLUSTER form. Everything the datastore needs to render, reach and count it.
@@ -51,6 +63,11 @@ export interface IOperatedForm {
   footprint(d: DatastoreContext, env: Environment): DatastoreFootprint;
   /** Files of the datastore overlay in `env`, by file name: the custom resources and what they need. */
   resources(d: DatastoreContext, env: Environment, backup: DatastoreBackup): Record<string, unknown>;
+  /**
+   * Where the operator's pods serve metrics without further setup, or undefined where they do not
+   * (then the datastore is not scraped).
+   */
+  metrics(d: DatastoreContext): DatastoreMetricsEndpoint | undefined;
 }
 
 /**

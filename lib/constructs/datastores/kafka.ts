@@ -70,6 +70,11 @@ class StrimziKafka implements IOperatedForm {
     return [d.port];
   }
 
+  /** Not scraped: Strimzi serves metrics only with a metricsConfig ConfigMap of JMX exporter rules, which the model does not hold yet. */
+  public metrics(): undefined {
+    return undefined;
+  }
+
   public endpoint(d: DatastoreContext): EngineEndpoint {
     return { url: `${this.host(d)}:${d.port}` };
   }

@@ -43,6 +43,11 @@ class MongoDbReplicaSet implements IOperatedForm {
     return [d.port];
   }
 
+  /** Not scraped: the MongoDB Community operator serves metrics only with `spec.prometheus` and a basic-auth Secret, which the model does not declare yet. */
+  public metrics(): undefined {
+    return undefined;
+  }
+
   /** The operator writes the replica set's connection string into a Secret of its own. */
   public endpoint(d: DatastoreContext): EngineEndpoint {
     return { url: '', secretUrl: { secret: `${d.name}-admin-${d.database}`, key: 'connectionString.standard' } };

@@ -11,7 +11,7 @@ import { dumpFile } from './backup-job';
 import { BackupMethod, DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
 import { DatastoreFootprint } from './datastore-plan';
-import { EngineEndpoint, IOperatedForm } from './engine';
+import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engine';
 import { DatastoreEngineBase } from './engine-base';
 import { pgbouncerResources, pgbouncerSelector } from './pgbouncer';
 import { SingleInstanceSpec } from './single-instance';
@@ -51,6 +51,11 @@ class CloudNativePgCluster implements IOperatedForm {
 
   public ports(d: DatastoreContext): number[] {
     return [d.port];
+  }
+
+  /** Every CloudNativePG instance runs its exporter on the named port `metrics` (9187). */
+  public metrics(d: DatastoreContext): DatastoreMetricsEndpoint {
+    return { selector: this.podSelector(d), portName: 'metrics', port: 9187, path: '/metrics' };
   }
 
   public endpoint(d: DatastoreContext, env?: Environment): EngineEndpoint {

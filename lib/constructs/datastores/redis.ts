@@ -51,6 +51,11 @@ class RedisSentinel implements IOperatedForm {
     return [SENTINEL_PORT, d.port];
   }
 
+  /** Not scraped: the operator's exporter sidecar (`exporter.enabled`) is not rendered yet: its container would need its own resources and quota. */
+  public metrics(): undefined {
+    return undefined;
+  }
+
   public endpoint(d: DatastoreContext): EngineEndpoint {
     return { url: `redis+sentinel://:{password}@${this.host(d)}:${SENTINEL_PORT}/mymaster/${d.database}` };
   }
@@ -125,6 +130,11 @@ class RedisShardedCluster implements IOperatedForm {
 
   public ports(d: DatastoreContext): number[] {
     return [d.port];
+  }
+
+  /** Not scraped: the operator's exporter sidecar (`exporter.enabled`) is not rendered yet: its container would need its own resources and quota. */
+  public metrics(): undefined {
+    return undefined;
   }
 
   public endpoint(d: DatastoreContext): EngineEndpoint {

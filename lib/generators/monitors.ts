@@ -1,0 +1,73 @@
+import { Datastore } from '../constructs/datastores/datastore';
+import { Microservice } from '../constructs/microservice';
+import { Environment } from '../model/environment';
+import { SeriesSelector } from '../model/sli';
+
+/** API version of the prometheus-operator's monitors and rules. */
+export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';
+
+/**
+ * The job label of every monitor: Prometheus names each target's job after the service
+ * (`job="catalogue"`), the same for a ServiceMonitor and a PodMonitor, so rules and SLIs select
+ * a service the same way whatever scrapes it.
+ */
+export const JOB_LABEL = 'app.kubernetes.io/name';
+
+/** Name of a service's monitor file in its overlay. */
+export const MONITOR_FILE = 'monitor.yaml';
+
+/**
+ * The ServiceMonitor of `service` in `env` (a PodMonitor for a worker, which has no Service), on
+ * its named metrics port at the table's interval, labelled for the environment's Prometheus; or
+ * undefined where the environment does not scrape or the service serves no metrics.
+ */
+export function serviceMonitor(service: Microservice, env: Environment): object | undefined {
+  const metrics = env.operations.metrics;
+  const endpoint = service.metricsEndpoint;
+  if (!metrics.enabled || !endpoint) return undefined;
+  const scrape = { port: endpoint.portName, path: endpoint.path, interval: metrics.scrapeInterval };
+  const metadata = { name: service.name, labels: { ...service.selectorLabels, ...metrics.prometheusLabels } };
+  const selector = { matchLabels: { ...service.selectorLabels } };
+  return service.scrapedBy === 'PodMonitor'
+    ? {
+        apiVersion: MONITORING_API_VERSION,
+        kind: 'PodMonitor',
+        metadata,
+        spec: { jobLabel: JOB_LABEL, selector, podMetricsEndpoints: [scrape] },
+      }
+    : {
+        apiVersion: MONITORING_API_VERSION,
+        kind: 'ServiceMonitor',
+        metadata,
+        spec: { jobLabel: JOB_LABEL, selector, endpoints: [scrape] },
+      };
+}
+
+/** The series of `service` in `env` as its monitor labels them: what its SLI counts. */
+export function serviceSeries(service: Microservice, env: Environment): SeriesSelector {
+  return { namespace: env.namespace, job: service.name };
+}
+
+/**
+ * The PodMonitor of `datastore` in `env` on its operator's metrics port, where the table's metrics
+ * are full and the operator serves them; else undefined.
+ */
+export function datastoreMonitor(datastore: Datastore, env: Environment): object | undefined {
+  const endpoint = datastore.metricsEndpointIn(env);
+  if (!endpoint) return undefined;
+  const metrics = env.operations.metrics;
+  return {
+    apiVersion: MONITORING_API_VERSION,
+    kind: 'PodMonitor',
+    metadata: {
+      name: datastore.name,
+      labels: { ...datastore.labels, ...metrics.prometheusLabels },
+      // The operator creates the pods, so the gate cannot see the port it scrapes.
+      annotations: { 'stagecraft.dev/waive.monitor-target': `pods are created by the ${datastore.operatorFor(env)}` },
+    },
+    spec: {
+      selector: { matchLabels: { ...endpoint.selector } },
+      podMetricsEndpoints: [{ port: endpoint.portName, path: endpoint.path, interval: metrics.scrapeInterval }],
+    },
+  };
+}

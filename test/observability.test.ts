@@ -1,0 +1,344 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import {
+  Alerting,
+  EnvironmentTable,
+  Logging,
+  Metrics,
+  Microservice,
+  Objective,
+  Platform,
+  Scaling,
+  synth,
+  Tracing,
+  Worker,
+} from '../lib';
+import { hasErrors, validate } from '../lib/gate/gate';
+import { checkMonitoring, checkPromql } from '../lib/gate/monitoring';
+import { kustomizeSync } from '../lib/kube/kubectl';
+import { K8sObject } from '../lib/kube/object';
+import { render } from '../lib/synth/render';
+import { bazaar } from './fixtures/platforms/bazaar';
+import { COLLECTOR, observed } from './fixtures/platforms/observed';
+import { tempDir } from './support';
+
+const root = tempDir();
+synth(observed(new App()), { rootDir: root, outdir: 'dist' });
+const renderOf = (dir: string) => kustomizeSync(path.join(root, 'overlays', dir));
+const find = (objects: K8sObject[], kind: string, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name) as Record<string, any>;
+
+describe('metrics', () => {
+  test('dev scrapes nothing; staging and prod render a monitor per service with a metrics endpoint', () => {
+    const files = fs.readdirSync(path.join(root, 'overlays', 'dev', 'cart'));
+    expect(files).not.toContain('monitor.yaml');
+    for (const env of ['staging', 'prod']) {
+      expect(fs.existsSync(path.join(root, 'overlays', env, 'cart', 'monitor.yaml'))).toBe(true);
+      expect(fs.existsSync(path.join(root, 'overlays', env, 'web', 'monitor.yaml'))).toBe(false);
+    }
+  });
+
+  test('a ServiceMonitor on the named port, the interval and labels of the table, in the namespace', () => {
+    const staging = find(renderOf('staging/cart'), 'ServiceMonitor', 'cart');
+    expect(staging.metadata.namespace).toBe('shop-staging');
+    expect(staging.metadata.labels).toMatchObject({ prometheus: 'staging', environment: 'staging' });
+    expect(staging.spec).toEqual({
+      jobLabel: 'app.kubernetes.io/name',
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'cart', 'app.kubernetes.io/part-of': 'shop' } },
+      endpoints: [{ port: 'http', path: '/metrics', interval: '1m' }],
+    });
+    const prod = find(renderOf('prod/cart'), 'ServiceMonitor', 'cart');
+    expect(prod.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(prod.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s' }]);
+  });
+
+  test('a metrics port of its own is a named port of the container and the Service', () => {
+    const objects = renderOf('prod/pay');
+    expect(find(objects, 'ServiceMonitor', 'pay').spec.endpoints).toEqual([
+      { port: 'metrics', path: '/metrics', interval: '30s' },
+    ]);
+    expect(find(objects, 'Service', 'pay').spec.ports).toEqual([
+      { name: 'grpc', port: 9090, targetPort: 'grpc', protocol: 'TCP' },
+      { name: 'metrics', port: 9102, targetPort: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(find(objects, 'Deployment', 'pay').spec.template.spec.containers[0].ports).toEqual([
+      { name: 'grpc', containerPort: 9090, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9102, protocol: 'TCP' },
+    ]);
+  });
+
+  test('a worker is scraped through a PodMonitor on its only port', () => {
+    const objects = renderOf('prod/mailer');
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'PodMonitor',
+      'ServiceAccount',
+    ]);
+    expect(find(objects, 'PodMonitor', 'mailer').spec).toEqual({
+      jobLabel: 'app.kubernetes.io/name',
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'mailer', 'app.kubernetes.io/part-of': 'shop' } },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+    });
+    expect(find(objects, 'Deployment', 'mailer').spec.template.spec.containers[0].ports).toEqual([
+      { name: 'metrics', containerPort: 9100, protocol: 'TCP' },
+    ]);
+  });
+
+  test('Prometheus, in the table namespace, may reach each metrics port, and nothing else', () => {
+    const policies = renderOf('prod/shared').filter((o) => o.kind === 'NetworkPolicy');
+    const pay = find(policies, 'NetworkPolicy', 'allow-prometheus-to-pay');
+    expect(pay.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+        ports: [{ protocol: 'TCP', port: 9102 }],
+      },
+    ]);
+    expect(policies.map((p) => p.metadata.name).filter((n) => n.startsWith('allow-prometheus-'))).toEqual([
+      'allow-prometheus-to-cart',
+      'allow-prometheus-to-mailer',
+      'allow-prometheus-to-pay',
+    ]);
+  });
+});
+
+describe('datastore metrics', () => {
+  test('where metrics are full, the CloudNativePG cluster is scraped on its exporter port; nothing else yet', () => {
+    const files = new Map(render(bazaar(new App())).entries());
+    const monitor = yaml.load(files.get('overlays/prod/postgresql/monitor.yaml')!) as Record<string, any>;
+    expect(monitor.kind).toBe('PodMonitor');
+    expect(monitor.metadata.annotations).toEqual({
+      'stagecraft.dev/waive.monitor-target': 'pods are created by the CloudNativePG operator (Cluster/postgresql)',
+    });
+    expect(monitor.spec).toEqual({
+      selector: { matchLabels: { 'cnpg.io/cluster': 'postgresql' } },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+    });
+    expect(files.get('overlays/prod/postgresql/kustomization.yaml')).toContain('- monitor.yaml');
+    // staging runs single instances (no exporter), MongoDB and Redis operators need more setup
+    for (const file of ['staging/postgresql', 'prod/mongodb', 'prod/redis', 'dev/postgresql']) {
+      expect([file, files.has(`overlays/${file}/monitor.yaml`)]).toEqual([file, false]);
+    }
+    const policies = yaml.loadAll(files.get('overlays/prod/shared/network-policies.yaml')!) as Record<string, any>[];
+    expect(policies.find((p) => p.metadata.name === 'allow-prometheus-to-postgresql')!.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ protocol: 'TCP', port: 9187 }],
+      },
+    ]);
+  });
+});
+
+describe('tracing', () => {
+  test('where the table traces: the Instrumentation with the sampler, endpoint and environment attribute', () => {
+    const prod = find(renderOf('prod/shared'), 'Instrumentation', 'shop');
+    expect(prod.metadata.namespace).toBe('shop-prod');
+    expect(prod.spec).toEqual({
+      exporter: { endpoint: COLLECTOR },
+      propagators: ['tracecontext', 'baggage'],
+      sampler: { type: 'parentbased_traceidratio', argument: '0.1' },
+      resource: { resourceAttributes: { 'deployment.environment.name': 'prod' } },
+    });
+    expect(find(renderOf('staging/shared'), 'Instrumentation', 'shop').spec.sampler.argument).toBe('1');
+    expect(renderOf('dev/shared').some((o) => o.kind === 'Instrumentation')).toBe(false);
+  });
+
+  test('pods carry the inject annotation naming it where the table traces, and no version of their own', () => {
+    const annotations = (env: string) =>
+      find(renderOf(`${env}/cart`), 'Deployment', 'cart').spec.template.metadata.annotations;
+    expect(annotations('prod')['instrumentation.opentelemetry.io/inject-sdk']).toBe('shop');
+    expect(annotations('staging')['instrumentation.opentelemetry.io/inject-sdk']).toBe('shop');
+    expect(annotations('dev')['instrumentation.opentelemetry.io/inject-sdk']).toBeUndefined();
+    // service.version comes from the image tag (the operator reads it), so promotion edits only newTag
+    const labels = find(renderOf('prod/cart'), 'Deployment', 'cart').spec.template.metadata.labels;
+    expect(labels['app.kubernetes.io/version']).toBeUndefined();
+  });
+
+  test('the services may send OTLP to the collector port where the table traces', () => {
+    const egress = find(renderOf('prod/shared'), 'NetworkPolicy', 'allow-web-egress').spec.egress;
+    expect(egress[egress.length - 1]).toEqual({
+      to: [{ namespaceSelector: {} }],
+      ports: [{ protocol: 'TCP', port: 4317 }],
+    });
+  });
+});
+
+describe('the gate', () => {
+  test('the synthesized tree validates clean, monitors and rules included', async () => {
+    const result = await validate({ rootDir: root, platform: observed(new App()), cacheDir: false });
+    expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(hasErrors(result)).toBe(false);
+  });
+
+  const staging = () => [...renderOf('staging/cart'), ...renderOf('staging/mailer')];
+
+  test('fails when a monitor or rule lacks the labels the environment Prometheus selects', () => {
+    const objects = staging();
+    find(objects, 'ServiceMonitor', 'cart').metadata.labels.prometheus = 'prod';
+    expect(checkMonitoring(objects, { prometheusLabels: { prometheus: 'staging' } }).map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^Prometheus selects ServiceMonitors by prometheus=staging, got labels .*prometheus=prod.*: it would never be read$/,
+      ),
+    ]);
+  });
+
+  test('fails when a ServiceMonitor selects no Service, or a port the Service does not have', () => {
+    const objects = staging();
+    find(objects, 'ServiceMonitor', 'cart').spec.endpoints[0].port = 'metrics';
+    expect(checkMonitoring(objects).map((f) => [f.check, f.message])).toEqual([
+      ['monitor-target', 'endpoint port "metrics" is not a named port of Service cart; it has http'],
+    ]);
+    const alone = staging().filter((o) => o.kind !== 'Service');
+    expect(checkMonitoring(alone).map((f) => f.message)).toEqual([
+      'spec.selector app.kubernetes.io/name=cart,app.kubernetes.io/part-of=shop selects no Service in the environment',
+    ]);
+  });
+
+  test('fails when a PodMonitor scrapes a port its pods do not have', () => {
+    const objects = staging();
+    find(objects, 'PodMonitor', 'mailer').spec.podMetricsEndpoints[0].port = 'http';
+    expect(checkMonitoring(objects).map((f) => f.message)).toEqual([
+      'podMetricsEndpoints port "http" is not a named container port of the selected pods; they have metrics',
+    ]);
+  });
+
+  test('fails when a rule expression is not PromQL, naming the rule and the place', () => {
+    const rule = find(renderOf('prod/shared'), 'PrometheusRule', 'shop');
+    rule.spec.groups[1].rules[0].expr = 'sum(rate(x[5m])';
+    expect(checkPromql(rule as K8sObject).map((f) => [f.check, f.message])).toEqual([
+      [
+        'promql',
+        'spec.groups[1].rules[0] (record slo:sli_error:ratio_rate5m) expr is not valid PromQL (at the end): "sum(rate(x[5m])"',
+      ],
+    ]);
+  });
+});
+
+describe('typed operations', () => {
+  const env = (operations: object) =>
+    new EnvironmentTable([
+      {
+        name: 'prod',
+        namespace: 'shop-prod',
+        scaling: Scaling.fixed(1),
+        resources: { cpu: '100m', memory: '128Mi' },
+        operations,
+      },
+    ]);
+  const platformWith = (operations: object) => new Platform(new App(), 'shop', { environments: env(operations) });
+
+  test('defaults: nothing scraped, alerted or traced, console logs', () => {
+    const ops = env({}).get('prod').operations;
+    expect([ops.metrics.describe(), ops.alerts.describe(), ops.tracing.describe(), ops.logging.describe()]).toEqual([
+      'None',
+      'None',
+      'Disabled',
+      'Console',
+    ]);
+    expect(ops.slo).toBeUndefined();
+  });
+
+  test('a service with objectives [] opts out of the environment SLO', () => {
+    const platform = platformWith({
+      metrics: Metrics.full(),
+      alerts: Alerting.comprehensive(),
+      slo: Objective.availability(99.9),
+    });
+    const a = new Microservice(platform, 'a', { image: 'shop/a', port: 80, initialTag: '1', metrics: {} });
+    const b = new Microservice(platform, 'b', {
+      image: 'shop/b',
+      port: 80,
+      initialTag: '1',
+      metrics: {},
+      objectives: [],
+    });
+    const prod = platform.environments.get('prod');
+    expect(a.objectivesIn(prod).map((o) => o.describe())).toEqual(['99.9% over 30d (error budget 43.2 min)']);
+    expect(b.objectivesIn(prod)).toEqual([]);
+    const rules = yaml.load(
+      new Map(render(platform).entries()).get('overlays/prod/shared/prometheus-rules.yaml')!,
+    ) as Record<string, any>;
+    expect(rules.spec.groups.map((g: { name: string }) => g.name)).toEqual([
+      'shop-workloads',
+      'shop-slo-a-availability',
+    ]);
+  });
+
+  test('fails when alerts have no metrics to read', () => {
+    expect(() => env({ alerts: Alerting.basic() })).toThrow(
+      '[environments/prod] alerts need metrics (the rules are selected by the Prometheus that metrics names): set operations.metrics to Metrics.basic() or Metrics.full(), got alerts basic with metrics none',
+    );
+  });
+
+  test('fails when an SLO is set without comprehensive alerts', () => {
+    expect(() => env({ metrics: Metrics.basic(), alerts: Alerting.basic(), slo: Objective.availability(99) })).toThrow(
+      '[environments/prod] an slo needs Alerting.comprehensive() (its burn-rate alerts are comprehensive alerts), got alerts basic',
+    );
+  });
+
+  test('fails when a setting is out of range', () => {
+    expect(() => Metrics.full({ scrapeInterval: '30 s' })).toThrow(
+      '[metrics] scrapeInterval must be a Prometheus duration of one unit (s, m, h, d or w) such as 30s, 5m, 1h or 3d, got "30 s"',
+    );
+    expect(() => Metrics.basic({ prometheusLabels: {} })).toThrow(
+      '[metrics] prometheusLabels must name at least one label Prometheus selects monitors by, got {}',
+    );
+    expect(() => Alerting.basic({ routingLabels: { severity: 'x' } })).toThrow(
+      '[alerting] routing label must be a Prometheus label name other than severity, environment, namespace, service, slo, got "severity"',
+    );
+    expect(() => Tracing.openTelemetry({ endpoint: 'otel:4317' })).toThrow(
+      '[tracing] endpoint must be an http:// or https:// OTLP URL such as http://otel-collector.observability:4317, got "otel:4317"',
+    );
+    expect(() => Tracing.openTelemetry({ endpoint: COLLECTOR, samplerRatio: 1.5 })).toThrow(
+      '[tracing] samplerRatio must be from 0 to 1, got 1.5',
+    );
+    expect(() => Tracing.openTelemetry({ endpoint: COLLECTOR, propagators: ['w3c'] })).toThrow(
+      '[tracing] propagator must be one of tracecontext, baggage, b3, b3multi, jaeger, xray, ottrace, none, got "w3c"',
+    );
+    expect(() => Logging.aggregated({ retentionDays: 0 })).toThrow('[logging] retentionDays must be >= 1, got 0');
+  });
+
+  test('fails when a metrics endpoint cannot be scraped', () => {
+    const platform = platformWith({});
+    expect(
+      () =>
+        new Microservice(platform, 'rpc', {
+          image: 'shop/rpc',
+          port: 9090,
+          protocol: 'grpc',
+          initialTag: '1',
+          metrics: {},
+        }),
+    ).toThrow(
+      '[shop/rpc] metrics.port must differ from the gRPC port 9090: Prometheus scrapes plain HTTP, so serve metrics on a port of their own',
+    );
+    expect(
+      () =>
+        new Microservice(platform, 'web', {
+          image: 'shop/web',
+          port: 80,
+          initialTag: '1',
+          metrics: { path: 'metrics' },
+        }),
+    ).toThrow('[shop/web] metrics.path must be an absolute HTTP path such as /metrics, got "metrics"');
+    expect(
+      () => new Worker(platform, 'w', { image: 'shop/w', initialTag: '1', probeCommand: ['true'], metrics: {} }),
+    ).toThrow('[shop/w] metrics.port must be set: a worker has no port of its own to serve metrics on');
+    expect(
+      () =>
+        new Worker(platform, 'w2', {
+          image: 'shop/w',
+          initialTag: '1',
+          probeCommand: ['true'],
+          metrics: { port: 9100 },
+          objectives: [Objective.availability(99)],
+        }),
+    ).toThrow(
+      '[shop/w2] objective availability needs an sli (on the objective or the worker: Sli.ratio or Sli.promql): a worker serves no requests to count',
+    );
+  });
+});
