@@ -9,6 +9,7 @@ import { checkDnsLabel, checkMinimum, checkPort, checkQuantity, checkVariables, 
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { Exposure } from '../model/exposure';
 import { StagecraftError } from '../core/errors';
+import { RolloutStrategy } from '../model/rollout-strategy';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -27,6 +28,11 @@ export interface ServiceOverride {
    * @default {}
    */
   readonly variables?: Record<string, string>;
+  /**
+   * How this service's new versions replace old ones here (see `rolloutStrategyOf`).
+   * @default - the environment's rollout strategy
+   */
+  readonly rollout?: RolloutStrategy;
 }
 
 /** Props of a `Microservice`. */

@@ -6,6 +6,7 @@ import { kustomization } from './kustomization';
 import { Environment } from '../model/environment';
 import { ImagePin } from '../kube/image-pin';
 import { Microservice, ServiceSettings } from '../constructs/microservice';
+import { rolloutOverlay } from './rollout-overlay';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
 const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
@@ -39,6 +40,7 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
   const resources = [options.basePath];
   const patches: string[] = [];
   const autoscale = settings.scaling.autoscale;
+  const rollout = rolloutOverlay(service, env);
   if (autoscale) {
     resources.push('hpa.yaml');
     files['hpa.yaml'] = {
@@ -46,7 +48,7 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: service.name, labels: { ...service.selectorLabels } },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: service.name },
+        scaleTargetRef: rollout?.scaleTargetRef ?? { apiVersion: 'apps/v1', kind: 'Deployment', name: service.name },
         minReplicas: autoscale.minReplicas,
         maxReplicas: autoscale.maxReplicas,
         metrics: [
@@ -69,7 +71,9 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     kind: 'Deployment',
     metadata: { name: service.name },
     spec: {
-      ...(settings.scaling.replicas !== undefined ? { replicas: settings.scaling.replicas } : {}),
+      ...(settings.scaling.replicas !== undefined && !rollout?.rolloutOwnsReplicas
+        ? { replicas: settings.scaling.replicas }
+        : {}),
       template: {
         metadata: { annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
         spec: {
@@ -94,10 +98,15 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     };
     patches.push('configmap-patch.yaml');
   }
+  if (rollout) {
+    Object.assign(files, rollout.files);
+    resources.push(...rollout.resources);
+  }
   files['kustomization.yaml'] = kustomization({
     namespace: env.namespace,
     resources,
     components: env.disruptionBudget ? [options.disruptionBudgetPath] : [],
+    configurations: rollout?.configurations,
     labels: { environment: env.name },
     images: [{ name: service.image, ...pin }],
     patches,

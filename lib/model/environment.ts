@@ -11,6 +11,8 @@ import { DatastoreEnvironmentProps, DatastoreSettings, resolveDatastoreSettings 
 import { IngressProps } from './exposure';
 import { NetworkPolicyMode } from './network-policy-mode';
 import { StagecraftError } from '../core/errors';
+import { RolloutStrategy } from './rollout-strategy';
+import { resolveVerification, VerificationProps, VerificationSettings } from './verification-settings';
 
 /**
  * One row of the environment table: everything that may differ between environments.
@@ -122,6 +124,24 @@ export interface EnvironmentProps {
    */
   readonly syncWindow?: SyncWindowProps;
   /**
+   * How a new version of each service replaces the old one here: `RolloutStrategy.rolling()`,
+   * `.canary({ steps })` or `.blueGreen()` (an Argo Rollouts Rollout); a service may override it.
+   * @default RolloutStrategy.rolling()
+   */
+  readonly rollout?: RolloutStrategy;
+  /**
+   * The environment's Prometheus, objective and Argo CD server: what a rollout's analysis and
+   * `npm run verify` check, and the soak time before a verified version may be promoted on.
+   * @default - no analysis, and `npm run verify` refuses the environment
+   */
+  readonly verification?: VerificationProps;
+  /**
+   * Whether promotion into this environment needs every promoted version to have passed
+   * `npm run verify` in the source environment, after its soak time (or `--skip-verification`).
+   * @default false
+   */
+  readonly requiresVerifiedSource?: boolean;
+  /**
    * A developer's local cluster (kind): applied by hand, not synced by Argo CD, not part of
    * promotion, documented apart from the deployed environments.
    * @default false
@@ -187,6 +207,12 @@ export class Environment {
   public readonly secrets: SecretSource;
   /** Automated sync window, if restricted. */
   public readonly syncWindow: SyncWindowProps | undefined;
+  /** How new versions replace old ones, unless a service overrides it. */
+  public readonly rollout: RolloutStrategy;
+  /** Prometheus, objective and soak time, if the environment can be verified. */
+  public readonly verification: VerificationSettings | undefined;
+  /** Whether promotion into this environment needs verified source versions. */
+  public readonly requiresVerifiedSource: boolean;
   /** Whether this is a developer's local cluster. */
   public readonly local: boolean;
   /** Whether services run in the cluster. */
@@ -231,6 +257,9 @@ export class Environment {
     this.secrets = props.secrets ?? SecretSource.manual();
     if (props.syncWindow) checkSyncWindow(path, props.syncWindow);
     this.syncWindow = props.syncWindow;
+    this.rollout = props.rollout ?? RolloutStrategy.rolling();
+    this.verification = props.verification ? resolveVerification(path, props.verification) : undefined;
+    this.requiresVerifiedSource = props.requiresVerifiedSource ?? false;
     this.local = props.local ?? false;
     this.runServices = props.runServices ?? true;
     this.initialImageTag = props.initialImageTag;
