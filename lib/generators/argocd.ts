@@ -3,6 +3,7 @@ import * as path from 'path';
 import { toYaml } from '../core/yaml';
 import { GitOpsProps } from '../model/gitops';
 import { Generator } from './generator';
+import { serviceApplicationName } from './argocd-names';
 
 /** Sync wave of the shared objects (namespace, policies, datastores) and of the services. */
 const SHARED_WAVE = '-1';
@@ -71,7 +72,7 @@ function argoCdFiles(options: ArgoCdOptions): Record<string, object> {
     for (const service of options.services) {
       files[`apps/${env.name}/${service}.yaml`] = application(
         env,
-        `${platform}-${env.name}-${service}`,
+        serviceApplicationName(platform, env.name, service),
         `${options.overlaysDir}/${env.name}/${service}`,
         SERVICES_WAVE,
         { service },

@@ -166,13 +166,13 @@ const templateSpecs = (...paths: string[]) => paths.map((p) => rollout(p));
 
 /**
  * Kustomize's transformer configuration for Argo Rollouts' `Rollout`, which Kustomize does not
- * know: image pins, replica counts and labels reach its pod template (for a Rollout that holds
- * one), and renamed Deployments, Services, AnalysisTemplates, ConfigMaps and Secrets (a
+ * know: replica counts and labels reach it (Kustomize 5 already pins images at
+ * `spec/template/spec/containers[]/image` of any kind, so an images entry needs nothing here;
+ * listing it again is a conflicting fieldspec), and renamed Deployments, Services, AnalysisTemplates, ConfigMaps and Secrets (a
  * `namePrefix`, a hashed generator name) stay referenced by it and by an HPA that scales it.
  * Selector and template labels are never created: a `workloadRef` Rollout has no template.
  */
 const ROLLOUT_TRANSFORM = {
-  images: templateSpecs('spec/template/spec/containers[]/image', 'spec/template/spec/initContainers[]/image'),
   replicas: [rollout('spec/replicas', true)],
   commonLabels: templateSpecs('spec/selector/matchLabels', 'spec/template/metadata/labels'),
   templateLabels: templateSpecs('spec/template/metadata/labels'),
