@@ -7,11 +7,12 @@ import { promotionCommitMessage } from '../lib/release/commit-message';
 import { applyChanges, formatChanges, planPromotion } from '../lib/release/promotion';
 import { releaseContext } from '../lib/release/release-context';
 import { tagRelease } from '../lib/release/release-tag';
+import { verificationGate } from '../lib/release/verification-gate';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
 import { loadApp } from '../lib/synth/load-app';
 
 const USAGE =
-  'usage: npm run promote -- <from> <to> [--app <file.ts>] [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve]';
+  'usage: npm run promote -- <from> <to> [--app <file.ts>] [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve] [--skip-verification --reason "..."]';
 
 runMain('promote', async () => {
   const { positionals, values } = parseCommandArgs({
@@ -24,6 +25,8 @@ runMain('promote', async () => {
       commit: { type: 'boolean', default: false },
       'skip-stage': { type: 'boolean', default: false },
       approve: { type: 'boolean', default: false },
+      'skip-verification': { type: 'boolean', default: false },
+      reason: { type: 'string' },
     },
   });
   const [from, to] = positionals;
@@ -36,6 +39,13 @@ runMain('promote', async () => {
     console.log(`nothing to promote: ${to} already pins what ${from} pins`);
     return;
   }
+  const gate = verificationGate(ctx, {
+    from: app.platform.environments.get(from),
+    to: target,
+    changes,
+    skip: values['skip-verification'],
+    reason: values.reason,
+  });
   process.stdout.write(formatChanges(changes));
   if (values['dry-run']) {
     console.log('dry run: nothing written');
@@ -43,6 +53,7 @@ runMain('promote', async () => {
   }
   await requireApproval(target, changes, { approved: values.approve, ask });
   applyChanges(ctx, changes);
+  gate.recordSkipped();
   synth(app.platform, app.options);
   console.log(`promoted ${changes.length} service(s) ${from} -> ${to}`);
   if (values.commit) {
