@@ -2,7 +2,7 @@ import { listOption, parseCommandArgs } from '../lib/core/command-args';
 import { ArgoCdApiSource, IApplicationSource, KubectlApplicationSource } from '../lib/release/application-status';
 import { releaseContext } from '../lib/release/release-context';
 import { actor, formatVerifications, verifiableEnvironment, verifyEnvironment } from '../lib/release/verification';
-import { appendVerifications, VERIFIED_FILE } from '../lib/release/verification-record';
+import { appendVerifications, readVerifications, VERIFIED_FILE } from '../lib/release/verification-record';
 import { runMain } from '../lib/core/run-main';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
 import { loadApp } from '../lib/synth/load-app';
@@ -35,6 +35,7 @@ runMain('verify', async () => {
   const app = loadApp(resolveAppEntry({ app: values.app }));
   const ctx = releaseContext(app);
   const env = verifiableEnvironment(ctx, positionals[0]);
+  readVerifications(ctx.rootDir); // a malformed record file is refused before anything is asked
   const argocdNamespace = app.platform.gitops?.argocdNamespace ?? 'argocd';
   const server = values['argocd-server'] ?? env.verification!.argoCdServer;
   let applications: IApplicationSource;
