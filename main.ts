@@ -113,6 +113,10 @@ export const environmentProps: EnvironmentProps[] = [
     promotedFrom: 'staging',
     requiresApproval: true,
     requiresVerifiedSource: true,
+    verification: {
+      prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
+      objective: Objective.availability(99.9),
+    },
     variables: { LOG_LEVEL: 'WARN' },
     podSecurity: { enforce: 'restricted' },
     networkPolicy: NetworkPolicyMode.DEFAULT_DENY,
