@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parse, stringify } from 'yaml';
-import { EnvironmentTable, Objective, RolloutStrategy, Scaling, synth } from '../lib';
+import { EnvironmentTable, Objective, Platform, RolloutStrategy, Scaling, synth, Worker } from '../lib';
+import { rolloutOverlay } from '../lib/generators/rollout-overlay';
 import { CrdSchema, JsonSchema } from '../imports/crd-schema';
 import { checkSchema } from '../lib/gate/schema';
 import { kustomizeSync } from '../lib/kube/kubectl';
@@ -268,6 +269,41 @@ describe("the Rollout's Kustomize transformer configuration, with the real Kusto
     const out = find(kustomizeSync(dir), 'Rollout', 'blue-web');
     expect(out.spec.template.spec.containers[0].envFrom[0].configMapRef.name).toBe('web');
     expect(out.spec.selector.matchLabels).toEqual({ app: 'web' });
+  });
+});
+
+describe('a worker (no Service, no request SLI)', () => {
+  const platform = (rollout: RolloutStrategy) =>
+    new Platform(new App(), 'relay', {
+      environments: new EnvironmentTable([
+        {
+          name: 'prod',
+          namespace: 'relay-prod',
+          scaling: Scaling.fixed(4),
+          resources: { cpu: '100m', memory: '128Mi' },
+          rollout,
+          verification: { prometheusAddress: 'http://prom:9090', objective: Objective.availability(99.9) },
+        },
+      ]),
+    });
+  const worker = (p: Platform) =>
+    new Worker(p, 'indexer', { image: 'relay/indexer', initialTag: '1.0.0', probeCommand: ['/bin/healthy'] });
+
+  it('rolls out as a canary on its pauses alone, without an AnalysisTemplate', () => {
+    const p = platform(RolloutStrategy.canary({ steps: [{ weight: 25 }] }));
+    const overlay = rolloutOverlay(worker(p), p.environments.get('prod'))!;
+    expect(overlay.resources).toEqual(['rollout.yaml']);
+    expect((overlay.files['rollout.yaml'] as any).spec).toMatchObject({
+      replicas: 4,
+      strategy: { canary: { steps: [{ setWeight: 25 }, { pause: { duration: 300 } }] } },
+    });
+  });
+
+  it('fails when a worker is given a blue-green rollout', () => {
+    const p = platform(RolloutStrategy.blueGreen());
+    expect(() => rolloutOverlay(worker(p), p.environments.get('prod'))).toThrow(
+      '[relay/indexer/overrides/prod] a blue-green rollout switches a Service between versions and a worker has none, got blue-green, manual promotion: use a canary or a rolling update',
+    );
   });
 });
 

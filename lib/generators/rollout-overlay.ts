@@ -1,3 +1,4 @@
+import { StagecraftError } from '../core/errors';
 import { Environment } from '../model/environment';
 import { RolloutStrategy } from '../model/rollout-strategy';
 import { Microservice } from '../constructs/microservice';
@@ -40,8 +41,16 @@ export interface RolloutOverlay {
 export function rolloutOverlay(service: Microservice, env: Environment): RolloutOverlay | undefined {
   const strategy = rolloutStrategyOf(service, env);
   if (!strategy.progressive) return undefined;
+  const served = service.base.node.tryFindChild('service') !== undefined;
+  if (!served && strategy.kind === 'blue-green') {
+    throw new StagecraftError(
+      `${service.node.path}/overrides/${env.name}`,
+      `a blue-green rollout switches a Service between versions and a worker has none, got ${strategy.describe()}: use a canary or a rolling update`,
+    );
+  }
   const labels = { ...service.selectorLabels };
-  const analysis = analysisTemplate(service, env, strategy);
+  // A worker serves no requests, so no request SLI can judge it: its canary runs on the pauses alone.
+  const analysis = served ? analysisTemplate(service, env, strategy) : undefined;
   const templateName = analysis ? `${service.name}-${analysis.objectiveName}` : undefined;
   const replicas = service.settingsFor(env).scaling.replicas;
   const files: Record<string, unknown> = {
