@@ -75,8 +75,9 @@ describe('canary in prod (the table), rendered by the real Kustomize', () => {
           prometheus: {
             address: 'http://prometheus-operated.monitoring.svc:9090',
             query:
-              '1 - ((sum(rate(http_requests_total{job="api",namespace="relay-prod",code=~"5.."}[1m])) / ' +
-              'sum(rate(http_requests_total{job="api",namespace="relay-prod"}[1m]))) or on() vector(0))',
+              '(1 - ((sum(rate(http_requests_total{job="api",namespace="relay-prod",code=~"5.."}[1m])) / ' +
+              'sum(rate(http_requests_total{job="api",namespace="relay-prod"}[1m]))) or on() vector(0))) ' +
+              'and on() (sum(up{job="api",namespace="relay-prod"}) > 0)',
           },
         },
       },

@@ -5,6 +5,9 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { git, gitInit, synthFixture, tempDir } from './support';
+import { Objective } from '../lib';
+import { successRatioQuery } from '../lib/constructs/service-rollout';
+import { queryScalar } from '../lib/release/prometheus-query';
 
 const repo = path.resolve(__dirname, '..');
 const tsx = require.resolve('tsx');
@@ -260,7 +263,7 @@ const loadApplication = (file: string) => JSON.parse(fs.readFileSync(path.join(a
       expect(result.stderr.split('\n')).toHaveLength(2);
       expect(result.stderr).toMatch(
         new RegExp(
-          `^verify: prometheus ${prometheusUrl} rejected the query \\(bad_data: .*expected type range vector in call to function "rate", got instant vector\\): 1 - \\(\\(rate\\(http_requests_total\\{job="api",namespace="relay-staging"\\}\\)`,
+          `^verify: prometheus ${prometheusUrl} rejected the query \\(bad_data: .*expected type range vector in call to function "rate", got instant vector\\): \\(1 - \\(\\(rate\\(http_requests_total\\{job="api",namespace="relay-staging"\\}\\)`,
         ),
       );
       expect(fs.existsSync(verified())).toBe(false);
@@ -323,6 +326,16 @@ const loadApplication = (file: string) => JSON.parse(fs.readFileSync(path.join(a
       const second = fs.readFileSync(verified(), 'utf8');
       expect(second.startsWith(first)).toBe(true);
       expect(records()).toHaveLength(2);
+    });
+
+    it('measures a service without a single error as 1, and refuses one nobody scrapes instead of passing it', async () => {
+      const objective = Objective.availability(99).forService('http');
+      const api = { job: 'api', namespace: 'relay-staging' };
+      expect(await queryScalar(prometheusUrl, successRatioQuery(objective, api, '1m'), 5)).toBeCloseTo(0.999, 3);
+      const nowhere = successRatioQuery(objective, { job: 'api', namespace: 'relay-nowhere' }, '1m');
+      await expect(queryScalar(prometheusUrl, nowhere, 5)).rejects.toThrow(
+        `prometheus ${prometheusUrl} returned 0 series for the query, expected exactly 1 (is the service scraped with these labels?): ${nowhere}`,
+      );
     });
 
     it('fails when the environment has no verification settings', async () => {

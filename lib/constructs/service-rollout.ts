@@ -1,7 +1,7 @@
 import { Environment } from '../model/environment';
 import { Objective } from '../model/objective';
 import { RolloutStrategy } from '../model/rollout-strategy';
-import { SeriesSelector, Sli } from '../model/sli';
+import { renderMatchers, SeriesSelector, Sli } from '../model/sli';
 import { Microservice } from './microservice';
 
 /** How `service`'s new versions replace old ones in `env`: its own override, else the table's. */
@@ -27,16 +27,20 @@ export function seriesOf(service: Microservice, env: Environment): SeriesSelecto
 }
 
 /**
- * The success ratio (0 to 1) of `service` in `env` over `window`, as PromQL. A window without
- * a single bad event has no error series at all, so the error ratio is empty; `or vector(0)`
- * counts that as no errors instead of no answer.
+ * The success ratio (0 to 1) of the series `selector` picks over `window`, as PromQL, for the
+ * rollout analysis and `npm run verify` alike. A window without a single bad event has no error
+ * series at all, so the error ratio is empty: `or on() vector(0)` counts that as no errors. That
+ * must not also pass a service nobody scrapes, so the answer exists only while at least one
+ * target of the selector is up: no target, no series, a measurement error instead of a success.
+ * Counters that exist but did not move (no traffic) give 0/0 = NaN: neither passed nor failed.
  */
 export function successRatioQuery(
   objective: Objective & { readonly sli: Sli },
   selector: SeriesSelector,
   window: string,
 ): string {
-  return `1 - ((${objective.sli.errorRatio(window, selector)}) or on() vector(0))`;
+  const ratio = objective.sli.errorRatio(window, selector);
+  return `(1 - ((${ratio}) or on() vector(0))) and on() (sum(up{${renderMatchers(selector)}}) > 0)`;
 }
 
 /** The success ratio an objective needs, as a number (`0.999` for 99.9 %). */

@@ -130,7 +130,8 @@ function analysisTemplate(service: Microservice, env: Environment, strategy: Rol
           // A canary's background analysis runs until the canary ends; a blue-green one must end by itself.
           ...(strategy.kind === 'blue-green' ? { count: verification.analysisCount } : {}),
           failureLimit: verification.analysisFailureLimit,
-          // Neither condition holds for NaN (no traffic at all): the run is inconclusive and the rollout pauses for a human.
+          // Neither condition holds for NaN (counters that did not move: no traffic): inconclusive, the rollout pauses for a human.
+          // No target up gives no series: a measurement error, and Argo's consecutiveErrorLimit (4) errors the run and aborts.
           successCondition: `result[0] >= ${ratio}`,
           failureCondition: `result[0] < ${ratio}`,
           provider: {
