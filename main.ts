@@ -67,6 +67,11 @@ export const environmentProps: EnvironmentProps[] = [
     scaling: Scaling.fixed(2),
     resources: { cpu: '200m', memory: '256Mi' },
     promotedFrom: 'dev',
+    verification: {
+      prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
+      objective: Objective.availability(99.5),
+      soakMinutes: 30,
+    },
     variables: { LOG_LEVEL: 'INFO' },
     podSecurity: { enforce: 'restricted' },
     networkPolicy: NetworkPolicyMode.DEFAULT_DENY,
@@ -116,6 +121,11 @@ export const environmentProps: EnvironmentProps[] = [
     resources: { cpu: '500m', memory: '512Mi' },
     promotedFrom: 'staging',
     requiresApproval: true,
+    requiresVerifiedSource: true,
+    verification: {
+      prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
+      objective: Objective.availability(99.9),
+    },
     variables: { LOG_LEVEL: 'WARN' },
     podSecurity: { enforce: 'restricted' },
     networkPolicy: NetworkPolicyMode.DEFAULT_DENY,

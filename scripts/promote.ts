@@ -10,11 +10,12 @@ import { releaseContext } from '../lib/release/release-context';
 import { tagRelease } from '../lib/release/release-tag';
 import { writeRelease } from '../lib/release/release-write';
 import { askOnTerminal } from '../lib/release/terminal';
+import { verificationGate } from '../lib/release/verification-gate';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
 import { commandLine, loadApp } from '../lib/synth/load-app';
 
 const USAGE =
-  'usage: npm run promote -- <from> <to> [--cluster <name>] [--app <file.ts>] [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve]';
+  'usage: npm run promote -- <from> <to> [--cluster <name>] [--app <file.ts>] [--only svc1,svc2] [--dry-run] [--commit] [--skip-stage] [--approve] [--skip-verification --reason "..."]';
 
 runMain('promote', async () => {
   const { positionals, values } = parseCommandArgs({
@@ -28,6 +29,8 @@ runMain('promote', async () => {
       commit: { type: 'boolean', default: false },
       'skip-stage': { type: 'boolean', default: false },
       approve: { type: 'boolean', default: false },
+      'skip-verification': { type: 'boolean', default: false },
+      reason: { type: 'string' },
     },
   });
   const [from, to] = positionals;
@@ -48,6 +51,13 @@ runMain('promote', async () => {
       console.log(`nothing to promote: ${to} already pins what ${from} pins`);
       return;
     }
+    const gate = verificationGate(ctx, {
+      from: resolveAddress(ctx, from).env,
+      to: target,
+      changes,
+      skip: values['skip-verification'],
+      reason: values.reason,
+    });
     process.stdout.write(formatChanges(changes));
     if (values['dry-run']) {
       console.log('dry run: nothing written');
@@ -57,11 +67,12 @@ runMain('promote', async () => {
     if (note !== undefined) console.log(note);
     const approval = await requireApproval(target, changes, { approved: values.approve, ask: askOnTerminal });
     const written = writeRelease(app, changes);
+    const skipped = gate.recordSkipped();
     console.log(`promoted ${new Set(changes.map((c) => c.service)).size} service(s) ${from} -> ${to}`);
     if (values.commit) {
       const trailer = approvalTrailer(approval, committerIdentity(ctx.rootDir));
       const message = promotionCommitMessage(from, to, changes) + (trailer !== undefined ? `\n${trailer}\n` : '');
-      console.log(`committed ${commitPaths(ctx.rootDir, written, message)}`);
+      console.log(`committed ${commitPaths(ctx.rootDir, [...written, ...skipped], message)}`);
       const tag = tagRelease(ctx.rootDir, target, message);
       if (tag !== undefined) console.log(`tagged ${tag}`);
     }

@@ -40,6 +40,7 @@ import {
 } from './metrics-endpoint';
 import { Objective } from '../model/objective';
 import { Sli } from '../model/sli';
+import { RolloutStrategy } from '../model/rollout-strategy';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -58,6 +59,11 @@ export interface ServiceOverride {
    * @default {}
    */
   readonly variables?: Record<string, string>;
+  /**
+   * How this service's new versions replace old ones here (see `rolloutStrategyOf`).
+   * @default - the environment's rollout strategy
+   */
+  readonly rollout?: RolloutStrategy;
 }
 
 /** Props of a `Microservice`. */
@@ -939,6 +945,10 @@ export const SERVICE_OVERRIDE_SHAPE = shape<ServiceOverride>('ServiceOverride', 
   scaling: SCALING,
   resources: RESOURCES_SHAPE,
   variables: 'stringMap',
+  rollout: {
+    instanceOf: RolloutStrategy,
+    hint: 'a RolloutStrategy (RolloutStrategy.rolling(), .canary({...}) or .blueGreen({...}))',
+  },
 });
 
 /** The keys of `SecretKeyRef`, checked at run time. */

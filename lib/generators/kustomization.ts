@@ -21,6 +21,11 @@ export interface KustomizationProps {
    */
   readonly components?: readonly string[];
   /**
+   * Transformer configurations (e.g. the Rollout's, so images and names reach custom kinds).
+   * @default - none
+   */
+  readonly configurations?: readonly string[];
+  /**
    * Labels added to every object and pod template.
    * @default - none
    */
@@ -55,6 +60,7 @@ export function kustomization(props: KustomizationProps): Record<string, unknown
     ...(props.namespace !== undefined ? { namespace: props.namespace } : {}),
     resources: [...props.resources],
     ...(props.components && props.components.length > 0 ? { components: [...props.components] } : {}),
+    ...(props.configurations && props.configurations.length > 0 ? { configurations: [...props.configurations] } : {}),
     ...(props.labels ? { labels: [{ pairs: { ...props.labels }, includeTemplates: true }] } : {}),
     ...(props.images && props.images.length > 0 ? { images: props.images.map((i) => ({ ...i })) } : {}),
     ...(props.patches && props.patches.length > 0

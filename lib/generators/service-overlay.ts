@@ -12,6 +12,7 @@ import { KustomizationPatch } from './kustomization';
 import { podScheduling } from '../constructs/pod-scheduling';
 import { MONITOR_FILE, serviceMonitor } from './monitors';
 import { tracingAnnotations } from './observability';
+import { rolloutOverlay } from './rollout-overlay';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
 const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
@@ -60,6 +61,7 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
   const resources = [options.layeredOver ?? options.basePath];
   const patches: (string | KustomizationPatch)[] = [];
   const autoscale = settings.scaling.autoscale;
+  const rollout = rolloutOverlay(service, env);
   if (autoscale) {
     // Over the environment's overlay the HPA exists already: the cluster's bounds patch it.
     (layered ? patches : resources).push('hpa.yaml');
@@ -68,7 +70,7 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: service.name, labels: { ...service.selectorLabels } },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: service.name },
+        scaleTargetRef: rollout?.scaleTargetRef ?? { apiVersion: 'apps/v1', kind: 'Deployment', name: service.name },
         minReplicas: autoscale.minReplicas,
         maxReplicas: autoscale.maxReplicas,
         metrics: [
@@ -91,7 +93,9 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     kind: 'Deployment',
     metadata: { name: service.name },
     spec: {
-      ...(settings.scaling.replicas !== undefined ? { replicas: settings.scaling.replicas } : {}),
+      ...(settings.scaling.replicas !== undefined && !rollout?.rolloutOwnsReplicas
+        ? { replicas: settings.scaling.replicas }
+        : {}),
       template: {
         metadata: {
           annotations: { [CONFIG_HASH_ANNOTATION]: configHash, ...tracingAnnotations(options.platform, env) },
@@ -130,6 +134,10 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     });
     return files;
   }
+  if (rollout) {
+    Object.assign(files, rollout.files);
+    resources.push(...rollout.resources);
+  }
   const monitor = serviceMonitor(service, env);
   if (monitor) {
     resources.push(MONITOR_FILE);
@@ -150,6 +158,7 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     namespace: env.namespace,
     resources,
     components: env.disruptionBudget ? [options.disruptionBudgetPath] : [],
+    configurations: rollout?.configurations,
     labels: { environment: env.name },
     images: [{ name: service.image, ...pin }],
     patches,

@@ -49,6 +49,16 @@ export class EnvironmentTable {
         owners.set(cluster.name, env.name);
       }
     }
+    for (const env of this.environments) {
+      if (!env.requiresVerifiedSource) continue;
+      const source = env.promotedFrom === undefined ? undefined : this.get(env.promotedFrom);
+      if (!source?.verification) {
+        throw new StagecraftError(
+          `environments/${env.name}`,
+          `requiresVerifiedSource needs the environment it is promoted from to have verification settings, got ${source ? `${source.name} without verification` : 'no promotedFrom'}`,
+        );
+      }
+    }
   }
 
   /** The environments Argo CD deploys (every one but the local clusters). */

@@ -22,6 +22,13 @@ import { DATASTORE_ENVIRONMENT_SHAPE } from './datastore-settings';
 import { SYNC_WINDOW_SHAPE } from './sync-window';
 import { Cluster, ClusterProps, CLUSTER_SHAPE } from './cluster';
 import { tagProblem } from '../core/oci-reference';
+import { RolloutStrategy } from './rollout-strategy';
+import {
+  resolveVerification,
+  VERIFICATION_SHAPE,
+  VerificationProps,
+  VerificationSettings,
+} from './verification-settings';
 
 /**
  * One row of the environment table: everything that may differ between environments.
@@ -138,6 +145,24 @@ export interface EnvironmentProps {
    */
   readonly scheduling?: SchedulingProps;
   /**
+   * How a new version of each service replaces the old one here: `RolloutStrategy.rolling()`,
+   * `.canary({ steps })` or `.blueGreen()` (an Argo Rollouts Rollout); a service may override it.
+   * @default RolloutStrategy.rolling()
+   */
+  readonly rollout?: RolloutStrategy;
+  /**
+   * The environment's Prometheus, objective and Argo CD server: what a rollout's analysis and
+   * `npm run verify` check, and the soak time before a verified version may be promoted on.
+   * @default - no analysis, and `npm run verify` refuses the environment
+   */
+  readonly verification?: VerificationProps;
+  /**
+   * Whether promotion into this environment needs every promoted version to have passed
+   * `npm run verify` in the source environment, after its soak time (or `--skip-verification`).
+   * @default false
+   */
+  readonly requiresVerifiedSource?: boolean;
+  /**
    * A developer's local cluster (kind): applied by hand, not synced by Argo CD, not part of
    * promotion, documented apart from the deployed environments.
    * @default false
@@ -213,6 +238,12 @@ export class Environment {
   public readonly syncWindow: SyncWindowProps | undefined;
   /** Scheduling and pull settings of services' pods. */
   public readonly scheduling: SchedulingSettings;
+  /** How new versions replace old ones, unless a service overrides it. */
+  public readonly rollout: RolloutStrategy;
+  /** Prometheus, objective and soak time, if the environment can be verified. */
+  public readonly verification: VerificationSettings | undefined;
+  /** Whether promotion into this environment needs verified source versions. */
+  public readonly requiresVerifiedSource: boolean;
   /** Whether this is a developer's local cluster. */
   public readonly local: boolean;
   /** Whether services run in the cluster. */
@@ -273,6 +304,9 @@ export class Environment {
     if (props.syncWindow) checkSyncWindow(path, props.syncWindow);
     this.syncWindow = props.syncWindow;
     this.scheduling = resolveScheduling(path, props.scheduling, props.local ?? false);
+    this.rollout = props.rollout ?? RolloutStrategy.rolling();
+    this.verification = props.verification ? resolveVerification(path, props.verification) : undefined;
+    this.requiresVerifiedSource = props.requiresVerifiedSource ?? false;
     this.local = props.local ?? false;
     this.runServices = props.runServices ?? true;
     const badTag = props.initialImageTag !== undefined ? tagProblem(props.initialImageTag) : undefined;
@@ -386,4 +420,10 @@ export const ENVIRONMENT_SHAPE = shape<EnvironmentProps>('EnvironmentProps', {
   initialImageTag: 'string',
   clusters: { listOf: CLUSTER_SHAPE },
   scheduling: SCHEDULING_SHAPE,
+  rollout: {
+    instanceOf: RolloutStrategy,
+    hint: 'a RolloutStrategy (RolloutStrategy.rolling(), .canary({...}) or .blueGreen({...}))',
+  },
+  verification: VERIFICATION_SHAPE,
+  requiresVerifiedSource: 'boolean',
 });
