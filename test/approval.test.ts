@@ -32,20 +32,20 @@ function asker(answer: string | undefined) {
 describe('promotion approval', () => {
   test('an environment without requiresApproval needs none: nobody is asked', async () => {
     const { prompts, ask } = asker(undefined);
-    await expect(requireApproval(table.get('dev'), [change], { ask })).resolves.toBeUndefined();
-    await expect(requireApproval(table.get('dev'), [change])).resolves.toBeUndefined();
+    await expect(requireApproval(table.get('dev'), [change], { ask })).resolves.toBe('not-required');
+    await expect(requireApproval(table.get('dev'), [change])).resolves.toBe('not-required');
     expect(prompts).toEqual([]);
   });
 
   test('--approve approves up front: nobody is asked', async () => {
     const { prompts, ask } = asker(undefined);
-    await expect(requireApproval(table.get('prod'), [change], { approved: true, ask })).resolves.toBeUndefined();
+    await expect(requireApproval(table.get('prod'), [change], { approved: true, ask })).resolves.toBe('flag');
     expect(prompts).toEqual([]);
   });
 
   test('otherwise a person is asked and approves by answering yes', async () => {
     const { prompts, ask } = asker(` ${APPROVAL_ANSWER}\n`);
-    await expect(requireApproval(table.get('prod'), [change, change], { ask })).resolves.toBeUndefined();
+    await expect(requireApproval(table.get('prod'), [change, change], { ask })).resolves.toBe('terminal');
     expect(prompts).toEqual(['promote 2 service(s) to prod? type yes to approve: ']);
     expect(approvalPrompt(table.get('prod'), [change])).toBe('promote 1 service(s) to prod? type yes to approve: ');
   });

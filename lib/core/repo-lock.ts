@@ -109,9 +109,17 @@ export function acquireLock(rootDir: string, command: string, options: LockOptio
 
 /** Creates `lock` holding `text` atomically (a hard link of a complete temp file): never half-written. */
 function tryCreate(lock: string, text: string): boolean {
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
   const tmp = `${lock}.${randomBytes(8).toString('hex')}`;
-  fs.writeFileSync(tmp, text, { flag: 'wx' });
+  // Another process releasing its lock removes an empty .stagecraft/ at any moment: make it again.
+  for (let attempt = 0; ; attempt++) {
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    try {
+      fs.writeFileSync(tmp, text, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 100) throw error;
+    }
+  }
   try {
     fs.linkSync(tmp, lock);
     return true;
