@@ -91,7 +91,9 @@ describe('promotion across clusters', () => {
   test('all or nothing: when one service cannot move, no cluster and no file changes', () => {
     const { app, ctx } = setup();
     stage(app, ctx);
-    apply(app, ctx, planSetImage(ctx, 'staging', 'web', '2.1.0'));
+    // set-image writes only into the chain's first stage: web reaches staging by promotion.
+    apply(app, ctx, planSetImage(ctx, 'dev', 'web', '2.1.0'));
+    apply(app, ctx, planFleetPromotion(ctx, { from: 'dev', to: 'staging', only: ['web'] }));
     const before = readTree(ctx.rootDir);
     const refusing = { ...ctx, refuse: (s: { name: string }) => (s.name === 'web' ? 'rolled back' : undefined) };
     expect(() => planFleetPromotion(refusing, { from: 'staging', to: 'prod', cluster: 'prod-eu' })).toThrow(

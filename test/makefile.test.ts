@@ -105,7 +105,10 @@ describeMake('generated Makefile', () => {
     const r = make('kind-forward');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('a port-forward ended (exit 3): stopping the others');
-    expect(r.calls.filter((c) => c.includes('port-forward')).length).toBe(4);
+    // The others may be stopped before they even start; every one that ran is one of the four.
+    const forwards = r.calls.filter((c) => c.includes('port-forward'));
+    expect(forwards.some((c) => c.includes('svc/voting'))).toBe(true);
+    for (const c of forwards) expect(c).toMatch(/svc\/(catalogue|voting|recommendation|frontend) /);
   });
 
   test('kind-forward refuses to start without the cluster', () => {

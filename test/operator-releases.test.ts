@@ -45,6 +45,7 @@ describe('the operator releases the output targets', () => {
       for (const dir of ['dist', 'overlays', 'argocd'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d))) {
         for (const file of findYamlFiles(dir)) {
           for (const o of parseManifests(fs.readFileSync(file, 'utf8'), file)) {
+            if (typeof o.apiVersion !== 'string') continue; // a Kustomize transformer configuration, not an object
             const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
             if (index.crds.has(`${group}/${o.kind}`)) emitted.add(`${o.apiVersion} ${o.kind}`);
           }

@@ -24,7 +24,10 @@ beforeAll(() => {
   template = tempDirOfFile();
   synthFixture(template, 'relay');
   gitInit(template);
-  expect(run(template, 'set-image', 'staging', 'api', '1.1.0').status).toBe(0);
+  // set-image writes only into a chain's first stage: staging gets 1.1.0 by promotion from dev.
+  expect(run(template, 'set-image', 'dev', 'api', '1.1.0').status).toBe(0);
+  git(template, 'commit', '-qam', 'dev api 1.1.0');
+  expect(run(template, 'promote', 'dev', 'staging', '--only', 'api').status).toBe(0);
   git(template, 'commit', '-qam', 'staging api 1.1.0');
 });
 

@@ -19,7 +19,9 @@ const SKIPPED = /^ *(?:#.*)?$/;
 // What YAML's core schema reads as something other than a string, when written without quotes.
 const NOT_A_STRING = /^(?:[-+.0-9].*|~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
 const NULL = /^(?:~|null|Null|NULL)$/;
-const IMAGE_FIELDS = new Set(['name', 'newName', 'newTag', 'digest']);
+// `newName` is not among them: the full parse refuses it (a registry mirror belongs in the
+// model's image), so a file that has one is left to it.
+const IMAGE_FIELDS = new Set(['name', 'newTag', 'digest']);
 
 interface Line {
   readonly indent: number;
@@ -59,6 +61,9 @@ export function scanImagePin(text: string, image: string): ScanResult {
   if (lines[start].value !== undefined) return UNSURE;
   const entries = imageEntries(lines, start + 1);
   if (entries === UNSURE || entries.length === 0) return UNSURE;
+  // Two entries for one image: the full parse refuses the file, so the scan does not answer.
+  const names = entries.map((e) => unquote(e.get('name')));
+  if (names.some((n, i) => n !== undefined && names.indexOf(n) !== i)) return UNSURE;
   for (const entry of entries) {
     const name = entry.get('name');
     if (name === undefined || isPlainNonString(name)) return UNSURE;

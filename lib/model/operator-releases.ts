@@ -36,7 +36,16 @@ export const OPERATOR_TARGETS: readonly OperatorTarget[] = [
     repository: 'argoproj/argo-cd',
     kinds: [
       { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' },
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet' },
       { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject' },
+    ],
+  },
+  {
+    operator: 'Argo Rollouts',
+    repository: 'argoproj/argo-rollouts',
+    kinds: [
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate' },
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' },
     ],
   },
   {
@@ -66,6 +75,20 @@ export const OPERATOR_TARGETS: readonly OperatorTarget[] = [
     operator: 'MongoDB Community (mongodb-kubernetes)',
     repository: 'mongodb/mongodb-kubernetes',
     kinds: [{ apiVersion: 'mongodbcommunity.mongodb.com/v1', kind: 'MongoDBCommunity' }],
+  },
+  {
+    operator: 'OpenTelemetry Operator',
+    repository: 'open-telemetry/opentelemetry-operator',
+    kinds: [{ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'Instrumentation' }],
+  },
+  {
+    operator: 'Prometheus Operator',
+    repository: 'prometheus-operator/prometheus-operator',
+    kinds: [
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
+    ],
   },
   {
     operator: 'Redis Operator (OT-CONTAINER-KIT)',
