@@ -1,20 +1,6 @@
-import { spawnSync } from 'child_process';
-import * as path from 'path';
-import { gitInit, readTree, synthFixture, tempDirsRemovedAfterEach } from './support';
+import { gitInit, readTree, synthFixture, tempDirsRemovedAfterEach, runCommand as run } from './support';
 
-const repo = path.resolve(__dirname, '..');
-const tsx = require.resolve('tsx');
 const tempDir = tempDirsRemovedAfterEach();
-
-/** Runs `node --import tsx scripts/<command>.ts ...args` in `cwd`, with no terminal. */
-function run(cwd: string, command: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', tsx, path.join(repo, 'scripts', `${command}.ts`), ...args], {
-    cwd,
-    encoding: 'utf8',
-    input: '',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const ALLOWED = 'allowed: dev, staging, prod, kind, kind-headless';
 

@@ -1,22 +1,19 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { git, gitInit, synthFixture, synthShop, tempDirsRemovedAfterEach, writeFixtureEntry } from './support';
+import {
+  git,
+  gitInit,
+  synthFixture,
+  synthShop,
+  tempDirsRemovedAfterEach,
+  writeFixtureEntry,
+  runCommand as run,
+} from './support';
 
 const repo = path.resolve(__dirname, '..');
-const tsx = require.resolve('tsx');
 const tempDir = tempDirsRemovedAfterEach();
 const SHOP = 'platforms/shop/platform.ts';
-
-/** Runs `node --import tsx scripts/<command>.ts ...args` in `cwd`, with no terminal. */
-function run(cwd: string, command: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', tsx, path.join(repo, 'scripts', `${command}.ts`), ...args], {
-    cwd,
-    encoding: 'utf8',
-    input: '',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /**
  * A git repository whose top holds a `main.ts` of the bazaar fixture (what a command would use

@@ -1,26 +1,14 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readImagePin } from '../lib/kube/image-pin';
 import { exampleEntries } from '../lib/synth/example-entries';
 import { loadApp } from '../lib/synth/load-app';
-import { git, gitInit, tempDir } from './support';
+import { git, gitInit, tempDir, runCommand as run } from './support';
 
 // Every example is a platform of its own that every command reaches with --app: validated,
 // promoted along its own table, diffed and rolled back, in a copy of its committed tree.
 const repo = path.resolve(__dirname, '..');
-const tsx = require.resolve('tsx');
 const examples = exampleEntries(path.join(repo, 'examples'));
-
-/** Runs `node --import tsx scripts/<command>.ts ...args` in `cwd`, with no terminal. */
-function run(cwd: string, command: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', tsx, path.join(repo, 'scripts', `${command}.ts`), ...args], {
-    cwd,
-    encoding: 'utf8',
-    input: '',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** A git repository holding a copy of the example's committed tree under examples/<name>/, lib/ linked in. */
 function repositoryWith(name: string): string {

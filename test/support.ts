@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -119,4 +119,19 @@ export function readTree(root: string): Record<string, string> {
   };
   walk(root);
   return out;
+}
+
+/** Runs `node --import tsx scripts/<command>.ts ...args` of this repository in `cwd`, with no terminal. */
+export function runCommand(
+  cwd: string,
+  command: string,
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
+  const script = path.resolve(__dirname, '..', 'scripts', `${command}.ts`);
+  const result = spawnSync(process.execPath, ['--import', require.resolve('tsx'), script, ...args], {
+    cwd,
+    encoding: 'utf8',
+    input: '',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,22 +1,17 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { git, gitInit, synthFixture, tempDir as tempDirOfFile, tempDirsRemovedAfterEach } from './support';
+import {
+  git,
+  gitInit,
+  synthFixture,
+  tempDir as tempDirOfFile,
+  tempDirsRemovedAfterEach,
+  runCommand as run,
+} from './support';
 import { renderVerifications, VerificationRecord } from '../lib/release/verification-record';
 
-const repo = path.resolve(__dirname, '..');
-const tsx = require.resolve('tsx');
 const tempDir = tempDirsRemovedAfterEach();
-
-function run(cwd: string, command: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', tsx, path.join(repo, 'scripts', `${command}.ts`), ...args], {
-    cwd,
-    encoding: 'utf8',
-    input: '',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** Synthesized and committed once for the file: the relay fixture with api 1.1.0 pinned in staging (prod still pins 1.0.0). */
 let template = '';
