@@ -95,6 +95,16 @@ export interface RedisClusterSpec {
     readonly nodeConfVolume: boolean;
     readonly nodeConfVolumeClaimTemplate: RedisClusterClaim;
   };
+  /** The redis-exporter sidecar of every leader and follower, where the datastore is scraped. */
+  readonly redisExporter?: ExporterSidecar & { readonly securityContext: SecurityContext };
+}
+
+/** A Prometheus exporter sidecar an operator adds to its pods. */
+export interface ExporterSidecar {
+  readonly enabled: boolean;
+  readonly image: string;
+  readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+  readonly resources: ContainerResources;
 }
 
 /** MongoDB Community operator spec. */
@@ -114,6 +124,13 @@ export interface MongoDbCommunitySpec {
   }>;
   /** Overrides merged into the StatefulSet the operator creates. */
   readonly statefulSet: { readonly spec: Readonly<Record<string, unknown>> };
+  /** The agent's Prometheus endpoint behind HTTP basic auth, where the datastore is scraped. */
+  readonly prometheus?: {
+    readonly username: string;
+    readonly passwordSecretRef: SecretKeyRef;
+    readonly port: number;
+    readonly metricsPath: string;
+  };
 }
 
 /** One pod group (Redis or Sentinel) of a Spotahome RedisFailover. */
@@ -132,6 +149,8 @@ export interface RedisFailoverSpec {
       readonly keepAfterDeletion: boolean;
       readonly persistentVolumeClaim: Readonly<Record<string, unknown>>;
     };
+    /** The redis_exporter sidecar of every Redis pod, where the datastore is scraped. */
+    readonly exporter?: ExporterSidecar & { readonly containerSecurityContext: SecurityContext };
   };
   readonly auth: { readonly secretPath: string };
 }

@@ -9,6 +9,11 @@ export interface KafkaSpec {
       readonly tls: boolean;
     }>;
     readonly config: Record<string, number | string>;
+    /** The JMX Prometheus exporter on port 9404 (`tcp-prometheus`), its rules in a ConfigMap key. */
+    readonly metricsConfig?: {
+      readonly type: 'jmxPrometheusExporter';
+      readonly valueFrom: { readonly configMapKeyRef: { readonly name: string; readonly key: string } };
+    };
   };
   readonly entityOperator: {
     readonly topicOperator: Record<string, never>;

@@ -21,7 +21,14 @@ export interface EngineEndpoint {
 
 /** Where an operator's server pods serve Prometheus metrics. */
 export interface DatastoreMetricsEndpoint {
-  /** Labels of the pods that serve them. */
+  /**
+   * How Prometheus finds them: a PodMonitor on the pods' container port, or a ServiceMonitor on
+   * the port of the Service the operator creates (then `selector` selects that Service, whose
+   * labels are also the pods').
+   * @default 'PodMonitor'
+   */
+  readonly monitor?: 'PodMonitor' | 'ServiceMonitor';
+  /** Labels of the pods that serve them (of the Service, for a ServiceMonitor). */
   readonly selector: Readonly<Record<string, string>>;
   /** Name of the container port. */
   readonly portName: string;
@@ -29,6 +36,12 @@ export interface DatastoreMetricsEndpoint {
   readonly port: number;
   /** HTTP path. */
   readonly path: string;
+  /**
+   * Secret with the HTTP basic-auth `username` and `password` the endpoint asks for; the
+   * environment's secret source produces it.
+   * @default - none: the endpoint is open to the pods the network policy lets in
+   */
+  readonly basicAuthSecret?: string;
 }
 
 /**
@@ -61,7 +74,10 @@ export interface IOperatedForm {
   backup(d: DatastoreContext, env: Environment): DatastoreBackup;
   /** Pods, containers and volumes of the server in `env`. */
   footprint(d: DatastoreContext, env: Environment): DatastoreFootprint;
-  /** Files of the datastore overlay in `env`, by file name: the custom resources and what they need. */
+  /**
+   * Files of the datastore overlay in `env`, by file name: the custom resources and what they
+   * need (with the exporter `metrics` asks for, where `env` scrapes datastores).
+   */
   resources(d: DatastoreContext, env: Environment, backup: DatastoreBackup): Record<string, unknown>;
   /**
    * Where the operator's pods serve metrics without further setup, or undefined where they do not

@@ -1,16 +1,57 @@
 import * as strimzi from '../../../imports/strimzi';
 import { StagecraftError } from '../../core/errors';
+import { libraryYaml } from '../../core/yaml';
 import { DatastoreTopology } from '../../model/datastore-settings';
 import { STRIMZI_KAFKA_VERSIONS, targetApiVersion } from '../../model/operator-releases';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
 
 /** The user Strimzi's images run as. */
 const STRIMZI_UID = 1001;
+/** Port Strimzi's JMX Prometheus exporter serves on (container port `tcp-prometheus`). */
+const STRIMZI_METRICS_PORT = 9404;
+/** Key of the JMX exporter's rules in the metrics ConfigMap. */
+const KAFKA_METRICS_KEY = 'kafka-metrics-config.yml';
+/**
+ * JMX exporter rules for the brokers and controllers (after Strimzi's `kafka-metrics.yaml`
+ * example): server, network, log and controller MBeans as gauges, `*PerSec` counts as counters.
+ */
+const KAFKA_JMX_RULES = {
+  lowercaseOutputName: true,
+  rules: [
+    {
+      pattern: 'kafka.server<type=(.+), name=(.+), clientId=(.+), topic=(.+), partition=(.*)><>Value',
+      name: 'kafka_server_$1_$2',
+      type: 'GAUGE',
+      labels: { clientId: '$3', topic: '$4', partition: '$5' },
+    },
+    {
+      pattern: 'kafka.server<type=(.+), name=(.+), clientId=(.+), brokerHost=(.+), brokerPort=(.+)><>Value',
+      name: 'kafka_server_$1_$2',
+      type: 'GAUGE',
+      labels: { clientId: '$3', broker: '$4:$5' },
+    },
+    {
+      pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*, topic=(.+)><>Count',
+      name: 'kafka_$1_$2_$3_total',
+      type: 'COUNTER',
+      labels: { topic: '$4' },
+    },
+    { pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*><>Count', name: 'kafka_$1_$2_$3_total', type: 'COUNTER' },
+    {
+      pattern: 'kafka.(\\w+)<type=(.+), name=(.+), topic=(.+), partition=(.*)><>Value',
+      name: 'kafka_$1_$2_$3',
+      type: 'GAUGE',
+      labels: { topic: '$4', partition: '$5' },
+    },
+    { pattern: 'kafka.(\\w+)<type=(.+), name=(.+)><>Value', name: 'kafka_$1_$2_$3', type: 'GAUGE' },
+    { pattern: 'kafka.(\\w+)<type=(.+), name=(.+)><>Count', name: 'kafka_$1_$2_$3_count', type: 'COUNTER' },
+  ],
+};
 import { Environment } from '../../model/environment';
 import { DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
 import { DatastoreFootprint } from './datastore-plan';
-import { EngineEndpoint, IOperatedForm } from './engine';
+import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engine';
 import { DatastoreEngineBase } from './engine-base';
 import { SingleInstanceOverlay, SingleInstanceSpec } from './single-instance';
 
@@ -70,9 +111,17 @@ class StrimziKafka implements IOperatedForm {
     return [d.port];
   }
 
-  /** Not scraped: Strimzi serves metrics only with a metricsConfig ConfigMap of JMX exporter rules, which the model does not hold yet. */
-  public metrics(): undefined {
-    return undefined;
+  /**
+   * With `kafka.metricsConfig`, every node of the pool runs Strimzi's JMX Prometheus exporter on
+   * container port `tcp-prometheus` (9404), its rules from the ConfigMap `<name>-metrics`.
+   */
+  public metrics(d: DatastoreContext): DatastoreMetricsEndpoint {
+    return {
+      selector: { 'strimzi.io/cluster': d.name, 'strimzi.io/pool-name': this.nodePool(d) },
+      portName: 'tcp-prometheus',
+      port: STRIMZI_METRICS_PORT,
+      path: '/metrics',
+    };
   }
 
   public endpoint(d: DatastoreContext): EngineEndpoint {
@@ -91,6 +140,8 @@ class StrimziKafka implements IOperatedForm {
 
   public resources(d: DatastoreContext, env: Environment): Record<string, unknown> {
     const metadata = { name: d.name, labels: d.labels };
+    const scraped = env.operations.metrics.scrapesDatastores;
+    const rules = `${d.name}-metrics`;
     const kafka: strimzi.KafkaSpec = {
       kafka: {
         version: d.version,
@@ -102,6 +153,14 @@ class StrimziKafka implements IOperatedForm {
           'transaction.state.log.min.isr': 2,
           'transaction.state.log.replication.factor': 3,
         },
+        ...(scraped
+          ? {
+              metricsConfig: {
+                type: 'jmxPrometheusExporter',
+                valueFrom: { configMapKeyRef: { name: rules, key: KAFKA_METRICS_KEY } },
+              },
+            }
+          : {}),
       },
       entityOperator: {
         topicOperator: {},
@@ -135,10 +194,25 @@ class StrimziKafka implements IOperatedForm {
       'kafkanodepool.yaml': {
         apiVersion: targetApiVersion('kafka.strimzi.io', 'KafkaNodePool'),
         kind: 'KafkaNodePool',
-        metadata: { name: `${d.name}-nodes`, labels: { ...d.labels, 'strimzi.io/cluster': d.name } },
+        metadata: { name: this.nodePool(d), labels: { ...d.labels, 'strimzi.io/cluster': d.name } },
         spec: nodePool,
       },
+      ...(scraped
+        ? {
+            'configmap-metrics.yaml': {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: rules, labels: d.labels },
+              data: { [KAFKA_METRICS_KEY]: libraryYaml(KAFKA_JMX_RULES) },
+            },
+          }
+        : {}),
     };
+  }
+
+  /** The KafkaNodePool of the cluster's nodes. */
+  private nodePool(d: DatastoreContext): string {
+    return `${d.name}-nodes`;
   }
 }
 

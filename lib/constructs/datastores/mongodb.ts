@@ -5,12 +5,16 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 
 /** The user the MongoDB Community operator's images run as (its default managed security context). */
 const MONGODB_OPERATOR_UID = 2000;
+/** Port the operator's agent serves Prometheus metrics on (the CRD's default). */
+const MONGODB_METRICS_PORT = 9216;
+/** User name Prometheus presents to the agent's metrics endpoint; the metrics Secret's `username` holds the same. */
+const MONGODB_METRICS_USER = 'prometheus';
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
 import { DatastoreFootprint } from './datastore-plan';
-import { EngineEndpoint, IOperatedForm } from './engine';
+import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engine';
 import { DatastoreEngineBase } from './engine-base';
 import { SingleInstanceSpec } from './single-instance';
 
@@ -43,9 +47,20 @@ class MongoDbReplicaSet implements IOperatedForm {
     return [d.port];
   }
 
-  /** Not scraped: the MongoDB Community operator serves metrics only with `spec.prometheus` and a basic-auth Secret, which the model does not declare yet. */
-  public metrics(): undefined {
-    return undefined;
+  /**
+   * With `spec.prometheus`, the operator's agent serves the replica set's metrics on port 9216
+   * behind HTTP basic auth and adds port `prometheus` to the Service `<name>-svc`, whose labels
+   * (`app: <name>-svc`) are the members' too.
+   */
+  public metrics(d: DatastoreContext): DatastoreMetricsEndpoint {
+    return {
+      monitor: 'ServiceMonitor',
+      selector: this.podSelector(d),
+      portName: 'prometheus',
+      port: MONGODB_METRICS_PORT,
+      path: '/metrics',
+      basicAuthSecret: `${d.name}-metrics`,
+    };
   }
 
   /** The operator writes the replica set's connection string into a Secret of its own. */
@@ -107,13 +122,20 @@ class MongoDbReplicaSet implements IOperatedForm {
         },
       },
     };
+    const scraped = env.operations.metrics.scrapesDatastores ? this.metrics(d) : undefined;
+    const prometheus = scraped && {
+      username: MONGODB_METRICS_USER,
+      passwordSecretRef: { name: scraped.basicAuthSecret!, key: 'password' },
+      port: scraped.port,
+      metricsPath: scraped.path,
+    };
     const metadata = { name: d.name, labels: d.labels };
     return {
       'mongodbcommunity.yaml': {
         apiVersion: targetApiVersion('mongodbcommunity.mongodb.com', this.kind),
         kind: this.kind,
         metadata,
-        spec,
+        spec: prometheus ? { ...spec, prometheus } : spec,
       },
       ...this.databaseRbac(d),
     };

@@ -8,7 +8,8 @@ import { dumpFile } from './backup-job';
 import { DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
 import { DatastoreFootprint } from './datastore-plan';
-import { EngineEndpoint, IOperatedForm } from './engine';
+import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engine';
+import { EXPORTER_RESOURCES, REDIS_EXPORTER_IMAGE, REDIS_EXPORTER_PORT } from './exporter';
 import { DatastoreEngineBase } from './engine-base';
 import { SingleInstanceSpec } from './single-instance';
 
@@ -51,9 +52,17 @@ class RedisSentinel implements IOperatedForm {
     return [SENTINEL_PORT, d.port];
   }
 
-  /** Not scraped: the operator's exporter sidecar (`exporter.enabled`) is not rendered yet: its container would need its own resources and quota. */
-  public metrics(): undefined {
-    return undefined;
+  /**
+   * With `redis.exporter`, the operator runs redis_exporter beside each Redis (not Sentinel) pod,
+   * on container port `metrics` (9121).
+   */
+  public metrics(d: DatastoreContext): DatastoreMetricsEndpoint {
+    return {
+      selector: { ...this.podSelector(d), 'app.kubernetes.io/component': 'redis' },
+      portName: 'metrics',
+      port: REDIS_EXPORTER_PORT,
+      path: '/metrics',
+    };
   }
 
   public endpoint(d: DatastoreContext): EngineEndpoint {
@@ -66,8 +75,15 @@ class RedisSentinel implements IOperatedForm {
   }
 
   public footprint(_d: DatastoreContext, env: Environment): DatastoreFootprint {
-    // Three Redis pods with a volume each, three Sentinels without.
-    return { pods: [{ count: 6, containers: 1 }], claims: [{ count: 3, size: env.datastores.storage }] };
+    // Three Redis pods with a volume each (and their exporters where scraped), three Sentinels without.
+    const exporter = env.operations.metrics.scrapesDatastores ? 1 : 0;
+    return {
+      pods: [
+        { count: 3, containers: 1 + exporter },
+        { count: 3, containers: 1 },
+      ],
+      claims: [{ count: 3, size: env.datastores.storage }],
+    };
   }
 
   public resources(d: DatastoreContext, env: Environment): Record<string, unknown> {
@@ -93,6 +109,17 @@ class RedisSentinel implements IOperatedForm {
         },
         securityContext: pod,
         containerSecurityContext: container,
+        ...(env.operations.metrics.scrapesDatastores
+          ? {
+              exporter: {
+                enabled: true,
+                image: REDIS_EXPORTER_IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                resources: EXPORTER_RESOURCES,
+                containerSecurityContext: container,
+              },
+            }
+          : {}),
       },
       auth: { secretPath: d.credentialsSecret },
     };
@@ -132,9 +159,12 @@ class RedisShardedCluster implements IOperatedForm {
     return [d.port];
   }
 
-  /** Not scraped: the operator's exporter sidecar (`exporter.enabled`) is not rendered yet: its container would need its own resources and quota. */
-  public metrics(): undefined {
-    return undefined;
+  /**
+   * With `redisExporter`, the operator runs redis_exporter beside every leader and follower, on
+   * container port `redis-exporter` (9121).
+   */
+  public metrics(d: DatastoreContext): DatastoreMetricsEndpoint {
+    return { selector: this.podSelector(d), portName: 'redis-exporter', port: REDIS_EXPORTER_PORT, path: '/metrics' };
   }
 
   public endpoint(d: DatastoreContext): EngineEndpoint {
@@ -151,8 +181,9 @@ class RedisShardedCluster implements IOperatedForm {
   public footprint(d: DatastoreContext, env: Environment): DatastoreFootprint {
     // Masters and their followers, each with a data volume and a node-conf volume.
     const pods = 2 * d.clusterSizeIn(env);
+    const exporter = env.operations.metrics.scrapesDatastores ? 1 : 0;
     return {
-      pods: [{ count: pods, containers: 1 }],
+      pods: [{ count: pods, containers: 1 + exporter }],
       claims: [
         { count: pods, size: env.datastores.storage },
         { count: pods, size: '1Gi' },
@@ -183,6 +214,17 @@ class RedisShardedCluster implements IOperatedForm {
         nodeConfVolume: true,
         nodeConfVolumeClaimTemplate: claim('1Gi'),
       },
+      ...(env.operations.metrics.scrapesDatastores
+        ? {
+            redisExporter: {
+              enabled: true,
+              image: REDIS_EXPORTER_IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              resources: EXPORTER_RESOURCES,
+              securityContext: container,
+            },
+          }
+        : {}),
     };
     return {
       'rediscluster.yaml': {
