@@ -1,6 +1,7 @@
 import { describePromqlError, promqlSyntaxError } from '../core/promql';
 import { K8sObject } from '../kube/object';
 import { RawFinding } from './findings';
+import { operatorTargets, OperatorTarget } from './operator-targets';
 import { allContainers, podTemplateOf, selects } from './pods';
 
 /** What the gate knows of an environment's Prometheus. */
@@ -45,11 +46,14 @@ export function checkPromql(o: K8sObject): RawFinding[] {
 /**
  * Monitors and rules over one rendered environment: each carries the labels its Prometheus
  * selects; each ServiceMonitor selects a Service with the port it scrapes; each PodMonitor
- * selects a pod template with a container port of that name.
+ * selects a pod template with a container port of that name. Pods and Services an operator
+ * creates count as their custom resource implies (`operator-targets.ts`), so a datastore monitor
+ * whose exporter is off or whose port is misnamed is an error too.
  */
 export function checkMonitoring(objects: readonly K8sObject[], expected: MonitoringExpectations = {}): RawFinding[] {
   const findings: RawFinding[] = [];
   const wanted = expected.prometheusLabels;
+  const operated = operatorTargets(objects);
   for (const o of objects) {
     if (!['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].includes(o.kind)) continue;
     if (wanted) {
@@ -63,8 +67,8 @@ export function checkMonitoring(objects: readonly K8sObject[], expected: Monitor
         });
       }
     }
-    if (o.kind === 'ServiceMonitor') findings.push(...serviceMonitorTargets(o, objects));
-    if (o.kind === 'PodMonitor') findings.push(...podMonitorTargets(o, objects));
+    if (o.kind === 'ServiceMonitor') findings.push(...serviceMonitorTargets(o, objects, operated));
+    if (o.kind === 'PodMonitor') findings.push(...podMonitorTargets(o, objects, operated));
   }
   return findings;
 }
@@ -72,11 +76,23 @@ export function checkMonitoring(objects: readonly K8sObject[], expected: Monitor
 type Selector = { matchLabels?: Record<string, string> } | undefined;
 type MonitorSpec = { selector?: Selector; endpoints?: { port?: string }[]; podMetricsEndpoints?: { port?: string }[] };
 
-function serviceMonitorTargets(o: K8sObject, objects: readonly K8sObject[]): RawFinding[] {
+/** Named ports of the Services a ServiceMonitor selects: rendered ones and those operators create. */
+function serviceMonitorTargets(
+  o: K8sObject,
+  objects: readonly K8sObject[],
+  operated: readonly OperatorTarget[],
+): RawFinding[] {
   const spec = (o.spec ?? {}) as MonitorSpec;
-  const services = objects.filter(
-    (s) => s.kind === 'Service' && selects(spec.selector, (s.metadata?.labels ?? {}) as Record<string, string>),
-  );
+  const services = [
+    ...objects
+      .filter((s) => s.kind === 'Service')
+      .map((s) => ({
+        name: `Service ${s.metadata.name}`,
+        labels: (s.metadata?.labels ?? {}) as Record<string, string>,
+        ports: ((s.spec as { ports?: { name?: string }[] })?.ports ?? []).map((p) => p.name ?? ''),
+      })),
+    ...operated.filter((t) => t.kind === 'Service').map((t) => ({ name: "the operator's Service", ...t })),
+  ].filter((s) => selects(spec.selector, s.labels));
   if (services.length === 0) {
     return [
       {
@@ -86,33 +102,38 @@ function serviceMonitorTargets(o: K8sObject, objects: readonly K8sObject[]): Raw
       },
     ];
   }
-  const ports = new Set(
-    services.flatMap((s) => ((s.spec as { ports?: { name?: string }[] })?.ports ?? []).map((p) => p.name)),
-  );
+  const ports = new Set(services.flatMap((s) => s.ports));
   return (spec.endpoints ?? [])
     .filter((e) => !ports.has(e.port))
     .map((e) => ({
       object: o,
       check: 'monitor-target' as const,
-      message: `endpoint port ${JSON.stringify(e.port)} is not a named port of Service ${services.map((s) => s.metadata.name).join(', ')}; it has ${[...ports].join(', ')}`,
+      message: `endpoint port ${JSON.stringify(e.port)} is not a named port of ${services.map((s) => s.name).join(', ')}; it has ${[...ports].join(', ')}`,
     }));
 }
 
-function podMonitorTargets(o: K8sObject, objects: readonly K8sObject[]): RawFinding[] {
+/** Named container ports of the pods a PodMonitor selects: rendered templates and operators' pods. */
+function podMonitorTargets(
+  o: K8sObject,
+  objects: readonly K8sObject[],
+  operated: readonly OperatorTarget[],
+): RawFinding[] {
   const spec = (o.spec ?? {}) as MonitorSpec;
   const templates = objects.map(podTemplateOf).filter((t) => t !== undefined && selects(spec.selector, t.labels));
-  if (templates.length === 0) {
+  const operatorPods = operated.filter((t) => t.kind === 'Pod' && selects(spec.selector, t.labels));
+  if (templates.length === 0 && operatorPods.length === 0) {
     return [
       {
         object: o,
         check: 'monitor-target',
-        message: `spec.selector ${pairs(spec.selector?.matchLabels ?? {})} selects no pod template in the environment`,
+        message: `spec.selector ${pairs(spec.selector?.matchLabels ?? {})} selects no pod template or operator-created pods in the environment`,
       },
     ];
   }
-  const ports = new Set(
-    templates.flatMap((t) => allContainers(t!.spec).flatMap((c) => (c.ports ?? []).map((p) => p.name))),
-  );
+  const ports = new Set([
+    ...templates.flatMap((t) => allContainers(t!.spec).flatMap((c) => (c.ports ?? []).map((p) => p.name))),
+    ...operatorPods.flatMap((t) => t.ports),
+  ]);
   return (spec.podMetricsEndpoints ?? [])
     .filter((e) => !ports.has(e.port))
     .map((e) => ({

@@ -49,25 +49,31 @@ export function serviceSeries(service: Microservice, env: Environment): SeriesSe
 }
 
 /**
- * The PodMonitor of `datastore` in `env` on its operator's metrics port, where the table's metrics
- * are full and the operator serves them; else undefined.
+ * The monitor of `datastore` in `env` on its operator's metrics port (a PodMonitor, or a
+ * ServiceMonitor on the operator's Service, with basic auth where the endpoint asks), where the
+ * table's metrics are full; else undefined.
  */
 export function datastoreMonitor(datastore: Datastore, env: Environment): object | undefined {
   const endpoint = datastore.metricsEndpointIn(env);
   if (!endpoint) return undefined;
   const metrics = env.operations.metrics;
-  return {
-    apiVersion: MONITORING_API_VERSION,
-    kind: 'PodMonitor',
-    metadata: {
-      name: datastore.name,
-      labels: { ...datastore.labels, ...metrics.prometheusLabels },
-      // The operator creates the pods, so the gate cannot see the port it scrapes.
-      annotations: { 'stagecraft.dev/waive.monitor-target': `pods are created by the ${datastore.operatorFor(env)}` },
-    },
-    spec: {
-      selector: { matchLabels: { ...endpoint.selector } },
-      podMetricsEndpoints: [{ port: endpoint.portName, path: endpoint.path, interval: metrics.scrapeInterval }],
-    },
+  const secret = endpoint.basicAuthSecret;
+  const scrape = {
+    port: endpoint.portName,
+    path: endpoint.path,
+    interval: metrics.scrapeInterval,
+    ...(secret
+      ? { basicAuth: { username: { name: secret, key: 'username' }, password: { name: secret, key: 'password' } } }
+      : {}),
   };
+  const metadata = { name: datastore.name, labels: { ...datastore.labels, ...metrics.prometheusLabels } };
+  const selector = { matchLabels: { ...endpoint.selector } };
+  return (endpoint.monitor ?? 'PodMonitor') === 'ServiceMonitor'
+    ? { apiVersion: MONITORING_API_VERSION, kind: 'ServiceMonitor', metadata, spec: { selector, endpoints: [scrape] } }
+    : {
+        apiVersion: MONITORING_API_VERSION,
+        kind: 'PodMonitor',
+        metadata,
+        spec: { selector, podMetricsEndpoints: [scrape] },
+      };
 }

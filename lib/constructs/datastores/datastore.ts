@@ -290,7 +290,8 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
 
   /**
    * Where Prometheus scrapes this datastore in `env`: only where the table's metrics are full and
-   * the operator's pods serve metrics by themselves (CloudNativePG); undefined elsewhere.
+   * an operator runs it (CloudNativePG's port, MongoDB's agent, the Redis exporters, Strimzi's
+   * JMX exporter); undefined elsewhere (a single instance has no exporter).
    */
   public metricsEndpointIn(env: Environment): DatastoreMetricsEndpoint | undefined {
     if (!env.operations.metrics.scrapesDatastores) return undefined;
@@ -523,6 +524,9 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     }
     const backup: BackupSecret | undefined = this.backupIn(env, topology).secret;
     if (backup) secrets.push(backup);
+    const metricsAuth = this.metricsEndpointIn(env)?.basicAuthSecret;
+    if (metricsAuth)
+      secrets.push({ name: metricsAuth, keys: ['password', 'username'], type: 'kubernetes.io/basic-auth' });
     return secrets;
   }
 
