@@ -102,7 +102,7 @@ function serviceMonitorTargets(
       },
     ];
   }
-  const ports = new Set(services.flatMap((s) => s.ports));
+  const ports = new Set<string | undefined>(services.flatMap((s) => s.ports));
   return (spec.endpoints ?? [])
     .filter((e) => !ports.has(e.port))
     .map((e) => ({
