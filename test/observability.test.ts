@@ -22,6 +22,7 @@ import { K8sObject } from '../lib/kube/object';
 import { render } from '../lib/synth/render';
 import { bazaar } from './fixtures/platforms/bazaar';
 import { COLLECTOR, observed } from './fixtures/platforms/observed';
+import { scraped } from './fixtures/platforms/scraped';
 import { tempDir } from './support';
 
 const root = tempDir();
@@ -107,20 +108,18 @@ describe('metrics', () => {
 });
 
 describe('datastore metrics', () => {
-  test('where metrics are full, the CloudNativePG cluster is scraped on its exporter port; nothing else yet', () => {
+  test('where metrics are full, the CloudNativePG cluster is scraped on its exporter port; single instances are not', () => {
     const files = new Map(render(bazaar(new App())).entries());
     const monitor = yaml.load(files.get('overlays/prod/postgresql/monitor.yaml')!) as Record<string, any>;
     expect(monitor.kind).toBe('PodMonitor');
-    expect(monitor.metadata.annotations).toEqual({
-      'stagecraft.dev/waive.monitor-target': 'pods are created by the CloudNativePG operator (Cluster/postgresql)',
-    });
+    expect(monitor.metadata.annotations).toBeUndefined();
     expect(monitor.spec).toEqual({
       selector: { matchLabels: { 'cnpg.io/cluster': 'postgresql' } },
       podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
     });
     expect(files.get('overlays/prod/postgresql/kustomization.yaml')).toContain('- monitor.yaml');
-    // staging runs single instances (no exporter), MongoDB and Redis operators need more setup
-    for (const file of ['staging/postgresql', 'prod/mongodb', 'prod/redis', 'dev/postgresql']) {
+    // staging runs single instances (no exporter); dev's metrics are basic
+    for (const file of ['staging/postgresql', 'staging/mongodb', 'staging/redis', 'dev/postgresql']) {
       expect([file, files.has(`overlays/${file}/monitor.yaml`)]).toEqual([file, false]);
     }
     const policies = yaml.loadAll(files.get('overlays/prod/shared/network-policies.yaml')!) as Record<string, any>[];
@@ -129,6 +128,150 @@ describe('datastore metrics', () => {
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
         ports: [{ protocol: 'TCP', port: 9187 }],
       },
+    ]);
+  });
+
+  const scrapedFiles = new Map(render(scraped(new App())).entries());
+  const load = (file: string) => yaml.load(scrapedFiles.get(`overlays/${file}`)!) as Record<string, any>;
+  const restricted = {
+    runAsNonRoot: true,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ['ALL'] },
+  };
+
+  test('basic metrics scrape no datastore and turn no exporter on', () => {
+    for (const d of ['docs', 'cache', 'events', 'ledger']) {
+      expect([d, scrapedFiles.has(`overlays/staging/${d}/monitor.yaml`)]).toEqual([d, false]);
+      expect([d, scrapedFiles.has(`overlays/prod/${d}/monitor.yaml`)]).toEqual([d, true]);
+    }
+    expect(load('staging/docs/mongodbcommunity.yaml').spec.prometheus).toBeUndefined();
+    expect(load('staging/cache/rediscluster.yaml').spec.redisExporter).toBeUndefined();
+    expect(load('staging/events/kafka.yaml').spec.kafka.metricsConfig).toBeUndefined();
+    expect(scrapedFiles.has('overlays/staging/events/configmap-metrics.yaml')).toBe(false);
+  });
+
+  test('MongoDB: the agent behind basic auth from an ExternalSecret, a ServiceMonitor on the operator Service', () => {
+    expect(load('prod/docs/mongodbcommunity.yaml').spec.prometheus).toEqual({
+      username: 'prometheus',
+      passwordSecretRef: { name: 'docs-metrics', key: 'password' },
+      port: 9216,
+      metricsPath: '/metrics',
+    });
+    const monitor = load('prod/docs/monitor.yaml');
+    expect(monitor.kind).toBe('ServiceMonitor');
+    expect(monitor.metadata.labels.prometheus).toBe('prod');
+    expect(monitor.spec).toEqual({
+      selector: { matchLabels: { app: 'docs-svc' } },
+      endpoints: [
+        {
+          port: 'prometheus',
+          path: '/metrics',
+          interval: '30s',
+          basicAuth: {
+            username: { name: 'docs-metrics', key: 'username' },
+            password: { name: 'docs-metrics', key: 'password' },
+          },
+        },
+      ],
+    });
+    const secrets = yaml.loadAll(scrapedFiles.get('overlays/prod/shared/external-secrets.yaml')!) as Record<
+      string,
+      any
+    >[];
+    const metrics = secrets.find((s) => s.metadata.name === 'docs-metrics')!;
+    expect(metrics.spec.target).toEqual({
+      name: 'docs-metrics',
+      creationPolicy: 'Owner',
+      template: { type: 'kubernetes.io/basic-auth' },
+    });
+    expect(metrics.spec.data.map((d: any) => d.remoteRef)).toEqual([
+      { key: 'feed/prod/docs-metrics', property: 'password' },
+      { key: 'feed/prod/docs-metrics', property: 'username' },
+    ]);
+    expect(scrapedFiles.get('overlays/prod/docs/mongodbcommunity.yaml')).not.toMatch(/password: [^\n]*[^:]$/m);
+  });
+
+  test('Redis: the exporter sidecar pinned, with requests, limits and a restricted context, scraped by its pods', () => {
+    expect(load('prod/cache/rediscluster.yaml').spec.redisExporter).toEqual({
+      enabled: true,
+      image: 'oliver006/redis_exporter:v1.67.0',
+      imagePullPolicy: 'IfNotPresent',
+      resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      securityContext: restricted,
+    });
+    expect(load('prod/cache/monitor.yaml').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'cache', redis_setup_type: 'cluster' } },
+      podMetricsEndpoints: [{ port: 'redis-exporter', path: '/metrics', interval: '30s' }],
+    });
+    const sentinel = new Map(render(bazaar(new App())).entries()).get('overlays/prod/redis/redisfailover.yaml')!;
+    expect((yaml.load(sentinel) as Record<string, any>).spec.redis.exporter).toEqual({
+      enabled: true,
+      image: 'oliver006/redis_exporter:v1.67.0',
+      imagePullPolicy: 'IfNotPresent',
+      resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      containerSecurityContext: restricted,
+    });
+  });
+
+  test('Kafka: the JMX exporter from a ConfigMap of rules on the brokers, a PodMonitor on tcp-prometheus', () => {
+    expect(load('prod/events/kafka.yaml').spec.kafka.metricsConfig).toEqual({
+      type: 'jmxPrometheusExporter',
+      valueFrom: { configMapKeyRef: { name: 'events-metrics', key: 'kafka-metrics-config.yml' } },
+    });
+    const rules = yaml.load(load('prod/events/configmap-metrics.yaml').data['kafka-metrics-config.yml']) as Record<
+      string,
+      any
+    >;
+    expect(rules.lowercaseOutputName).toBe(true);
+    expect(rules.rules.length).toBeGreaterThan(3);
+    expect(load('prod/events/monitor.yaml').spec).toEqual({
+      selector: { matchLabels: { 'strimzi.io/cluster': 'events', 'strimzi.io/pool-name': 'events-nodes' } },
+      podMetricsEndpoints: [{ port: 'tcp-prometheus', path: '/metrics', interval: '30s' }],
+    });
+    const policies = yaml.loadAll(scrapedFiles.get('overlays/prod/shared/network-policies.yaml')!) as Record<
+      string,
+      any
+    >[];
+    expect(
+      ['docs', 'cache', 'events', 'ledger'].map(
+        (d) => policies.find((p) => p.metadata.name === `allow-prometheus-to-${d}`)!.spec.ingress[0].ports[0].port,
+      ),
+    ).toEqual([9216, 9121, 9404, 9187]);
+  });
+
+  const scrapedRoot = tempDir();
+  synth(scraped(new App()), { rootDir: scrapedRoot, outdir: 'dist' });
+  const prodDatastores = () =>
+    ['docs', 'cache', 'events', 'ledger'].flatMap((d) => kustomizeSync(path.join(scrapedRoot, 'overlays', 'prod', d)));
+
+  test('the gate checks datastore monitors against what the operators create, and the tree validates clean', async () => {
+    expect(checkMonitoring(prodDatastores(), { prometheusLabels: { prometheus: 'prod' } })).toEqual([]);
+    const result = await validate({ rootDir: scrapedRoot, platform: scraped(new App()), cacheDir: false });
+    expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('fails when a datastore monitor scrapes an exporter that is off or a port the operator does not create', () => {
+    const objects = prodDatastores();
+    delete find(objects, 'RedisCluster', 'cache').spec.redisExporter;
+    delete find(objects, 'Kafka', 'events').spec.kafka.metricsConfig;
+    delete find(objects, 'MongoDBCommunity', 'docs').spec.prometheus;
+    find(objects, 'PodMonitor', 'ledger').spec.podMetricsEndpoints[0].port = 'exporter';
+    expect(checkMonitoring(objects).map((f) => [f.object!.metadata.name, f.message])).toEqual([
+      ['docs', `endpoint port "prometheus" is not a named port of the operator's Service; it has mongodb`],
+      [
+        'cache',
+        'podMetricsEndpoints port "redis-exporter" is not a named container port of the selected pods; they have redis-client',
+      ],
+      [
+        'events',
+        'podMetricsEndpoints port "tcp-prometheus" is not a named container port of the selected pods; they have tcp-ctrlplane, tcp-replication, tcp-clients',
+      ],
+      [
+        'ledger',
+        'podMetricsEndpoints port "exporter" is not a named container port of the selected pods; they have postgresql, metrics',
+      ],
     ]);
   });
 });
