@@ -1,12 +1,13 @@
 import { App } from 'cdk8s';
-import { Datastore, DatastoreEngine, DatastoreTopology, EnvironmentTable, Platform, Scaling } from '../lib';
+import { Datastore, DatastoreEngine, DatastoreTopology, EnvironmentTable, Metrics, Platform, Scaling } from '../lib';
 import { checkOperatorPodSecurity, operatorPodGroups, podSecurityProblems } from '../lib/gate/operator-pods';
 import { K8sObject } from '../lib/kube/object';
 
 /**
  * A platform whose every operator-managed datastore form runs in a `restricted` namespace:
  * `ha` (CloudNativePG with a Pooler, MongoDB Community, Spotahome Redis, Strimzi Kafka) and
- * `sharded` (OT-Container-Kit RedisCluster), plus a `baseline` dev.
+ * `sharded` (OT-Container-Kit RedisCluster), the same two scraped (`ha-scraped`, `sharded-scraped`:
+ * full metrics turn the exporter sidecars on), plus a `baseline` dev.
  */
 function operatorPlatform() {
   const common = { scaling: Scaling.fixed(2), resources: { cpu: '100m', memory: '128Mi' } };
@@ -31,6 +32,22 @@ function operatorPlatform() {
       namespace: 'ops-sharded',
       podSecurity: { enforce: 'restricted' },
       datastores: { topology: DatastoreTopology.HA, topologies: { cache: DatastoreTopology.CLUSTER } },
+    },
+    {
+      ...common,
+      name: 'ha-scraped',
+      namespace: 'ops-ha-scraped',
+      podSecurity: { enforce: 'restricted' },
+      datastores: { topology: DatastoreTopology.HA },
+      operations: { metrics: Metrics.full() },
+    },
+    {
+      ...common,
+      name: 'sharded-scraped',
+      namespace: 'ops-sharded-scraped',
+      podSecurity: { enforce: 'restricted' },
+      datastores: { topology: DatastoreTopology.HA, topologies: { cache: DatastoreTopology.CLUSTER } },
+      operations: { metrics: Metrics.full() },
     },
   ]);
   const platform = new Platform(new App(), 'ops', { environments: table });
@@ -59,20 +76,36 @@ const namespace = (name: string, enforce: string): K8sObject => ({
 describe('operator-managed pods meet the Pod Security level of each environment', () => {
   const { objectsIn } = operatorPlatform();
 
-  test.each(['dev', 'ha', 'sharded'])('%s: every operator pod group passes the restricted rules', (env) => {
-    const groups = objectsIn(env).flatMap((o) => (operatorPodGroups(o) ?? []).map((g) => [o.kind, g] as const));
-    const kinds = [...new Set(groups.map(([kind]) => kind))].sort();
-    expect(kinds).toEqual(
-      env === 'sharded'
-        ? ['Kafka', 'KafkaNodePool', 'MongoDBCommunity', 'RedisCluster']
-        : env === 'ha'
-          ? ['Kafka', 'KafkaNodePool', 'MongoDBCommunity', 'Pooler', 'RedisFailover']
-          : ['Kafka', 'KafkaNodePool', 'MongoDBCommunity', 'RedisFailover'],
-    );
-    expect(groups.flatMap(([kind, g]) => podSecurityProblems(g, 'restricted').map((p) => `${kind} ${p}`))).toEqual([]);
-    const level = env === 'dev' ? 'baseline' : 'restricted';
-    expect(checkOperatorPodSecurity([namespace(`ops-${env}`, level), ...objectsIn(env)])).toEqual([]);
-  });
+  test.each(['dev', 'ha', 'sharded', 'ha-scraped', 'sharded-scraped'])(
+    '%s: every operator pod group passes the restricted rules',
+    (env) => {
+      const groups = objectsIn(env).flatMap((o) => (operatorPodGroups(o) ?? []).map((g) => [o.kind, g] as const));
+      const kinds = [...new Set(groups.map(([kind]) => kind))].sort();
+      const exporters = groups
+        .flatMap(([, g]) => g.containers.map((c) => c.name))
+        .filter((n) => n.includes('exporter'));
+      expect([env, exporters]).toEqual([
+        env,
+        env === 'ha-scraped'
+          ? ['redis-exporter']
+          : env === 'sharded-scraped'
+            ? ['redis-exporter', 'redis-exporter']
+            : [],
+      ]);
+      expect(kinds).toEqual(
+        env.startsWith('sharded')
+          ? ['Kafka', 'KafkaNodePool', 'MongoDBCommunity', 'RedisCluster']
+          : env === 'ha'
+            ? ['Kafka', 'KafkaNodePool', 'MongoDBCommunity', 'Pooler', 'RedisFailover']
+            : ['Kafka', 'KafkaNodePool', 'MongoDBCommunity', 'RedisFailover'],
+      );
+      expect(groups.flatMap(([kind, g]) => podSecurityProblems(g, 'restricted').map((p) => `${kind} ${p}`))).toEqual(
+        [],
+      );
+      const level = env === 'dev' ? 'baseline' : 'restricted';
+      expect(checkOperatorPodSecurity([namespace(`ops-${env}`, level), ...objectsIn(env)])).toEqual([]);
+    },
+  );
 
   test('the MongoDB override locks down the init containers the operator adds, by their names', () => {
     const mongo = objectsIn('ha').find((o) => o.kind === 'MongoDBCommunity')!;
@@ -105,6 +138,17 @@ describe('operator-managed pods meet the Pod Security level of each environment'
         spec: { template: { kafkaContainer: { securityContext: { privileged: true } } } },
       },
     ];
+    const restricted = objectsIn('ha-scraped').find((o) => o.kind === 'RedisFailover')!;
+    const spec = restricted.spec as Record<string, any>;
+    const bareExporter: K8sObject = {
+      ...restricted,
+      metadata: { name: 'cache', namespace: 'p' },
+      spec: { ...spec, redis: { ...spec.redis, exporter: { ...spec.redis.exporter, containerSecurityContext: {} } } },
+    };
+    expect(checkOperatorPodSecurity([namespace('p', 'restricted'), bareExporter]).map((f) => f.message)).toEqual([
+      'spec.redis container redis-exporter must set allowPrivilegeEscalation: false: namespace p enforces restricted',
+      'spec.redis container redis-exporter must drop ALL capabilities: namespace p enforces restricted',
+    ]);
     expect(checkOperatorPodSecurity([namespace('p', 'restricted'), ...bare]).map((f) => f.message)).toEqual([
       'spec.template.spec container pgbouncer must set allowPrivilegeEscalation: false: namespace p enforces restricted',
       'spec.template.spec container pgbouncer must drop ALL capabilities: namespace p enforces restricted',

@@ -70,17 +70,28 @@ const EXTRACTORS: Record<string, Extract> = {
           },
         ]
       : [],
+  // An enabled exporter sidecar runs in the same pods, with its own container security context.
   'databases.spotahome.com/RedisFailover': (s) =>
     (['redis', 'sentinel'] as const).map((g) => ({
       where: `spec.${g}`,
       pod: s[g]?.securityContext ?? {},
-      containers: [{ name: g, securityContext: s[g]?.containerSecurityContext ?? {} }],
+      containers: [
+        { name: g, securityContext: s[g]?.containerSecurityContext ?? {} },
+        ...(s[g]?.exporter?.enabled
+          ? [{ name: `${g}-exporter`, securityContext: s[g].exporter.containerSecurityContext ?? {} }]
+          : []),
+      ],
     })),
   'redis.redis.opstreelabs.in/RedisCluster': (s) =>
     (['redisLeader', 'redisFollower'] as const).map((g) => ({
       where: `spec.${g}`,
       pod: s.podSecurityContext ?? {},
-      containers: [{ name: g, securityContext: s[g]?.securityContext ?? {} }],
+      containers: [
+        { name: g, securityContext: s[g]?.securityContext ?? {} },
+        ...(s.redisExporter?.enabled
+          ? [{ name: 'redis-exporter', securityContext: s.redisExporter.securityContext ?? {} }]
+          : []),
+      ],
     })),
 };
 
