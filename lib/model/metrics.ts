@@ -7,7 +7,7 @@ export enum MetricsLevel {
   NONE = 'none',
   /** The services' own metrics endpoints. */
   BASIC = 'basic',
-  /** The services and the datastores (CloudNativePG's port, the MongoDB and Redis exporters). */
+  /** The services and the operator-run datastores (CloudNativePG, MongoDB, Redis and Kafka exporters). */
   FULL = 'full',
 }
 
