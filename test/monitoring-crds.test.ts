@@ -6,6 +6,7 @@ import * as yaml from 'js-yaml';
 import { render } from '../lib/synth/render';
 import { bazaar } from './fixtures/platforms/bazaar';
 import { observed } from './fixtures/platforms/observed';
+import { scraped } from './fixtures/platforms/scraped';
 
 // The custom resources this issue renders, checked against the upstream CRDs in ../shared/crds
 // (the gate's own check of every CRD lives apart; this proves the objects use only what the
@@ -18,6 +19,12 @@ const CRDS: Record<string, string> = {
   PodMonitor: 'prometheus-operator__podmonitors.yaml',
   PrometheusRule: 'prometheus-operator__prometheusrules.yaml',
   Instrumentation: 'opentelemetry-operator__instrumentations.yaml',
+  // The datastore resources whose exporters full metrics turn on.
+  MongoDBCommunity: 'mongodb-kubernetes@1.10.0__mongodbcommunity.mongodb.com_mongodbcommunity.yaml',
+  RedisFailover: 'spotahome__databases.spotahome.com_redisfailovers.yaml',
+  RedisCluster: 'OT-CONTAINER-KIT__redis.redis.opstreelabs.in_redisclusters.yaml',
+  Kafka: 'strimzi__040-Crd-kafka.yaml',
+  KafkaNodePool: 'strimzi__045-Crd-kafkanodepool.yaml',
 };
 const present = fs.existsSync(crdsDir);
 const suite = present ? describe : describe.skip;
@@ -61,7 +68,7 @@ function forAjv(schema: unknown): unknown {
 }
 
 function renderedCustomResources(): Schema[] {
-  return [render(observed(new App())), render(bazaar(new App()))].flatMap((files) =>
+  return [render(observed(new App())), render(bazaar(new App())), render(scraped(new App()))].flatMap((files) =>
     files
       .entries()
       .filter(([p]) => p.startsWith('overlays/'))
@@ -71,7 +78,7 @@ function renderedCustomResources(): Schema[] {
 }
 
 suite(present ? 'upstream CRDs' : 'upstream CRDs (skipped: ../shared/crds is absent)', () => {
-  test('every monitor, rule and Instrumentation is valid against its CRD and uses only fields it defines', () => {
+  test('every monitor, rule, Instrumentation and scraped datastore resource is valid against its CRD and uses only fields it defines', () => {
     const objects = renderedCustomResources();
     expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(Object.keys(CRDS)));
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
