@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
   Alerting,
+  Datastore,
   EnvironmentTable,
   Logging,
   Metrics,
@@ -205,6 +206,18 @@ describe('datastore metrics', () => {
       selector: { matchLabels: { 'app.kubernetes.io/name': 'cache', redis_setup_type: 'cluster' } },
       podMetricsEndpoints: [{ port: 'redis-exporter', path: '/metrics', interval: '30s' }],
     });
+    // The quota counts each exporter at its own size, beside the Redis containers sized by the table.
+    const platform = scraped(new App());
+    const cache = platform.node.findChild('cache') as Datastore;
+    const pods = (env: string) => cache.planIn(platform.environments.get(env)).footprint.pods;
+    expect(pods('staging')).toEqual([{ count: 6, containers: 1, sidecars: [] }]);
+    expect(pods('prod')).toEqual([
+      {
+        count: 6,
+        containers: 1,
+        sidecars: [{ requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }],
+      },
+    ]);
     const sentinel = new Map(render(bazaar(new App())).entries()).get('overlays/prod/redis/redisfailover.yaml')!;
     expect((yaml.load(sentinel) as Record<string, any>).spec.redis.exporter).toEqual({
       enabled: true,

@@ -71,7 +71,15 @@ export function footprint(
   }
   for (const datastore of datastores) {
     const { footprint } = datastore.planIn(env);
-    for (const group of footprint.pods) add(group.count, env.datastores.resources, group.containers);
+    for (const group of footprint.pods) {
+      add(group.count, env.datastores.resources, group.containers);
+      for (const sidecar of group.sidecars ?? []) {
+        f.requestsCpu += group.count * milliCpu(sidecar.requests.cpu);
+        f.requestsMemory += group.count * bytes(sidecar.requests.memory);
+        f.limitsCpu += group.count * milliCpu(sidecar.limits.cpu);
+        f.limitsMemory += group.count * bytes(sidecar.limits.memory);
+      }
+    }
     for (const group of footprint.claims) claim(group.count, group.size);
   }
   return f;

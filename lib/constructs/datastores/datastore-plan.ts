@@ -1,3 +1,4 @@
+import { ContainerResources } from '../../../imports/databases';
 import { DatastoreTopology, PoolerSettings } from '../../model/datastore-settings';
 import { NetworkEdge } from '../network-edge';
 import { DatastoreBackup } from './datastore-backup';
@@ -6,8 +7,14 @@ import { DatastoreBackup } from './datastore-backup';
 export interface PodGroup {
   /** Number of pods. */
   readonly count: number;
-  /** Containers per pod. */
+  /** Containers per pod sized by the table. */
   readonly containers: number;
+  /**
+   * Requests and limits of each further container per pod with a fixed size of its own (an
+   * exporter sidecar).
+   * @default - none
+   */
+  readonly sidecars?: readonly ContainerResources[];
 }
 
 /** PersistentVolumeClaims of one size a datastore holds. */

@@ -75,11 +75,11 @@ class RedisSentinel implements IOperatedForm {
   }
 
   public footprint(_d: DatastoreContext, env: Environment): DatastoreFootprint {
-    // Three Redis pods with a volume each (and their exporters where scraped), three Sentinels without.
-    const exporter = env.operations.metrics.scrapesDatastores ? 1 : 0;
+    // Three Redis pods with a volume each (and their exporter sidecars where scraped), three Sentinels without.
+    const sidecars = env.operations.metrics.scrapesDatastores ? [EXPORTER_RESOURCES] : [];
     return {
       pods: [
-        { count: 3, containers: 1 + exporter },
+        { count: 3, containers: 1, sidecars },
         { count: 3, containers: 1 },
       ],
       claims: [{ count: 3, size: env.datastores.storage }],
@@ -181,9 +181,9 @@ class RedisShardedCluster implements IOperatedForm {
   public footprint(d: DatastoreContext, env: Environment): DatastoreFootprint {
     // Masters and their followers, each with a data volume and a node-conf volume.
     const pods = 2 * d.clusterSizeIn(env);
-    const exporter = env.operations.metrics.scrapesDatastores ? 1 : 0;
+    const sidecars = env.operations.metrics.scrapesDatastores ? [EXPORTER_RESOURCES] : [];
     return {
-      pods: [{ count: pods, containers: 1 + exporter }],
+      pods: [{ count: pods, containers: 1, sidecars }],
       claims: [
         { count: pods, size: env.datastores.storage },
         { count: pods, size: '1Gi' },
