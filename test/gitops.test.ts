@@ -298,6 +298,7 @@ describe('datastores', () => {
     expect(kinds('prod', 'ExternalSecret').map((e) => e.metadata.name)).toEqual([
       'bazaar-example-com-tls',
       'mongodb-credentials',
+      'mongodb-metrics',
       'postgresql-backup-credentials',
       'postgresql-credentials',
       'redis-credentials',
