@@ -13,6 +13,7 @@ import {
   NetworkPolicyMode,
   Objective,
   Platform,
+  RolloutStrategy,
   Scaling,
   SecretSource,
   Sli,
@@ -122,6 +123,13 @@ export const environmentProps: EnvironmentProps[] = [
     promotedFrom: 'staging',
     requiresApproval: true,
     requiresVerifiedSource: true,
+    // Seed 003: canary in prod, each step judged by the service's SLI against the 99.9 % below.
+    rollout: RolloutStrategy.canary({
+      steps: [
+        { weight: 20, pause: '5m' },
+        { weight: 50, pause: '10m' },
+      ],
+    }),
     verification: {
       prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
       objective: Objective.availability(99.9),
@@ -251,6 +259,9 @@ export function craftista(app: App): Platform {
     component: 'frontend',
     healthPath: '/',
     exposure: Exposure.FRONTEND,
+    // No metrics endpoint, so no analysis could judge a canary: in prod the new version waits
+    // behind frontend-preview until someone has looked at it and promotes (seed 003's blue/green).
+    overrides: { prod: { rollout: RolloutStrategy.blueGreen() } },
     connections: {
       PRODUCTS_API_BASE_URI: catalogue,
       VOTING_BASE_URI: voting,

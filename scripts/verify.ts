@@ -8,7 +8,7 @@ import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
 import { loadApp } from '../lib/synth/load-app';
 
 const USAGE =
-  'usage: npm run verify -- <env> [--app <file.ts>] [--only svc1,svc2] [--argocd-server <url> | --context <kube context>] [--prometheus <url>] [--timeout-seconds <n>]';
+  'usage: npm run verify -- <env> [--cluster <cluster>] [--app <file.ts>] [--only svc1,svc2] [--argocd-server <url> | --context <kube context>] [--prometheus <url>] [--timeout-seconds <n>]';
 
 runMain('verify', async () => {
   const { positionals, values } = parseCommandArgs({
@@ -16,6 +16,7 @@ runMain('verify', async () => {
     positionals: [1, 1],
     options: {
       ...APP_OPTION,
+      cluster: { type: 'string' },
       only: { type: 'string' },
       'argocd-server': { type: 'string' },
       context: { type: 'string' },
@@ -49,7 +50,8 @@ runMain('verify', async () => {
     );
   }
   const results = await verifyEnvironment(ctx, {
-    env: env.name,
+    env: positionals[0],
+    cluster: values.cluster,
     applications,
     prometheusAddress: values.prometheus,
     timeoutSeconds,

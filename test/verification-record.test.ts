@@ -73,7 +73,7 @@ describe('releases/verified.yaml', () => {
     [
       'has a record with an unknown key',
       'verifications:\n  - { environment: staging, service: api, tag: "1", result: passed, time: "2026-12-01T11:00:00Z", by: me, colour: red }\n',
-      'releases/verified.yaml: verifications[0] has unknown key colour; allowed: environment, service, result, time, by, tag, digest, deployedAt, successRatio, objectivePercent, reason, promotedTo',
+      'releases/verified.yaml: verifications[0] has unknown key colour; allowed: environment, service, result, time, by, cluster, tag, digest, deployedAt, successRatio, objectivePercent, reason, promotedTo',
     ],
     [
       'has a record with an unknown result',

@@ -39,7 +39,7 @@ import {
   resolveMetricsEndpoint,
 } from './metrics-endpoint';
 import { Objective } from '../model/objective';
-import { Sli } from '../model/sli';
+import { SeriesSelector, Sli } from '../model/sli';
 import { RolloutStrategy } from '../model/rollout-strategy';
 
 /** What one service changes in one environment, on top of the environment table. */
@@ -648,10 +648,29 @@ export class Microservice extends Construct implements IEndpoint {
    * where the environment's alerts are not comprehensive; else its own, or the environment's SLO.
    */
   public objectivesIn(env: Environment): (Objective & { readonly sli: Sli })[] {
-    if (!this.metricsEndpoint || !env.operations.alerts.includesSlo || !env.operations.metrics.enabled) return [];
-    const sli = this.defaultSli();
-    const objectives = this.objectives ?? (env.operations.slo && sli ? [env.operations.slo] : []);
-    return objectives.map((o) => new Objective({ ...o, sli: o.sli ?? sli }) as Objective & { readonly sli: Sli });
+    if (!env.operations.alerts.includesSlo) return [];
+    const objectives = this.objectives ?? (env.operations.slo ? [env.operations.slo] : []);
+    return objectives.flatMap((o) => this.measure(env, o) ?? []);
+  }
+
+  /**
+   * `objective` as it is measured on this service in `env`: by the objective's own SLI, else
+   * the service's (`sli`, else its protocol's). Undefined where nothing could answer it: no
+   * metrics endpoint, an environment whose table does not scrape, or a worker without an SLI.
+   * The alert rules, the rollout analysis and `npm run verify` all ask this, so they agree.
+   */
+  public measure(env: Environment, objective: Objective): (Objective & { readonly sli: Sli }) | undefined {
+    if (!this.metricsEndpoint || !env.operations.metrics.enabled) return undefined;
+    const sli = objective.sli ?? this.defaultSli();
+    return sli ? objective.measuredBy(sli) : undefined;
+  }
+
+  /**
+   * The series of this service in `env` its SLI counts: the `namespace` and `job` labels
+   * Prometheus gives the targets of its monitor (`job` is the service name, see `JOB_LABEL`).
+   */
+  public seriesIn(env: Environment): SeriesSelector {
+    return { namespace: env.namespace, job: this.name };
   }
 
   /** In-namespace URL of this service, e.g. `http://catalogue:5000`. */

@@ -10,20 +10,30 @@ export function rolloutStrategyOf(service: Microservice, env: Environment): Roll
 }
 
 /**
- * The objective `service` is held to in `env` (the environment's verification objective, its
- * SLI completed from the service's protocol), or undefined where the environment has none.
+ * The objective `service` is held to in `env`, measured on it: the service's own objective of
+ * the name the environment's verification asks for (`availability`), else the environment's,
+ * with the service's SLI. Undefined where the environment has no verification settings or
+ * nothing could measure the service there (no metrics endpoint, an environment that does not
+ * scrape, a worker without an SLI): its canary then runs on the pauses alone and
+ * `npm run verify` judges it by Argo CD's sync and health only.
  */
 export function objectiveOf(service: Microservice, env: Environment): (Objective & { readonly sli: Sli }) | undefined {
-  return env.verification?.objective.forService(service.protocol);
+  const wanted = env.verification?.objective;
+  if (!wanted) return undefined;
+  const own = service.objectives?.find((o) => o.name === wanted.name);
+  return service.measure(env, own ?? wanted);
 }
 
 /**
- * The series of `service` in `env` its objective is measured on: the `job` and `namespace`
- * labels Prometheus gives a scraped Service's targets. The rollout analysis and
- * `npm run verify` both ask for exactly these, so they judge the same numbers.
+ * Why `objectiveOf(service, env)` measures nothing, in words for ENVIRONMENTS.md and
+ * `npm run verify` (`no metrics endpoint`), or undefined when it measures the objective.
  */
-export function seriesOf(service: Microservice, env: Environment): SeriesSelector {
-  return { job: service.name, namespace: env.namespace };
+export function unmeasuredReason(service: Microservice, env: Environment): string | undefined {
+  if (!env.verification) return `${env.name} has no verification settings`;
+  if (objectiveOf(service, env)) return undefined;
+  if (!service.metricsEndpoint) return 'no metrics endpoint';
+  if (!env.operations.metrics.enabled) return `${env.name} does not scrape metrics`;
+  return 'no SLI';
 }
 
 /**

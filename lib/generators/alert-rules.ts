@@ -4,7 +4,7 @@ import { AlertUrgency, BurnRateAlert } from '../model/burn-rate';
 import { Environment } from '../model/environment';
 import { Objective } from '../model/objective';
 import { renderMatchers, Sli } from '../model/sli';
-import { MONITORING_API_VERSION, serviceSeries } from './monitors';
+import { MONITORING_API_VERSION } from './monitors';
 
 /** One Prometheus rule: a recording rule (`record`) or an alert (`alert`). */
 export interface PrometheusRuleEntry {
@@ -153,7 +153,7 @@ function sloGroup(
   common: Record<string, string>,
 ): RuleGroup {
   const ids = { namespace: env.namespace, service: service.name, slo: objective.name };
-  const series = serviceSeries(service, env);
+  const series = service.seriesIn(env);
   const records = objective.windows.map((window) => ({
     record: `${SLO_RECORD_PREFIX}${window}`,
     expr: objective.sli.errorRatio(window, series),

@@ -1,6 +1,7 @@
 import { Environment } from '../model/environment';
 import { GitOpsProps } from '../model/gitops';
 import { Placement } from './placement';
+import { applicationPrefix } from './argocd-names';
 
 /** Retry of every Application: the services wait for their namespace and datastores. */
 export const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
@@ -38,8 +39,11 @@ export function argoCdSettings(platform: string, gitops: GitOpsProps): ArgoCdSet
 export function placementKey(settings: ArgoCdSettings, placement: Placement): { name: string; dir: string } {
   const env = placement.env.name;
   return placement.layered && placement.cluster
-    ? { name: `${settings.platform}-${env}-${placement.cluster.name}`, dir: `apps/${env}/${placement.cluster.name}` }
-    : { name: `${settings.platform}-${env}`, dir: `apps/${env}` };
+    ? {
+        name: applicationPrefix(settings.platform, env, placement.cluster.name),
+        dir: `apps/${env}/${placement.cluster.name}`,
+      }
+    : { name: applicationPrefix(settings.platform, env), dir: `apps/${env}` };
 }
 
 /** The labels every Application of a placement carries. */

@@ -1,7 +1,6 @@
 import { Datastore } from '../constructs/datastores/datastore';
 import { Microservice } from '../constructs/microservice';
 import { Environment } from '../model/environment';
-import { SeriesSelector } from '../model/sli';
 
 /** API version of the prometheus-operator's monitors and rules. */
 export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';
@@ -41,11 +40,6 @@ export function serviceMonitor(service: Microservice, env: Environment): object 
         metadata,
         spec: { jobLabel: JOB_LABEL, selector, endpoints: [scrape] },
       };
-}
-
-/** The series of `service` in `env` as its monitor labels them: what its SLI counts. */
-export function serviceSeries(service: Microservice, env: Environment): SeriesSelector {
-  return { namespace: env.namespace, job: service.name };
 }
 
 /**

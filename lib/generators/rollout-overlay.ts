@@ -2,13 +2,7 @@ import { StagecraftError } from '../core/errors';
 import { Environment } from '../model/environment';
 import { RolloutStrategy } from '../model/rollout-strategy';
 import { Microservice } from '../constructs/microservice';
-import {
-  objectiveOf,
-  requiredSuccessRatio,
-  rolloutStrategyOf,
-  seriesOf,
-  successRatioQuery,
-} from '../constructs/service-rollout';
+import { objectiveOf, requiredSuccessRatio, rolloutStrategyOf, successRatioQuery } from '../constructs/service-rollout';
 
 const ROLLOUTS_API = 'argoproj.io/v1alpha1';
 
@@ -49,8 +43,8 @@ export function rolloutOverlay(service: Microservice, env: Environment): Rollout
     );
   }
   const labels = { ...service.selectorLabels };
-  // A worker serves no requests, so no request SLI can judge it: its canary runs on the pauses alone.
-  const analysis = served ? analysisTemplate(service, env, strategy) : undefined;
+  // Nothing measured (no metrics endpoint, no scraping, a worker without an SLI): the canary runs on the pauses alone.
+  const analysis = analysisTemplate(service, env, strategy);
   const templateName = analysis ? `${service.name}-${analysis.objectiveName}` : undefined;
   const replicas = service.settingsFor(env).scaling.replicas;
   const files: Record<string, unknown> = {
@@ -137,7 +131,7 @@ function analysisTemplate(service: Microservice, env: Environment, strategy: Rol
           provider: {
             prometheus: {
               address: verification.prometheusAddress,
-              query: successRatioQuery(objective, seriesOf(service, env), verification.analysisInterval),
+              query: successRatioQuery(objective, service.seriesIn(env), verification.analysisInterval),
             },
           },
         },

@@ -123,8 +123,12 @@ export class Objective {
 
   /** This objective with its SLI filled from `protocol` when it has none. */
   public forService(protocol: 'http' | 'grpc'): Objective & { readonly sli: Sli } {
-    const sli = this.sli ?? Sli.forProtocol(protocol);
-    return new Objective({ ...this.props(), sli }) as Objective & { readonly sli: Sli };
+    return this.measuredBy(Sli.forProtocol(protocol));
+  }
+
+  /** This objective measured by its own SLI, or by `sli` when it names none. */
+  public measuredBy(sli: Sli): Objective & { readonly sli: Sli } {
+    return new Objective({ ...this.props(), sli: this.sli ?? sli }) as Objective & { readonly sli: Sli };
   }
 
   /** Human form for documentation: `99.9% over 30d (error budget 43.2 min)`. */

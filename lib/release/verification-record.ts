@@ -18,6 +18,11 @@ export interface VerificationRecord {
   readonly environment: string;
   /** Service name. */
   readonly service: string;
+  /**
+   * The one cluster of a multi-cluster environment this verification is about (`--cluster`, or
+   * a cluster whose wave pins a version of its own); absent when it covers every cluster.
+   */
+  readonly cluster?: string;
   /** Tag pinned in git, if any. */
   readonly tag?: string;
   /** Digest pinned in git, if any. */
@@ -48,6 +53,7 @@ const HEADER =
 const REQUIRED = ['environment', 'service', 'result', 'time', 'by'] as const;
 const KNOWN = new Set([
   ...REQUIRED,
+  'cluster',
   'tag',
   'digest',
   'deployedAt',
