@@ -11,8 +11,8 @@ import {
   planPromotion,
   planSetImage,
   PromotionContext,
-  tagTable,
 } from '../lib/release/promotion';
+import { fleetTagTable } from '../lib/release/cluster-pins';
 import { bazaar } from './fixtures/platforms/bazaar';
 import { readTree, synthBazaar, tempDir, writeFixtureEntry } from './support';
 
@@ -167,13 +167,14 @@ describe('set-image and promote rules', () => {
   test('the tag table marks where environments differ', () => {
     const ctx = setup();
     applyChanges(ctx, planSetImage(ctx, 'dev', 'frontend', '1.9.0'));
-    expect(tagTable(ctx)).toBe(
+    expect(fleetTagTable(ctx)).toBe(
       [
         'SERVICE         DEV    STAGING  PROD   KIND',
-        'catalogue       1.4.2  1.4.2    1.4.2  local  differs',
-        'voting          2.1.0  2.1.0    2.1.0  local  differs',
-        'recommendation  1.2.5  1.2.5    1.2.5  local  differs',
+        'catalogue       1.4.2  1.4.2    1.4.2  local',
+        'voting          2.1.0  2.1.0    2.1.0  local',
+        'recommendation  1.2.5  1.2.5    1.2.5  local',
         'frontend        1.9.0  1.8.0    1.8.0  local  differs',
+        'not compared, outside the promotion chain: kind (local)',
         '',
       ].join('\n'),
     );

@@ -300,18 +300,36 @@ export function clusterHistory(ctx: PromotionContext, address: PinAddress, servi
 /**
  * The environment x cluster x service table of the pins each runs with; a multi-cluster
  * environment has one column per cluster (`PROD/PROD-EU`), a wave pin is marked `(wave)`,
- * and rows where columns differ are marked.
+ * and rows where the columns of the promotion chain differ are marked. An environment outside
+ * every promotion (a local kind environment pins its own tag) is shown but not compared, and a
+ * last line says so.
  */
 export function fleetTagTable(ctx: PromotionContext): string {
-  const addresses: PinAddress[] = ctx.platform.environments.environments
-    .filter((e) => e.runServices)
-    .flatMap((env) => (env.spansClusters ? env.clusters.map((cluster) => ({ env, cluster })) : [{ env }]));
+  const envs = ctx.platform.environments.environments.filter((e) => e.runServices);
+  const chain = new Set(promotionChain(envs).map((e) => e.name));
+  const addresses: PinAddress[] = envs.flatMap((env) =>
+    env.spansClusters ? env.clusters.map((cluster) => ({ env, cluster })) : [{ env }],
+  );
   const rows = ctx.platform.services.map((service) => {
     const pins = addresses.map((a) => effectivePin(ctx, a, service));
     const cells = addresses.map(
       (a, i) => describePin(pins[i]) + (wavePin(ctx, a, service) !== undefined ? ' (wave)' : ''),
     );
-    return [service.name, ...cells, new Set(pins.map((p) => describePin(p))).size > 1 ? 'differs' : ''];
+    const compared = pins.filter((_, i) => chain.has(addresses[i].env.name)).map((p) => describePin(p));
+    return [service.name, ...cells, new Set(compared).size > 1 ? 'differs' : ''];
   });
-  return formatTable(['SERVICE', ...addresses.map((a) => addressName(a).toUpperCase()), ''], rows);
+  const table = formatTable(['SERVICE', ...addresses.map((a) => addressName(a).toUpperCase()), ''], rows);
+  const outside = envs.filter((e) => !chain.has(e.name));
+  if (outside.length === 0) return table;
+  const names = outside.map((e) => `${e.name}${e.local ? ' (local)' : ''}`).join(', ');
+  return `${table}not compared, outside the promotion chain: ${names}\n`;
+}
+
+/**
+ * The environments that take part in promotion: every one promoted from another, and every one
+ * another is promoted from, in table order.
+ */
+export function promotionChain(envs: readonly Environment[]): Environment[] {
+  const sources = new Set(envs.flatMap((e) => (e.promotedFrom === undefined ? [] : [e.promotedFrom])));
+  return envs.filter((e) => e.promotedFrom !== undefined || sources.has(e.name));
 }

@@ -231,13 +231,3 @@ export function formatChanges(changes: readonly PinChange[]): string {
   const rows = changes.map((c) => [c.service, c.env, `${describePin(c.before)} -> ${describePin(c.after)}`]);
   return formatTable(['SERVICE', 'ENV', 'CHANGE'], rows);
 }
-
-/** The env x service table of pinned tags; rows where environments differ are marked. */
-export function tagTable(ctx: PromotionContext): string {
-  const envs = ctx.platform.environments.environments.filter((e) => e.runServices);
-  const rows = ctx.platform.services.map((service) => {
-    const pins = envs.map((env) => describePin(readPin(ctx, overlayFile(ctx, env.name, service.name), service)));
-    return [service.name, ...pins, new Set(pins).size > 1 ? 'differs' : ''];
-  });
-  return formatTable(['SERVICE', ...envs.map((e) => e.name.toUpperCase()), ''], rows);
-}
