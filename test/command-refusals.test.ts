@@ -20,3 +20,32 @@ describe('commands refuse an unknown environment with the allowed names', () => 
     expect(readTree(root)).toEqual(before);
   });
 });
+
+describe('local environments get messages that make sense', () => {
+  test('set-image into an environment that runs no services says so and where it can go', () => {
+    const root = tempDir();
+    synthFixture(root, 'bazaar');
+    gitInit(root);
+    const before = readTree(root);
+    expect(run(root, 'set-image', 'kind-headless', 'catalogue', '1.5.0')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'set-image: cannot set-image into kind-headless: it runs no services in the cluster (runServices: false, they run on the host); set-image into dev or kind\n',
+    });
+    expect(readTree(root)).toEqual(before);
+  });
+
+  test('tags compares the promotion chain only: kind pins its own tag and is named as not compared', () => {
+    const root = tempDir();
+    synthFixture(root, 'bazaar');
+    gitInit(root);
+    const result = run(root, 'tags');
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('differs');
+    expect(result.stdout.trimEnd().split('\n').pop()).toBe('not compared, outside the promotion chain: kind (local)');
+    expect(run(root, 'set-image', 'dev', 'catalogue', '1.5.0').status).toBe(0);
+    const changed = run(root, 'tags').stdout.split('\n');
+    expect(changed.find((line) => line.startsWith('catalogue'))).toMatch(/^catalogue +1\.5\.0 .* differs$/);
+  });
+});

@@ -306,7 +306,8 @@ export function clusterHistory(ctx: PromotionContext, address: PinAddress, servi
  */
 export function fleetTagTable(ctx: PromotionContext): string {
   const envs = ctx.platform.environments.environments.filter((e) => e.runServices);
-  const chain = new Set(promotionChain(envs).map((e) => e.name));
+  const chains = ctx.platform.environments.promotionChains().filter((c) => c.length > 1);
+  const chain = new Set(chains.flat().map((e) => e.name));
   const addresses: PinAddress[] = envs.flatMap((env) =>
     env.spansClusters ? env.clusters.map((cluster) => ({ env, cluster })) : [{ env }],
   );
@@ -321,15 +322,7 @@ export function fleetTagTable(ctx: PromotionContext): string {
   const table = formatTable(['SERVICE', ...addresses.map((a) => addressName(a).toUpperCase()), ''], rows);
   const outside = envs.filter((e) => !chain.has(e.name));
   if (outside.length === 0) return table;
+  if (chain.size === 0) return `${table}not compared: no environment is promoted from another\n`;
   const names = outside.map((e) => `${e.name}${e.local ? ' (local)' : ''}`).join(', ');
   return `${table}not compared, outside the promotion chain: ${names}\n`;
-}
-
-/**
- * The environments that take part in promotion: every one promoted from another, and every one
- * another is promoted from, in table order.
- */
-export function promotionChain(envs: readonly Environment[]): Environment[] {
-  const sources = new Set(envs.flatMap((e) => (e.promotedFrom === undefined ? [] : [e.promotedFrom])));
-  return envs.filter((e) => e.promotedFrom !== undefined || sources.has(e.name));
 }
