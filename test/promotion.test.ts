@@ -107,8 +107,9 @@ describe('set-image and promote rules', () => {
   test('fails when latest is pinned anywhere but dev', () => {
     const ctx = setup();
     expect(planSetImage(ctx, 'dev', 'catalogue', 'latest')).toHaveLength(1);
+    // kind-headless runs no services, so it takes no image at all (command-refusals.test.ts).
     expect(() => planSetImage(ctx, 'kind-headless', 'catalogue', 'latest')).toThrow(
-      'catalogue: tag "latest" is not allowed in kind-headless: pin an immutable version (latest is allowed only in dev, kind)',
+      'cannot set-image into kind-headless: it runs no services in the cluster',
     );
     applyChanges(ctx, planSetImage(ctx, 'dev', 'catalogue', 'latest'));
     expect(() => planPromotion(ctx, { from: 'dev', to: 'staging' })).toThrow(
@@ -231,7 +232,7 @@ describe('promotion commands', () => {
     const root = gitRepo();
     // Staging takes images only by promotion: set-image into dev, then promote.
     expect(run(root, 'set-image.ts', ['staging', 'catalogue', '1.5.0']).stderr).toBe(
-      'set-image: cannot set-image into staging: it takes images only by promotion (promotion order: dev -> staging -> prod); set-image into dev or kind or kind-headless and promote\n',
+      'set-image: cannot set-image into staging: it takes images only by promotion (promotion order: dev -> staging -> prod); set-image into dev or kind and promote\n',
     );
     expect(run(root, 'set-image.ts', ['dev', 'catalogue', '1.5.0']).status).toBe(0);
     expect(run(root, 'promote.ts', ['dev', 'staging']).status).toBe(0);

@@ -119,14 +119,15 @@ export function planSetImage(
 ): PinChange[] {
   const table = ctx.platform.environments;
   const env = table.get(envName);
+  const direct = table.environments
+    .filter((e) => e.runServices && (e.promotedFrom === undefined || e.local))
+    .map((e) => e.name);
   if (!env.runServices) {
-    const running = table.environments.filter((e) => e.runServices && (e.promotedFrom === undefined || e.local));
     throw new Error(
-      `cannot set-image into ${env.name}: it runs no services in the cluster (runServices: false, they run on the host); set-image into ${running.map((e) => e.name).join(' or ')}`,
+      `cannot set-image into ${env.name}: it runs no services in the cluster (runServices: false, they run on the host); set-image into ${direct.join(' or ')}`,
     );
   }
   if (env.promotedFrom !== undefined && !env.local) {
-    const direct = table.environments.filter((e) => e.promotedFrom === undefined || e.local).map((e) => e.name);
     const chain = table.promotionChains().find((c) => c.includes(env))!;
     throw new Error(
       `cannot set-image into ${env.name}: it takes images only by promotion (promotion order: ${chain.map((e) => e.name).join(' -> ')}); set-image into ${direct.join(' or ')} and promote`,
