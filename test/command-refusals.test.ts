@@ -47,5 +47,18 @@ describe('local environments get messages that make sense', () => {
     expect(run(root, 'set-image', 'dev', 'catalogue', '1.5.0').status).toBe(0);
     const changed = run(root, 'tags').stdout.split('\n');
     expect(changed.find((line) => line.startsWith('catalogue'))).toMatch(/^catalogue +1\.5\.0 .* differs$/);
+    // --json: the same facts, clean JSON on stdout.
+    const json = run(root, 'tags', '--json');
+    expect(json.stderr).toBe('');
+    const tags = JSON.parse(json.stdout);
+    expect(tags.columns).toEqual(['dev', 'staging', 'prod', 'kind']);
+    expect(tags.compared).toEqual(['dev', 'staging', 'prod']);
+    const catalogue = tags.services.find((row: { service: string }) => row.service === 'catalogue');
+    expect(catalogue).toMatchObject({
+      differs: true,
+      pins: { dev: { pin: '1.5.0', wave: false }, kind: { pin: 'local' } },
+    });
+    const history = JSON.parse(run(root, 'history', 'dev', 'catalogue', '--json').stdout);
+    expect(history[0]).toMatchObject({ pin: { newTag: '1.5.0' }, commit: '(work tree)' });
   });
 });
