@@ -62,3 +62,33 @@ describe('local environments get messages that make sense', () => {
     expect(history[0]).toMatchObject({ pin: { newTag: '1.5.0' }, commit: '(work tree)' });
   });
 });
+
+describe('diff --json', () => {
+  test('prints clean JSON: the base commit, counts per environment and the changed objects', () => {
+    const root = tempDir();
+    synthFixture(root, 'bazaar');
+    gitInit(root);
+    const clean = run(root, 'diff', '--json');
+    expect(clean.status).toBe(0);
+    const parsed = JSON.parse(clean.stdout);
+    expect(parsed.base).toMatch(/^[0-9a-f]{40}$/);
+    expect(parsed.changes).toEqual([]);
+    expect(parsed.summary).toContainEqual({ env: 'prod', added: 0, removed: 0, changed: 0 });
+    expect(run(root, 'set-image', 'dev', 'catalogue', '1.5.0').status).toBe(0);
+    const changed = JSON.parse(run(root, 'diff', '--json', '--env', 'dev').stdout);
+    expect(changed.summary).toEqual([{ env: 'dev', added: 0, removed: 0, changed: 1 }]);
+    expect(changed.changes).toEqual([expect.objectContaining({ env: 'dev', change: 'changed' })]);
+    expect(changed.changes[0].id).toContain('Deployment');
+  });
+
+  test('refuses --markdown with --json', () => {
+    const root = tempDir();
+    synthFixture(root, 'bazaar');
+    gitInit(root);
+    expect(run(root, 'diff', '--json', '--markdown')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'diff: --markdown and --json: choose one\n',
+    });
+  });
+});
