@@ -7,13 +7,13 @@ import { releaseContext } from '../lib/release/release-context';
 import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
 import { loadApp } from '../lib/synth/load-app';
 
-const USAGE = 'usage: npm run history -- <env> <service> [--cluster <name>] [--app <file.ts>]';
+const USAGE = 'usage: npm run history -- <env> <service> [--cluster <name>] [--app <file.ts>] [--json]';
 
 runMain('history', () => {
   const { positionals, values } = parseCommandArgs({
     usage: USAGE,
     positionals: [2, 2],
-    options: { ...APP_OPTION, cluster: { type: 'string' } },
+    options: { ...APP_OPTION, cluster: { type: 'string' }, json: { type: 'boolean' } },
   });
   const [env, service] = positionals;
   const ctx = releaseContext(loadApp(resolveAppEntry({ app: values.app })));
@@ -21,5 +21,5 @@ runMain('history', () => {
     values.cluster === undefined
       ? serviceHistory(ctx, env, service)
       : clusterHistory(ctx, resolveAddress(ctx, env, values.cluster), findService(ctx.platform, service));
-  process.stdout.write(formatHistory(entries));
+  process.stdout.write(values.json ? `${JSON.stringify(entries, null, 2)}\n` : formatHistory(entries));
 });

@@ -20,18 +20,25 @@ import {
 const cacheDir = path.join(root, '.cache', 'synth');
 const loadStandalone = (...relative) => compile(cacheDir, ...relative);
 
-const USAGE = 'usage: npm run synth [-- --app <file.ts>] [--root <dir>] [--accept-initial-tags]';
+const USAGE = 'usage: npm run synth [-- --app <file.ts>] [--root <dir>] [--accept-initial-tags] [--quiet]';
 let app;
 let rootDir;
 let acceptInitialTags;
+let quiet;
 try {
   const { values } = loadStandalone('lib', 'core', 'command-args.ts').parseCommandArgs({
     usage: USAGE,
-    options: { app: { type: 'string' }, root: { type: 'string' }, 'accept-initial-tags': { type: 'boolean' } },
+    options: {
+      app: { type: 'string' },
+      root: { type: 'string' },
+      'accept-initial-tags': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    },
   });
   app = values.app;
   rootDir = values.root === undefined ? undefined : path.resolve(values.root);
   acceptInitialTags = values['accept-initial-tags'] ?? false;
+  quiet = values.quiet ?? false;
 } catch (error) {
   process.stderr.write(`synth: ${error.message}\n`);
   process.exit(2);
@@ -49,9 +56,9 @@ const manifestFile = path.join(cacheDir, `${entryKey}.json`);
 // The entry is required lazily, inside the command, so an error while it builds its table is
 // one line too.
 const runner =
-  `const { entry, rootDir, acceptInitialTags } = globalThis.__stagecraftSynth;\n` +
+  `const { entry, rootDir, acceptInitialTags, quiet } = globalThis.__stagecraftSynth;\n` +
   `const { runSynthCommand } = require(${JSON.stringify(path.join(root, 'lib', 'synth', 'synth-command.ts'))});\n` +
-  `runSynthCommand(entry, () => require(${JSON.stringify(entry.file)}), { rootDir, acceptInitialTags });\n`;
+  `runSynthCommand(entry, () => require(${JSON.stringify(entry.file)}), { rootDir, acceptInitialTags, quiet });\n`;
 
 function cachedBundle() {
   try {
@@ -90,5 +97,5 @@ async function build() {
 
 const bundle = cachedBundle() ?? (await build());
 // The bundle reads its entry and the output root from here, so one bundle serves every --root.
-globalThis.__stagecraftSynth = { entry, rootDir, acceptInitialTags };
+globalThis.__stagecraftSynth = { entry, rootDir, acceptInitialTags, quiet };
 require(bundle);

@@ -6,7 +6,7 @@ import { readTree, tempDir } from './support';
 const repo = path.resolve(__dirname, '..');
 
 /** Runs `npm run synth`'s command on a tiny app entry (like main.ts) in `root`; returns its exit code and output. */
-function runSynth(root: string, body: string) {
+function runSynth(root: string, body: string, ...args: string[]) {
   const entry = path.join(root, 'entry.ts');
   fs.writeFileSync(
     entry,
@@ -14,12 +14,14 @@ function runSynth(root: string, body: string) {
       `import { EnvironmentTable, Microservice, Platform, Scaling } from '${repo}/lib';\n` +
       `export function shop(app: App): Platform {\n${body}\n}\n`,
   );
-  const result = spawnSync(process.execPath, [path.join(repo, 'scripts', 'synth.mjs'), '--app', entry], {
+  const result = spawnSync(process.execPath, [path.join(repo, 'scripts', 'synth.mjs'), '--app', entry, ...args], {
     cwd: root,
     encoding: 'utf8',
   });
   fs.rmSync(entry);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  // The time is the one part of the summary that differs from run to run.
+  const stdout = result.stdout.replace(/ in \d+\.\d\d s$/gm, ' in T s');
+  return { status: result.status, stdout, stderr: result.stderr };
 }
 
 const MODEL = (port: number) => `
@@ -37,8 +39,42 @@ describe('synth as a command', () => {
     const result = runSynth(root, MODEL(8080));
     // Every pin synth had to take from initialTag is named.
     const initial = 'overlays/dev/cart/kustomization.yaml: new overlay, shop/cart starts at initial tag 1.0.0\n';
-    expect(result).toEqual({ status: 0, stdout: initial, stderr: '' });
+    expect(result).toEqual({
+      status: 0,
+      stdout:
+        initial +
+        'synth entry.ts: 19 files written (19 new, 0 changed), 0 removed, 0 unchanged in T s\n' +
+        '  ENVIRONMENTS.md  1 new, 0 changed, 0 removed, 0 unchanged\n' +
+        '  Makefile         1 new, 0 changed, 0 removed, 0 unchanged\n' +
+        '  dist/            7 new, 0 changed, 0 removed, 0 unchanged\n' +
+        '  local/           2 new, 0 changed, 0 removed, 0 unchanged\n' +
+        '  overlays/        8 new, 0 changed, 0 removed, 0 unchanged\n',
+      stderr: '',
+    });
     expect(Object.keys(readTree(root))).toContain('overlays/dev/cart/kustomization.yaml');
+  });
+
+  test('says what it wrote per directory; nothing when nothing changed; --quiet leaves the summary out', () => {
+    const root = tempDir();
+    runSynth(root, MODEL(8080));
+    expect(runSynth(root, MODEL(8080))).toEqual({
+      status: 0,
+      stdout: 'synth entry.ts: nothing changed, 19 files up to date in T s\n',
+      stderr: '',
+    });
+    fs.writeFileSync(path.join(root, 'overlays', 'stray.yaml'), 'kind: Stray\n');
+    expect(runSynth(root, MODEL(9090))).toEqual({
+      status: 0,
+      stdout:
+        'synth entry.ts: 4 files written (0 new, 4 changed), 1 removed, 15 unchanged in T s\n' +
+        '  ENVIRONMENTS.md  0 new, 1 changed, 0 removed, 0 unchanged\n' +
+        '  dist/            0 new, 2 changed, 0 removed, 5 unchanged\n' +
+        '  local/           0 new, 1 changed, 0 removed, 1 unchanged\n' +
+        '  overlays/        0 new, 0 changed, 1 removed, 8 unchanged\n',
+      stderr: '',
+    });
+    expect(fs.existsSync(path.join(root, 'overlays', 'stray.yaml'))).toBe(false);
+    expect(runSynth(root, MODEL(8080), '--quiet')).toEqual({ status: 0, stdout: '', stderr: '' });
   });
 
   test('fails when the model is invalid: one line, exit 1, no file touched', () => {

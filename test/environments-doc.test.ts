@@ -40,8 +40,10 @@ describe('ENVIRONMENTS.md', () => {
   });
 
   test('draws the promotion flow from the promotedFrom links', () => {
-    expect(doc).toContain('  ci -- "npm run set-image" --> dev\n  dev -- "npm run promote" --> staging\n');
-    expect(doc).toContain('  staging -- "npm run promote --approve" --> prod\n');
+    expect(doc).toContain(
+      '  ci -- "npm run set-image" --> dev\n  dev -- "npm run promote -- dev staging" --> staging\n',
+    );
+    expect(doc).toContain('  staging -- "npm run promote -- staging prod --approve" --> prod\n');
   });
 
   test('lists the tags the overlays pin now, and follows a promoted tag', () => {

@@ -11,8 +11,8 @@ import {
   planPromotion,
   planSetImage,
   PromotionContext,
-  tagTable,
 } from '../lib/release/promotion';
+import { fleetTagTable } from '../lib/release/cluster-pins';
 import { bazaar } from './fixtures/platforms/bazaar';
 import { readTree, synthBazaar, tempDir, writeFixtureEntry } from './support';
 
@@ -107,8 +107,9 @@ describe('set-image and promote rules', () => {
   test('fails when latest is pinned anywhere but dev', () => {
     const ctx = setup();
     expect(planSetImage(ctx, 'dev', 'catalogue', 'latest')).toHaveLength(1);
+    // kind-headless runs no services, so it takes no image at all (command-refusals.test.ts).
     expect(() => planSetImage(ctx, 'kind-headless', 'catalogue', 'latest')).toThrow(
-      'catalogue: tag "latest" is not allowed in kind-headless: pin an immutable version (latest is allowed only in dev, kind)',
+      'cannot set-image into kind-headless: it runs no services in the cluster',
     );
     applyChanges(ctx, planSetImage(ctx, 'dev', 'catalogue', 'latest'));
     expect(() => planPromotion(ctx, { from: 'dev', to: 'staging' })).toThrow(
@@ -167,13 +168,14 @@ describe('set-image and promote rules', () => {
   test('the tag table marks where environments differ', () => {
     const ctx = setup();
     applyChanges(ctx, planSetImage(ctx, 'dev', 'frontend', '1.9.0'));
-    expect(tagTable(ctx)).toBe(
+    expect(fleetTagTable(ctx)).toBe(
       [
         'SERVICE         DEV    STAGING  PROD   KIND',
-        'catalogue       1.4.2  1.4.2    1.4.2  local  differs',
-        'voting          2.1.0  2.1.0    2.1.0  local  differs',
-        'recommendation  1.2.5  1.2.5    1.2.5  local  differs',
+        'catalogue       1.4.2  1.4.2    1.4.2  local',
+        'voting          2.1.0  2.1.0    2.1.0  local',
+        'recommendation  1.2.5  1.2.5    1.2.5  local',
         'frontend        1.9.0  1.8.0    1.8.0  local  differs',
+        'not compared, outside the promotion chain: kind (local)',
         '',
       ].join('\n'),
     );
@@ -230,7 +232,7 @@ describe('promotion commands', () => {
     const root = gitRepo();
     // Staging takes images only by promotion: set-image into dev, then promote.
     expect(run(root, 'set-image.ts', ['staging', 'catalogue', '1.5.0']).stderr).toBe(
-      'set-image: cannot set-image into staging: it takes images only by promotion (promotion order: dev -> staging -> prod); set-image into dev or kind or kind-headless and promote\n',
+      'set-image: cannot set-image into staging: it takes images only by promotion (promotion order: dev -> staging -> prod); set-image into dev or kind and promote\n',
     );
     expect(run(root, 'set-image.ts', ['dev', 'catalogue', '1.5.0']).status).toBe(0);
     expect(run(root, 'promote.ts', ['dev', 'staging']).status).toBe(0);

@@ -167,7 +167,7 @@ describe('gates that hold', () => {
     synthBazaar(root);
     const ctx = { platform: bazaar(new App()), rootDir: root };
     expect(() => planSetImage(ctx, 'prod', 'catalogue', '9.9.9')).toThrow(
-      'cannot set-image into prod: it takes images only by promotion (promotion order: dev -> staging -> prod); set-image into dev or kind or kind-headless and promote',
+      'cannot set-image into prod: it takes images only by promotion (promotion order: dev -> staging -> prod); set-image into dev or kind and promote',
     );
     expect(planSetImage(ctx, 'kind', 'catalogue', '9.9.9')).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { recoverTransaction, Transaction } from './transaction';
+import { WriteSummary } from './write-summary';
 
 /**
  * A set of generated files, built completely in memory and then written all at once:
@@ -33,12 +34,18 @@ export class FileSet {
    * refused before anything is written.
    */
   public commit(rootDir: string, ownedDirs: readonly string[]): string[] {
+    const summary = this.commitSummary(rootDir, ownedDirs);
+    return [...summary.created, ...summary.changed, ...summary.removed].sort();
+  }
+
+  /** `commit()`, telling apart the files it created, changed, removed and left untouched. */
+  public commitSummary(rootDir: string, ownedDirs: readonly string[]): WriteSummary {
     // An interrupted transaction is settled first, or its temp files would look stale.
     recoverTransaction(rootDir);
     const transaction = new Transaction(rootDir);
     for (const [relativePath, content] of this.entries()) transaction.write(relativePath, content);
     for (const dir of ownedDirs) for (const stale of this.staleFiles(rootDir, dir)) transaction.remove(stale);
-    return transaction.commit();
+    return transaction.commitSummary();
   }
 
   /** The files below `relativeDir` that the set does not hold. */

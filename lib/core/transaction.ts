@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { WriteSummary } from './write-summary';
 
 /** Directory below a repository root that holds the lock and the journal of a transaction. */
 export const STATE_DIR = '.stagecraft';
@@ -58,20 +59,36 @@ export class Transaction {
    * through a symbolic link or a step fails.
    */
   public commit(): string[] {
+    const summary = this.commitSummary();
+    return [...summary.created, ...summary.changed, ...summary.removed].sort();
+  }
+
+  /**
+   * `commit()`, telling apart the files it created, changed and removed, and how many it left
+   * untouched because their content was already right.
+   */
+  public commitSummary(): WriteSummary {
     const root = this.rootDir;
     fs.mkdirSync(root, { recursive: true });
     recoverTransaction(root);
     const links = new LinkCheck(root);
     const entries: JournalEntry[] = [];
     const staged = new Map<string, { stage: string; files: [string, string][] }>();
+    const created: string[] = [];
     const changed: string[] = [];
+    const removed: string[] = [];
+    const unchanged: string[] = [];
     for (const [relative, content] of [...this.writes].sort(([a], [b]) => (a < b ? -1 : 1))) {
       links.refuse(relative);
       const dir = path.posix.dirname(relative);
       const top = links.firstMissing(dir);
       if (top === undefined) {
         const old = readIfExists(path.join(root, relative));
-        if (old === content) continue;
+        if (old === content) {
+          unchanged.push(relative);
+          continue;
+        }
+        (old === undefined ? created : changed).push(relative);
         entries.push({
           kind: 'file',
           target: relative,
@@ -82,8 +99,8 @@ export class Transaction {
         let group = staged.get(top);
         if (!group) staged.set(top, (group = { stage: tempName(top), files: [] }));
         group.files.push([path.posix.relative(top, relative), content]);
+        created.push(relative);
       }
-      changed.push(relative);
     }
     for (const [top, group] of staged) entries.push({ kind: 'dir', target: top, tmp: group.stage });
     const prune = new Set<string>();
@@ -91,9 +108,15 @@ export class Transaction {
       links.refuse(relative);
       entries.push({ kind: 'remove', target: relative, backup: tempName(relative) });
       prune.add(path.posix.dirname(relative));
-      changed.push(relative);
+      removed.push(relative);
     }
-    if (entries.length === 0) return [];
+    const summary: WriteSummary = {
+      created: created.sort(),
+      changed: changed.sort(),
+      removed: removed.sort(),
+      unchanged: unchanged.sort(),
+    };
+    if (entries.length === 0) return summary;
 
     const journal = (phase: Journal['phase']) => writeJournal(root, { phase, entries, prune: [...prune].sort() });
     journal('prepare');
@@ -128,7 +151,7 @@ export class Transaction {
       throw error;
     }
     recoverTransaction(root);
-    return changed.sort();
+    return summary;
   }
 }
 

@@ -65,7 +65,8 @@ function renderEnvironmentsDoc(options: EnvironmentsDocOptions): string {
   for (const e of envs) {
     if (e.promotedFrom === undefined) out.push(`  ci -- "npm run set-image" --> ${e.name}`);
     else {
-      const how = e.requiresApproval ? 'npm run promote --approve' : 'npm run promote';
+      const command = `npm run promote -- ${e.promotedFrom} ${e.name}`;
+      const how = e.requiresApproval ? `${command} --approve` : command;
       out.push(`  ${e.promotedFrom} -- "${how}" --> ${e.name}`);
     }
   }

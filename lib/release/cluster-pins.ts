@@ -297,21 +297,71 @@ export function clusterHistory(ctx: PromotionContext, address: PinAddress, servi
   return [...own, ...env].sort((a, b) => (a.date === '' ? -1 : b.date === '' ? 1 : b.date.localeCompare(a.date)));
 }
 
+/** The pins of every service at every environment and cluster, as `npm run tags -- --json` prints them. */
+export interface FleetTags {
+  /** The columns: `env` or `env/cluster`, in table order. */
+  readonly columns: readonly string[];
+  /** The columns compared for `differs`: those of the promotion chains (local environments are not). */
+  readonly compared: readonly string[];
+  /** One row per service. */
+  readonly services: readonly FleetTagRow[];
+}
+
+/** One service's pins in `FleetTags`. */
+export interface FleetTagRow {
+  /** The service. */
+  readonly service: string;
+  /** Column -> the pin it runs with (`1.4.2`, `sha256:...`, `local`) and whether it is a wave pin. */
+  readonly pins: Readonly<Record<string, { readonly pin: string; readonly wave: boolean }>>;
+  /** Whether the compared columns hold different pins. */
+  readonly differs: boolean;
+}
+
 /**
- * The environment x cluster x service table of the pins each runs with; a multi-cluster
- * environment has one column per cluster (`PROD/PROD-EU`), a wave pin is marked `(wave)`,
- * and rows where columns differ are marked.
+ * The environment x cluster x service pins; a multi-cluster environment has one column per
+ * cluster (`prod/prod-eu`). Only the environments of the promotion chains are compared: one
+ * outside every promotion (a local kind environment pins its own tag) is shown, not compared.
+ */
+export function fleetTags(ctx: PromotionContext): FleetTags {
+  const envs = ctx.platform.environments.environments.filter((e) => e.runServices);
+  const chains = ctx.platform.environments.promotionChains().filter((c) => c.length > 1);
+  const chain = new Set(chains.flat().map((e) => e.name));
+  const addresses: PinAddress[] = envs.flatMap((env) =>
+    env.spansClusters ? env.clusters.map((cluster) => ({ env, cluster })) : [{ env }],
+  );
+  const columns = addresses.map(addressName);
+  const services = ctx.platform.services.map((service) => {
+    const pins = addresses.map((a) => ({
+      pin: describePin(effectivePin(ctx, a, service)),
+      wave: wavePin(ctx, a, service) !== undefined,
+    }));
+    const compared = pins.filter((_, i) => chain.has(addresses[i].env.name)).map((p) => p.pin);
+    return {
+      service: service.name,
+      pins: Object.fromEntries(columns.map((column, i) => [column, pins[i]])),
+      differs: new Set(compared).size > 1,
+    };
+  });
+  return { columns, compared: columns.filter((_, i) => chain.has(addresses[i].env.name)), services };
+}
+
+/**
+ * `fleetTags` as the table `npm run tags` prints: a wave pin is marked `(wave)`, rows where the
+ * compared columns differ are marked, and a last line names the environments not compared.
  */
 export function fleetTagTable(ctx: PromotionContext): string {
-  const addresses: PinAddress[] = ctx.platform.environments.environments
-    .filter((e) => e.runServices)
-    .flatMap((env) => (env.spansClusters ? env.clusters.map((cluster) => ({ env, cluster })) : [{ env }]));
-  const rows = ctx.platform.services.map((service) => {
-    const pins = addresses.map((a) => effectivePin(ctx, a, service));
-    const cells = addresses.map(
-      (a, i) => describePin(pins[i]) + (wavePin(ctx, a, service) !== undefined ? ' (wave)' : ''),
-    );
-    return [service.name, ...cells, new Set(pins.map((p) => describePin(p))).size > 1 ? 'differs' : ''];
-  });
-  return formatTable(['SERVICE', ...addresses.map((a) => addressName(a).toUpperCase()), ''], rows);
+  const tags = fleetTags(ctx);
+  const rows = tags.services.map((row) => [
+    row.service,
+    ...tags.columns.map((c) => row.pins[c].pin + (row.pins[c].wave ? ' (wave)' : '')),
+    row.differs ? 'differs' : '',
+  ]);
+  const table = formatTable(['SERVICE', ...tags.columns.map((c) => c.toUpperCase()), ''], rows);
+  const envs = ctx.platform.environments.environments.filter((e) => e.runServices);
+  const compared = new Set(tags.compared.map((c) => c.split('/')[0]));
+  const outside = envs.filter((e) => !compared.has(e.name));
+  if (outside.length === 0) return table;
+  if (compared.size === 0) return `${table}not compared: no environment is promoted from another\n`;
+  const names = outside.map((e) => `${e.name}${e.local ? ' (local)' : ''}`).join(', ');
+  return `${table}not compared, outside the promotion chain: ${names}\n`;
 }

@@ -119,8 +119,15 @@ export function planSetImage(
 ): PinChange[] {
   const table = ctx.platform.environments;
   const env = table.get(envName);
+  const direct = table.environments
+    .filter((e) => e.runServices && (e.promotedFrom === undefined || e.local))
+    .map((e) => e.name);
+  if (!env.runServices) {
+    throw new Error(
+      `cannot set-image into ${env.name}: it runs no services in the cluster (runServices: false, they run on the host); set-image into ${direct.join(' or ')}`,
+    );
+  }
   if (env.promotedFrom !== undefined && !env.local) {
-    const direct = table.environments.filter((e) => e.promotedFrom === undefined || e.local).map((e) => e.name);
     const chain = table.promotionChains().find((c) => c.includes(env))!;
     throw new Error(
       `cannot set-image into ${env.name}: it takes images only by promotion (promotion order: ${chain.map((e) => e.name).join(' -> ')}); set-image into ${direct.join(' or ')} and promote`,
@@ -230,14 +237,4 @@ export function applyChanges(ctx: PromotionContext, changes: readonly PinChange[
 export function formatChanges(changes: readonly PinChange[]): string {
   const rows = changes.map((c) => [c.service, c.env, `${describePin(c.before)} -> ${describePin(c.after)}`]);
   return formatTable(['SERVICE', 'ENV', 'CHANGE'], rows);
-}
-
-/** The env x service table of pinned tags; rows where environments differ are marked. */
-export function tagTable(ctx: PromotionContext): string {
-  const envs = ctx.platform.environments.environments.filter((e) => e.runServices);
-  const rows = ctx.platform.services.map((service) => {
-    const pins = envs.map((env) => describePin(readPin(ctx, overlayFile(ctx, env.name, service.name), service)));
-    return [service.name, ...pins, new Set(pins).size > 1 ? 'differs' : ''];
-  });
-  return formatTable(['SERVICE', ...envs.map((e) => e.name.toUpperCase()), ''], rows);
 }

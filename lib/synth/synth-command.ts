@@ -1,8 +1,10 @@
+import * as path from 'path';
 import { runMain } from '../core/run-main';
 import { AppEntry } from './app-entry';
 import { withRepositoryLock } from '../core/repo-lock';
 import { AppModule, buildApp, commandLine } from './load-app';
-import { synth } from './synth';
+import { synthWithSummary } from './synth';
+import { describeWrites } from '../core/write-summary';
 
 /** What the synth command changes over the entry's own options. */
 export interface SynthCommandOptions {
@@ -16,6 +18,11 @@ export interface SynthCommandOptions {
    * @default false
    */
   readonly acceptInitialTags?: boolean;
+  /**
+   * Leave out the summary of what was written per directory (`--quiet`); notes about pins still print.
+   * @default false
+   */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -26,13 +33,18 @@ export function runSynthCommand(entry: AppEntry, load: () => AppModule, override
   runMain('synth', () => {
     const app = buildApp(entry, load());
     const rootDir = overrides.rootDir ?? app.options.rootDir;
-    withRepositoryLock(rootDir, commandLine(), () =>
-      synth(app.platform, {
+    const quiet = overrides.quiet ?? false;
+    const { written } = withRepositoryLock(rootDir, commandLine(), () =>
+      synthWithSummary(app.platform, {
         ...app.options,
         rootDir,
         acceptInitialTags: overrides.acceptInitialTags ?? false,
         log: (line) => console.log(line),
       }),
     );
+    if (!quiet) {
+      const name = path.relative(process.cwd(), entry.file) || entry.file;
+      for (const line of describeWrites(`synth ${name}`, written, performance.now() / 1000)) console.log(line);
+    }
   });
 }

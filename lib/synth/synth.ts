@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Platform } from '../constructs/platform';
 import { FileSet } from '../core/file-set';
+import { WriteSummary } from '../core/write-summary';
 import { describePin, ImagePin, parseImageEntries, readImageEntries } from '../kube/image-pin';
 import { findKustomizations } from '../kube/overlays';
 import { ScannedPins } from '../kube/pin-scan';
@@ -14,10 +15,18 @@ import { SynthOptions } from './synth-options';
  * removed. Refuses (writing nothing) where a pin would silently be reset to the initial tag.
  */
 export function synth(platform: Platform, options: SynthOptions = {}): FileSet {
+  return synthWithSummary(platform, options).files;
+}
+
+/** `synth()`, also saying which files it created, changed, removed and left untouched. */
+export function synthWithSummary(
+  platform: Platform,
+  options: SynthOptions = {},
+): { files: FileSet; written: WriteSummary } {
   const rootDir = options.rootDir ?? process.cwd();
   const { files, owned } = renderKeepingPins(platform, options);
-  files.commit(rootDir, owned);
-  return files;
+  const written = files.commitSummary(rootDir, owned);
+  return { files, written };
 }
 
 /**
