@@ -8,6 +8,7 @@ import { checkSchema } from '../lib/gate/schema';
 import { kustomizeSync } from '../lib/kube/kubectl';
 import { K8sObject } from '../lib/kube/object';
 import { relay } from './fixtures/platforms/relay';
+import { rolloutDocSections } from '../lib/generators/rollout-doc';
 import { tempDir } from './support';
 
 const root = tempDir();
@@ -348,6 +349,42 @@ describe('the strategy and verification tables', () => {
   it('fails when an environment requires verified versions from one that cannot be verified', () => {
     expect(() => envs({ requiresVerifiedSource: true })).toThrow(
       '[environments/prod] requiresVerifiedSource needs the environment it is promoted from to have verification settings, got staging without verification',
+    );
+  });
+});
+
+describe('ENVIRONMENTS.md says how each service rolls out and what verifies it', () => {
+  const doc = fs.readFileSync(path.join(root, 'ENVIRONMENTS.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Rollouts and verification'));
+
+  it('has the strategy and analysis of every service per environment, and the verification of each', () => {
+    expect(section).toContain(
+      '| api | rolling update | rolling update | canary 20% 5m, 50% 10m; analysis: availability ≥ 99.9% |\n' +
+        '| ledger | rolling update | rolling update | blue-green, manual promotion; analysis: availability ≥ 99.9% |\n',
+    );
+    expect(section).toContain('- **Dev**: no verification settings.\n');
+    expect(section).toContain(
+      '- **Prod**: `npm run verify -- prod`: Argo CD sync and health, availability ≥ 99.9% over 30 min from http://prometheus-operated.monitoring.svc:9090; promotion into prod needs a passed verification in staging',
+    );
+  });
+
+  it('says when a progressive service has no analysis, and why', () => {
+    const p = new Platform(new App(), 'relay', {
+      environments: new EnvironmentTable([
+        {
+          name: 'prod',
+          namespace: 'relay-prod',
+          scaling: Scaling.fixed(2),
+          resources: { cpu: '100m', memory: '128Mi' },
+          rollout: RolloutStrategy.canary({ steps: [{ weight: 25 }] }),
+          verification: { prometheusAddress: 'http://prom:9090', objective: Objective.availability(99.9) },
+        },
+      ]),
+    });
+    new Worker(p, 'indexer', { image: 'relay/indexer', initialTag: '1.0.0', probeCommand: ['/bin/healthy'] });
+    const [docSection] = rolloutDocSections(p.environments.deployed, p.services);
+    expect(docSection.body).toContain(
+      '| indexer | canary 25% 5m; no analysis (no metrics endpoint): steps advance on their pauses alone, verify checks Argo CD health only |',
     );
   });
 });

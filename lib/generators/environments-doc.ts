@@ -9,6 +9,7 @@ import { sloDocSections } from './slo-doc';
 import { localDocSections } from './local-doc';
 import { sharedDocSections } from './shared-overlay';
 import { schedulingDocSection } from './scheduling-doc';
+import { rolloutDocSections } from './rollout-doc';
 
 /** Inputs of the generated environments document. */
 export interface EnvironmentsDocOptions {
@@ -247,6 +248,7 @@ export const environmentsDoc: Generator = (view, files) => {
         ...clusterDocSections(view, deployed),
         schedulingDocSection(deployed),
         ...sloDocSections(deployed, view.services),
+        ...rolloutDocSections(deployed, view.services),
         ...localDocSections(
           view.environments.environments.filter((e) => e.local),
           view.services,
