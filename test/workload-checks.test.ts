@@ -70,6 +70,30 @@ describe('the Polaris and kube-linter workload checks', () => {
     ]);
   });
 
+  test('a CronJob without a PriorityClass is flagged (Polaris priorityClassNotSet covers jobs), but needs no spread', () => {
+    const cronJob: K8sObject = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'backup', namespace: 'shop-prod', labels: { 'app.kubernetes.io/instance': 'backup' } },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: {
+                restartPolicy: 'OnFailure',
+                containers: [{ name: 'backup', image: 'shop/backup:1.0.0', imagePullPolicy: 'Always' }],
+              },
+            },
+          },
+        },
+      },
+    };
+    expect(checks(checkWorkloadObject(cronJob))).toEqual([
+      ['priority-class', 'priorityClassName is not set: the pods get the cluster default priority'],
+    ]);
+  });
+
   test('fails when a Deployment of 3 or scaled by an HPA does not spread across nodes, or runs 1 replica without an HPA', () => {
     const zoneOnly = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone' }] };
     expect(checks(checkWorkloadEnvironment([deployment({ replicas: 3 }, zoneOnly)]))).toEqual([

@@ -84,7 +84,7 @@ export const CHECKS = {
   'plain-secret-env': 'no secret-looking value in plain env vars or ConfigMaps',
   'operator-pod-security':
     'the pods an operator creates from a custom resource meet the Pod Security level their Namespace enforces',
-  'priority-class': 'long-running pods name a PriorityClass (Polaris priorityClassNotSet)',
+  'priority-class': 'pods, jobs included, name a PriorityClass (Polaris priorityClassNotSet)',
   'pull-policy': 'imagePullPolicy is Always (Polaris pullPolicyNotAlways)',
   'topology-spread': 'long-running pods have topologySpreadConstraints (Polaris topologySpreadConstraint)',
   'spread-replicas':

@@ -84,9 +84,10 @@ function checkPodScheduling(pod: PodTemplate, add: (check: CheckId, message: str
         `container ${c.name} imagePullPolicy is ${policy ?? 'unset'}: Always runs what the registry holds`,
       );
   }
-  if (pod.runsToCompletion) return;
+  // Polaris's priorityClassNotSet covers Jobs and CronJobs too: a backup evicted for lack of priority fails.
   if (spec.priorityClassName === undefined)
     add('priority-class', 'priorityClassName is not set: the pods get the cluster default priority');
+  if (pod.runsToCompletion) return;
   const spreads = (spec.topologySpreadConstraints ?? []) as Array<Record<string, any>>;
   if (spreads.length === 0)
     add('topology-spread', 'no topologySpreadConstraints: a node or zone failure may take every pod');
