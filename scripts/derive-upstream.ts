@@ -7,6 +7,7 @@ import { OPERATOR_RELEASES_DOC, renderOperatorReleasesDoc } from '../lib/gate/op
 import { crdIndex } from '../lib/gate/schema';
 import { DerivedCrdData } from '../lib/gate/crd-derivation';
 import { CRD_DATA_FILE, deriveCrdFile, sharedDirOf } from '../lib/gate/upstream-data';
+import { derivePolarisFile, POLARIS_DATA_FILE } from '../lib/gate/polaris-data';
 
 const USAGE = 'usage: npm run derive-upstream [-- --shared <dir>]';
 
@@ -18,6 +19,7 @@ runMain('derive-upstream', () => {
   const files = new FileSet();
   const data = deriveCrdFile(shared);
   files.add(CRD_DATA_FILE, data);
+  files.add(POLARIS_DATA_FILE, derivePolarisFile(shared));
   files.add(OPERATOR_RELEASES_DOC, renderOperatorReleasesDoc(crdIndex(JSON.parse(data) as DerivedCrdData)));
   files.commit(root, []);
   for (const [file, content] of files.entries()) process.stdout.write(`${file}: ${content.length} bytes\n`);

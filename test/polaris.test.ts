@@ -5,6 +5,7 @@ import { renderOverlays } from '../lib/kube/render-cache';
 import { K8sObject, parseManifests } from '../lib/kube/object';
 import { findYamlFiles } from '../lib/kube/overlays';
 import { sharedDirOf } from '../lib/gate/upstream-data';
+import { derivePolarisFile, loadPolarisData, POLARIS_DATA_FILE } from '../lib/gate/polaris-data';
 import { repositoryEntries } from '../lib/synth/example-entries';
 import { loadApp } from '../lib/synth/load-app';
 import { evaluatePolaris, GATE_CHECK_OF, loadPolaris, renderGoTemplate } from './support-polaris';
@@ -12,9 +13,19 @@ import { evaluatePolaris, GATE_CHECK_OF, loadPolaris, renderGoTemplate } from '.
 const repoRoot = path.resolve(__dirname, '..');
 const polarisDir = path.join(sharedDirOf(repoRoot), 'policy', 'polaris');
 const hasPolaris = fs.existsSync(path.join(polarisDir, 'default.yaml'));
-const describeWithPolaris = hasPolaris ? describe : describe.skip;
+
+// The checks come from the committed derivation of ../shared/policy/polaris (npm run
+// derive-upstream), so they run in CI too; where ../shared is present it must equal a fresh one.
+(hasPolaris ? describe : describe.skip)(`${POLARIS_DATA_FILE} equals a fresh derivation of ${polarisDir}`, () => {
+  test('is what npm run derive-upstream writes today', () => {
+    expect(
+      fs.readFileSync(path.join(repoRoot, POLARIS_DATA_FILE), 'utf8') ===
+        derivePolarisFile(path.dirname(path.dirname(polarisDir))),
+    ).toBe(true);
+  });
+});
 if (!hasPolaris) {
-  test.skip(`skipped: ${polarisDir} is absent, so Polaris's own checks cannot be evaluated here`, () => {});
+  test.skip(`skipped: ${polarisDir} is absent, so the freshness of ${POLARIS_DATA_FILE} cannot be checked here`, () => {});
 }
 
 describe('the Go template subset of the Polaris check files', () => {
@@ -51,8 +62,8 @@ function gateCoverage(result: ValidateResult): Set<string> {
   ]);
 }
 
-describeWithPolaris(`Polaris's own checks (${polarisDir}) on the rendered output`, () => {
-  const { checks, severities } = hasPolaris ? loadPolaris(polarisDir) : { checks: [], severities: {} };
+describe(`Polaris's own checks (commit ${loadPolarisData(repoRoot).commit}) on the rendered output`, () => {
+  const { checks, severities } = loadPolaris(loadPolarisData(repoRoot));
   const entries = repositoryEntries(repoRoot);
 
   test('every check file is understood, and each check maps to a gate check', () => {

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import Ajv2019, { ValidateFunction } from 'ajv/dist/2019';
 import * as yaml from 'js-yaml';
 import { K8sObject } from '../lib/kube/object';
+import { DerivedPolarisData } from '../lib/gate/polaris-data';
 
 /**
  * Polaris's own checks (its check YAML files and default severities), evaluated offline on
@@ -41,21 +40,16 @@ export interface PolarisFinding {
   readonly container?: string;
 }
 
-/** The check files and default severities of `<dir>` (`checks/*.yaml`, `default.yaml`). */
-export function loadPolaris(dir: string): { checks: PolarisCheck[]; severities: Record<string, string> } {
-  const config = yaml.load(fs.readFileSync(path.join(dir, 'default.yaml'), 'utf8')) as {
-    checks: Record<string, string>;
-  };
-  const checks = fs
-    .readdirSync(path.join(dir, 'checks'))
-    .filter((f) => f.endsWith('.yaml'))
+/** The checks and default severities of the derived Polaris data (lib/gate/polaris-data.ts). */
+export function loadPolaris(data: DerivedPolarisData): { checks: PolarisCheck[]; severities: Record<string, string> } {
+  const checks = Object.keys(data.checks)
     .sort()
-    .map((f) => {
-      const raw = yaml.load(fs.readFileSync(path.join(dir, 'checks', f), 'utf8')) as Data;
+    .map((id) => {
+      const raw = data.checks[id] as Data;
       const template =
         typeof raw.schemaString === 'string' ? raw.schemaString : yaml.dump(raw.schema, { lineWidth: -1 });
       return {
-        id: f.replace(/\.yaml$/, ''),
+        id,
         target: String(raw.target),
         schemaTarget: raw.schemaTarget as string | undefined,
         controllers: raw.controllers as PolarisCheck['controllers'],
@@ -67,7 +61,7 @@ export function loadPolaris(dir: string): { checks: PolarisCheck[]; severities: 
           (raw.schema === undefined && raw.schemaString === undefined),
       };
     });
-  return { checks, severities: config.checks };
+  return { checks, severities: { ...data.severities } };
 }
 
 // ---- Go template subset: {{ if/else/end }}, {{ range $k, $v := x }}, $v := / = , and/or/not/eq/ne/hasPrefix/print/index
