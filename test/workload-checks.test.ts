@@ -40,7 +40,11 @@ describe('the Polaris and kube-linter workload checks', () => {
   test('a spread, prioritized, Always-pulled Deployment of 3 with its instance label passes', () => {
     expect(checks(checkWorkloadObject(deployment({ replicas: 3 })))).toEqual([]);
     expect(checks(checkWorkloadEnvironment([deployment({ replicas: 3 })]))).toEqual([]);
-    expect(checks(checkWorkloadEnvironment([deployment(), hpa]))).toEqual([]);
+    expect(checks(checkWorkloadEnvironment([deployment(), hpa]))).toEqual([['replicas', 'no spec.replicas']]);
+    // ...which the gate accepts (Polaris's deploymentMissingReplicas fires on it): a waiver with its reason.
+    expect(checkWorkloadEnvironment([deployment(), hpa])[0].accepted).toBe(
+      'no spec.replicas: HorizontalPodAutoscaler/cart sets it, and a value in git would be reset on every sync',
+    );
   });
 
   test('fails when pods name no PriorityClass, pull IfNotPresent, do not spread or mismatch the instance label', () => {
@@ -107,6 +111,7 @@ describe('the Polaris and kube-linter workload checks', () => {
         'spread-replicas',
         'scaled by HorizontalPodAutoscaler/cart with no topologySpreadConstraints on kubernetes.io/hostname (or pod anti-affinity): every pod may land on one node',
       ],
+      ['replicas', 'no spec.replicas'],
     ]);
     expect(checks(checkWorkloadEnvironment([deployment({ replicas: 1 })]))).toEqual([
       ['replicas', '1 replica and no HorizontalPodAutoscaler: a single pod is down on every restart'],

@@ -25,9 +25,15 @@ export interface RawFinding {
   readonly check: CheckId;
   /** Message. */
   readonly message: string;
+  /**
+   * Why the gate itself accepts this finding (a deliberate shape of the generated output, such
+   * as replicas left to an HPA): reported as a waiver with this reason, never as a finding.
+   * @default - not accepted: the check's severity applies, unless an annotation waives it
+   */
+  readonly accepted?: string;
 }
 
-/** An object-level waiver taken from a `stagecraft.dev/waive.<check>` annotation. */
+/** An object-level waiver: a `stagecraft.dev/waive.<check>` annotation, or a finding the gate accepts by design. */
 export interface Waiver {
   /** Overlay. */
   readonly overlay: string;
@@ -35,7 +41,7 @@ export interface Waiver {
   readonly object: string;
   /** Waived check id. */
   readonly check: string;
-  /** Reason given in the annotation. */
+  /** Reason given in the annotation, or the gate's own. */
   readonly reason: string;
 }
 

@@ -285,7 +285,7 @@ function applySettings(
       });
       errors++;
     }
-    const reason = annotations[`${WAIVER_PREFIX}${f.check}`];
+    const reason = annotations[`${WAIVER_PREFIX}${f.check}`] ?? f.accepted;
     if (reason !== undefined && String(reason).trim() !== '') {
       const waiver = { overlay, object: objectId(f.object), check: f.check, reason: String(reason) };
       if (

@@ -96,7 +96,8 @@ function checkPodScheduling(pod: PodTemplate, add: (check: CheckId, message: str
 /**
  * Environment checks that need other objects: a Deployment or StatefulSet with more than one
  * replica, or scaled by an HPA, spreads across nodes (kube-linter's no-anti-affinity), and a
- * Deployment not scaled by an HPA runs at least 2 replicas (Polaris's deploymentMissingReplicas).
+ * Deployment not scaled by an HPA runs at least 2 replicas (Polaris's deploymentMissingReplicas; one
+ * scaled by an HPA leaves spec.replicas to it, which the gate accepts and reports as a waiver).
  */
 export function checkWorkloadEnvironment(objects: readonly K8sObject[]): RawFinding[] {
   const findings: RawFinding[] = [];
@@ -125,6 +126,15 @@ export function checkWorkloadEnvironment(objects: readonly K8sObject[]): RawFind
         object: o,
         check: 'spread-replicas',
         message: `${hpa ? `scaled by HorizontalPodAutoscaler/${hpa.metadata.name}` : `${replicas} replicas`} with no topologySpreadConstraints on ${HOSTNAME_KEY} (or pod anti-affinity): every pod may land on one node`,
+      });
+    }
+    if (o.kind === 'Deployment' && hpa && (o.spec as any)?.replicas === undefined) {
+      // Polaris's deploymentMissingReplicas fires here, but the omission is deliberate.
+      findings.push({
+        object: o,
+        check: 'replicas',
+        message: 'no spec.replicas',
+        accepted: `no spec.replicas: HorizontalPodAutoscaler/${hpa.metadata.name} sets it, and a value in git would be reset on every sync`,
       });
     }
     if (o.kind === 'Deployment' && !hpa && replicas < 2) {
