@@ -227,7 +227,8 @@ describe('validate --all', () => {
 
   test('fails when --all is given with --app or --env: one line, exit 1', () => {
     const root = repositoryWithExamples();
-    const usage = 'usage: npm run validate [-- --app <file.ts> | --all] [--env <env>]... [--json] [--no-cache]';
+    const usage =
+      'usage: npm run validate [-- --app <file.ts> | --all] [--env <env>]... [--json] [--no-cache] [--quiet]';
     expect(run(root, 'validate', '--all', '--app', 'main.ts')).toEqual({
       status: 1,
       stdout: '',
@@ -255,11 +256,11 @@ describe('command lines', () => {
     );
   });
 
-  test('fails when examples gets an option: it takes none', () => {
+  test('fails when examples gets an option: it takes only --quiet', () => {
     expect(run(tempDir(), 'examples', '--app', 'x.ts')).toEqual({
       status: 1,
       stdout: '',
-      stderr: 'examples: unknown option --app; allowed: none; usage: npm run examples\n',
+      stderr: 'examples: unknown option --app; allowed: --quiet; usage: npm run examples [-- --quiet]\n',
     });
   });
 
