@@ -243,6 +243,14 @@ describe('datastores', () => {
   test('prod runs a Mongo replica set of 3, a PostgreSQL HA cluster and a Redis Sentinel of 3', () => {
     expect(kinds('prod', 'StatefulSet')).toEqual([]);
     expect(find('prod', 'MongoDBCommunity', 'mongodb').spec).toMatchObject({ members: 3, type: 'ReplicaSet' });
+    // The StatefulSet override carries prod's scheduling: the members spread across nodes.
+    const pod = find('prod', 'MongoDBCommunity', 'mongodb').spec.statefulSet.spec.template.spec;
+    expect(pod.topologySpreadConstraints[0]).toMatchObject({
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: { matchLabels: { app: 'mongodb-svc' } },
+    });
+    expect(pod.containers.map((c: { imagePullPolicy: string }) => c.imagePullPolicy)).toEqual(['Always', 'Always']);
     expect(find('prod', 'Cluster', 'postgresql').spec).toMatchObject({ instances: 3, storage: { size: '20Gi' } });
     expect(find('prod', 'RedisFailover', 'redis').spec).toMatchObject({
       sentinel: { replicas: 3 },

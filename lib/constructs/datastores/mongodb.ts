@@ -1,3 +1,4 @@
+import { podScheduling } from '../pod-scheduling';
 import * as db from '../../../imports/databases';
 import { DatastoreTopology } from '../../model/datastore-settings';
 import { targetApiVersion } from '../../model/operator-releases';
@@ -82,9 +83,12 @@ class MongoDbReplicaSet implements IOperatedForm {
     // The operator's default pods set no seccomp profile and keep their capabilities: a
     // namespace enforcing `restricted` rejects them, so the StatefulSet override locks every
     // container (the operator merges containers by name) down.
+    // The override also carries the environment's scheduling (PriorityClass, spread of the three
+    // members across nodes, pull policy): the operator sets only the images and probes.
     const container = (name: string, extra: Record<string, unknown> = {}) => ({
       name,
       ...extra,
+      imagePullPolicy: env.scheduling.imagePullPolicy,
       securityContext: restrictedContainerSecurityContext(),
     });
     const spec: db.MongoDbCommunitySpec = {
@@ -109,6 +113,8 @@ class MongoDbReplicaSet implements IOperatedForm {
           template: {
             spec: {
               securityContext: restrictedPodSecurityContext(MONGODB_OPERATOR_UID),
+              // The operator labels the members' pods app: <name>-svc (its Service's selector).
+              ...podScheduling(env.scheduling, { app: `${d.name}-svc` }, 3),
               containers: [
                 container('mongod', { resources: settings.resources }),
                 container('mongodb-agent', { resources: settings.resources }),
