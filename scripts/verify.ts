@@ -8,7 +8,7 @@ import { APP_OPTION, resolveAppEntry } from '../lib/synth/app-entry';
 import { loadApp } from '../lib/synth/load-app';
 
 const USAGE =
-  'usage: npm run verify -- <env> [--cluster <cluster>] [--app <file.ts>] [--only svc1,svc2] [--argocd-server <url> | --context <kube context>] [--prometheus <url>] [--timeout-seconds <n>]';
+  'usage: npm run verify -- <env> [--cluster <cluster>] [--app <file.ts>] [--only svc1,svc2] [--argocd-server <url> | --context <kube context>] [--prometheus <url>] [--timeout-seconds <n>] [--json]';
 
 runMain('verify', async () => {
   const { positionals, values } = parseCommandArgs({
@@ -22,6 +22,7 @@ runMain('verify', async () => {
       context: { type: 'string' },
       prometheus: { type: 'string' },
       'timeout-seconds': { type: 'string', default: '10' },
+      json: { type: 'boolean', default: false },
     },
   });
   const timeoutSeconds = Number(values['timeout-seconds']);
@@ -63,9 +64,16 @@ runMain('verify', async () => {
     ctx.rootDir,
     results.map((r) => r.record),
   );
-  process.stdout.write(formatVerifications(results));
   const failed = results.filter((r) => r.record.result === 'failed');
-  console.log(`recorded ${results.length} verification(s) of ${env.name} in ${VERIFIED_FILE}`);
+  const recorded = `recorded ${results.length} verification(s) of ${env.name} in ${VERIFIED_FILE}`;
+  if (values.json) {
+    // Machines read stdout: the results only; what was recorded goes to stderr.
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    process.stderr.write(`verify: ${recorded}\n`);
+  } else {
+    process.stdout.write(formatVerifications(results));
+    console.log(recorded);
+  }
   if (failed.length > 0) {
     throw new Error(
       `${failed.length} service(s) of ${env.name} failed verification: ${failed.map((r) => r.record.service).join(', ')}`,

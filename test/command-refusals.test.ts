@@ -63,6 +63,21 @@ describe('local environments get messages that make sense', () => {
   });
 });
 
+describe('parity --json', () => {
+  test('prints the findings, and with --tags the lag lines, as clean JSON', () => {
+    const root = tempDir();
+    synthFixture(root, 'bazaar');
+    gitInit(root);
+    const findings = run(root, 'parity', '--json');
+    expect(findings.stderr).toBe('');
+    expect(JSON.parse(findings.stdout)).toEqual([]);
+    expect(JSON.parse(run(root, 'parity', '--tags', '--json').stdout)).toEqual([
+      'staging is level with dev',
+      'prod is level with staging',
+    ]);
+  });
+});
+
 describe('diff --json', () => {
   test('prints clean JSON: the base commit, counts per environment and the changed objects', () => {
     const root = tempDir();

@@ -185,6 +185,15 @@ const loadApplication = (file: string) => JSON.parse(fs.readFileSync(path.join(a
       });
     });
 
+    it('--json prints the results as clean JSON on stdout, what it recorded on stderr', async () => {
+      const result = await verify('--only', 'api', '--json');
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe('verify: recorded 1 verification(s) of staging in releases/verified.yaml\n');
+      const [printed] = JSON.parse(result.stdout);
+      expect(printed.record).toEqual(records()[0]);
+      expect(printed.record).toMatchObject({ service: 'api', result: 'passed', successRatio: 0.999 });
+    });
+
     it('fails a service whose success ratio is below the objective, records both, and exits 1', async () => {
       const result = await verify();
       expect(result.status).toBe(1);
