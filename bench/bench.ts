@@ -17,6 +17,7 @@ import { ArgoCdObjects } from '../lib/model/gitops';
 import { argoCdObjects, diffTrees, formatText } from '../lib/review/diff';
 import { findKustomizations } from '../lib/kube/overlays';
 import { craftistaLoopPlatform, LoopRun, reviewLoop, syntheticLoopPlatform, watchLoop } from './review-loop';
+import { Progress } from '../lib/core/progress';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -40,6 +41,8 @@ interface BenchOptions extends SyntheticSize {
   readonly validateRuns: number;
   /** Print only the JSON line. */
   readonly json: boolean;
+  /** Show no progress line (`--quiet`). */
+  readonly quiet: boolean;
   /** Overlays rendered one kubectl process each, for the per-process figure. */
   readonly kustomizeSample: number;
   /** Also time synth through tsx (the foundation's command). */
@@ -55,6 +58,7 @@ function parseArgs(argv: string[]): BenchOptions {
     '--validate-runs',
     '--kustomize-sample',
     '--json',
+    '--quiet',
     '--tsx',
   ];
   const unknown = argv.find((a) => a.startsWith('--') && !known.includes(a));
@@ -74,6 +78,7 @@ function parseArgs(argv: string[]): BenchOptions {
     runs,
     validateRuns: value('--validate-runs', Math.min(runs, 2)),
     json: argv.includes('--json'),
+    quiet: argv.includes('--quiet'),
     kustomizeSample: value('--kustomize-sample', 10),
     tsx: argv.includes('--tsx'),
   };
@@ -241,7 +246,10 @@ async function bench(argv: string[]): Promise<void> {
   // Inside the repo (.cache/ is ignored) so the entry script resolves cdk8s and tsx like main.ts.
   fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
   const work = fs.mkdtempSync(path.join(ROOT, '.cache', 'bench-'));
+  // A line on the terminal saying which phase runs (stderr, only on a terminal, never with --quiet).
+  const progress = new Progress('bench', { quiet: options.quiet });
   try {
+    progress.update('fleet: Applications vs ApplicationSets');
     // First, and printed at once (stderr) since the rest takes minutes at fleet sizes.
     const fleet = size.clusters !== undefined ? await fleetComparison(work, size, runs) : null;
     if (fleet && !options.json) {
@@ -249,6 +257,7 @@ async function bench(argv: string[]): Promise<void> {
         `${fleetLines({ ...size, fleet, machine: { loadavg: os.loadavg().map((l) => round(l)) } }).join('\n')}\n`,
       );
     }
+    progress.update('synth into empty trees');
     // Synth as `npm run synth` runs it (scripts/synth.mjs: cached esbuild bundle, plain node),
     // every run into an empty tree; the first run builds the bundle and is kept apart.
     const synthDir = platformDir(work, 'platform', size);
@@ -263,6 +272,7 @@ async function bench(argv: string[]): Promise<void> {
       clean(synthDir);
       tsxRuns.push(await runChild(node, ['--import', 'tsx', 'synth-tsx.ts'], synthDir));
     }
+    progress.update('synth of main.ts');
     // The reference platform (Craftista's main.ts, 4 x 3, everything it writes) into an empty tree.
     const referenceDir = path.join(work, 'reference');
     fs.mkdirSync(referenceDir);
@@ -277,6 +287,7 @@ async function bench(argv: string[]): Promise<void> {
     const smallDir = platformDir(work, 'small', small);
     const { runs: smallSynthRuns } = await freshSynths(smallDir, runs);
 
+    progress.update('render in-process');
     // Overlay generation in-process: build + render in memory, then write.
     const renderMs: number[] = [];
     const writeMs: number[] = [];
@@ -319,6 +330,7 @@ async function bench(argv: string[]): Promise<void> {
       propsCheckMs.push(total / REPEAT);
     }
 
+    progress.update('kubectl per overlay');
     // What batching saves: a sample of per-service overlays, one kubectl process each.
     const serviceOverlays = findKustomizations(path.join(synthDir, 'overlays')).filter(
       (d) => path.relative(path.join(synthDir, 'overlays'), d).split(path.sep).length === 2,
@@ -333,11 +345,13 @@ async function bench(argv: string[]): Promise<void> {
       perProcessMs.push((await timeAsync(async () => void (await kustomizeAll(sample)))) / sample.length);
     }
 
+    progress.update('validate');
     // Validation: every overlay rendered with the real Kustomize (batched) and checked, with an
     // empty cache; then again with nothing changed. The smaller platform once, for the slope.
     const validated = await validations(synthDir, work, options.validateRuns);
     const smallValidated = await validations(smallDir, work, 1);
 
+    progress.update('helm template');
     // The peer: the same platform as a Helm chart, `helm template` once per environment.
     const chartDir = path.join(work, 'chart');
     writeFiles(chartDir, helmChart(size));
@@ -379,6 +393,7 @@ async function bench(argv: string[]): Promise<void> {
       helmReferenceRuns.push(total);
     }
 
+    progress.update('review loop');
     // The review loop: a changed value, then an added service, each followed by synth, validate
     // and diff as commands; and the same changes in the watch mode.
     const loopRuns = options.validateRuns;
@@ -485,9 +500,11 @@ async function bench(argv: string[]): Promise<void> {
       fleet,
       machine: { nproc: os.availableParallelism(), loadavg: os.loadavg().map((l) => round(l)), node: process.version },
     };
+    progress.done();
     if (!options.json) printTable(result);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
+    progress.done();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
