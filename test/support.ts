@@ -69,7 +69,7 @@ export function gitInit(dir: string): void {
 }
 
 /** The fixture platforms of the library tests, each an app entry module in test/fixtures/platforms/. */
-export type FixtureName = 'bazaar' | 'fleet' | 'relay' | 'shop';
+export type FixtureName = 'bazaar' | 'fleet' | 'relay' | 'relay-fleet' | 'shop';
 
 /**
  * Writes `<dir>/<file>`, an app entry that re-exports the fixture platform `name` (its factory and

@@ -66,6 +66,8 @@ const loadApplication = (file: string) => JSON.parse(fs.readFileSync(path.join(a
     /** What the recorded Argo CD API answers, by application name; a test may swap one. */
     const applications: Record<string, unknown> = {};
     let root = '';
+    /** The relay fixture with staging on clusters staging-eu and staging-us (test/fixtures/platforms/relay-fleet.ts). */
+    let fleetRoot = '';
 
     beforeAll(async () => {
       // The services' counters: api answers 1 in 1000 requests with a 500 (99.9 %), ledger 1 in 10 RPCs Unavailable (90 %).
@@ -146,6 +148,9 @@ const loadApplication = (file: string) => JSON.parse(fs.readFileSync(path.join(a
       root = tempDir();
       synthFixture(root, 'relay');
       gitInit(root);
+      fleetRoot = tempDir();
+      synthFixture(fleetRoot, 'relay-fleet');
+      gitInit(fleetRoot);
     }, 90_000);
 
     afterAll(async () => {
@@ -159,6 +164,8 @@ const loadApplication = (file: string) => JSON.parse(fs.readFileSync(path.join(a
       applications['relay-staging-ledger'] = loadApplication('relay-staging-ledger.json');
       git(root, 'checkout', '-q', '--', '.');
       git(root, 'clean', '-qfd');
+      git(fleetRoot, 'checkout', '-q', '--', '.');
+      git(fleetRoot, 'clean', '-qfd');
     });
 
     const verified = () => path.join(root, 'releases', 'verified.yaml');
@@ -353,6 +360,106 @@ const loadApplication = (file: string) => JSON.parse(fs.readFileSync(path.join(a
       expect(result.stderr).toBe(
         'verify: environment dev has no verification settings: add verification (prometheusAddress, objective) to its row of the table\n',
       );
+    });
+    describe('staging on two clusters (staging-eu, staging-us) under one Argo CD', () => {
+      /** The recorded answer of staging's api Application in `cluster`, running `image`, in sync and healthy unless changed. */
+      const clusterApplication = (cluster: string, image = 'relay/api:1.0.0', status?: object) => {
+        const app = loadApplication('relay-staging-api.json');
+        const name = `relay-staging-${cluster}-api`;
+        return {
+          ...app,
+          metadata: { ...app.metadata, name },
+          spec: { ...app.spec, destination: { name: cluster, namespace: 'relay-staging' } },
+          status: { ...app.status, summary: { images: [image] }, ...status },
+        };
+      };
+      const fleetRecords = () =>
+        parse(fs.readFileSync(path.join(fleetRoot, 'releases', 'verified.yaml'), 'utf8')).verifications;
+      const fleetVerify = (...args: string[]) =>
+        run(
+          fleetRoot,
+          'verify',
+          'staging',
+          '--argocd-server',
+          argocdUrl,
+          '--prometheus',
+          prometheusUrl,
+          '--only',
+          'api',
+          ...args,
+        );
+      /** Pins api `tag` in staging as a team would: set-image into dev, promote dev -> staging. */
+      const stagingRuns = async (tag: string) => {
+        expect((await run(fleetRoot, 'set-image', 'dev', 'api', tag)).status).toBe(0);
+        expect((await run(fleetRoot, 'promote', 'dev', 'staging', '--only', 'api')).status).toBe(0);
+      };
+      const promoteDryRun = () => run(fleetRoot, 'promote', 'staging', 'prod', '--only', 'api', '--dry-run');
+
+      beforeEach(() => {
+        for (const cluster of ['staging-eu', 'staging-us']) {
+          applications[`relay-staging-${cluster}-api`] = clusterApplication(cluster, 'relay/api:1.1.0');
+        }
+      });
+
+      it("checks every cluster's Application and records one verification for both where they share the pin", async () => {
+        await stagingRuns('1.1.0');
+        const result = await fleetVerify();
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+        expect(fleetRecords()).toEqual([
+          expect.objectContaining({ environment: 'staging', service: 'api', tag: '1.1.0', result: 'passed' }),
+        ]);
+        expect(fleetRecords()[0].cluster).toBeUndefined();
+        expect((await promoteDryRun()).status).toBe(0);
+      });
+
+      it("fails the version when one cluster runs another image, naming that cluster's Application", async () => {
+        await stagingRuns('1.1.0');
+        applications['relay-staging-staging-us-api'] = clusterApplication('staging-us', 'relay/api:1.0.0', {
+          health: { status: 'Degraded' },
+        });
+        const result = await fleetVerify();
+        expect(result.status).toBe(1);
+        expect(fleetRecords()).toHaveLength(1);
+        expect(fleetRecords()[0]).toMatchObject({ service: 'api', tag: '1.1.0', result: 'failed' });
+        expect(fleetRecords()[0].reason).toBe(
+          'relay-staging-staging-us-api is Degraded; relay-staging-staging-us-api runs relay/api:1.0.0, git pins relay/api:1.1.0',
+        );
+        expect((await promoteDryRun()).stderr).toBe(
+          'promote: cannot promote staging -> prod: api 1.1.0 has no passed verification in staging; run npm run verify -- staging, or pass --skip-verification --reason "..." (recorded in releases/verified.yaml)\n',
+        );
+      });
+
+      it('--cluster proves one cluster: prod takes the version only once every staging cluster is proven', async () => {
+        await stagingRuns('1.1.0');
+        applications['relay-staging-staging-us-api'] = clusterApplication('staging-us', 'relay/api:1.0.0');
+        const eu = await fleetVerify('--cluster', 'staging-eu');
+        expect(eu.status).toBe(0);
+        expect(fleetRecords()).toEqual([
+          expect.objectContaining({ service: 'api', tag: '1.1.0', result: 'passed', cluster: 'staging-eu' }),
+        ]);
+        const refused = await promoteDryRun();
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toBe(
+          'promote: cannot promote staging -> prod: api 1.1.0 is verified in staging only in staging-eu, not in staging-us; run npm run verify -- staging, or pass --skip-verification --reason "..." (recorded in releases/verified.yaml)\n',
+        );
+        applications['relay-staging-staging-us-api'] = clusterApplication('staging-us', 'relay/api:1.1.0');
+        expect((await fleetVerify('--cluster', 'staging-us')).status).toBe(0);
+        expect(fleetRecords().map((r: any) => r.cluster)).toEqual(['staging-eu', 'staging-us']);
+        const promoted = await promoteDryRun();
+        expect(promoted.stderr).toBe('');
+        expect(promoted.status).toBe(0);
+        expect(promoted.stdout).toMatch(/api\s.*1\.0\.0\s.*1\.1\.0/);
+      });
+
+      it('fails on a cluster the environment does not have, in one line, recording nothing', async () => {
+        const result = await fleetVerify('--cluster', 'staging-ap');
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe(
+          'verify: [environments/staging] unknown cluster "staging-ap"; allowed: staging-eu, staging-us\n',
+        );
+        expect(fs.existsSync(path.join(fleetRoot, 'releases', 'verified.yaml'))).toBe(false);
+      });
     });
   },
 );
