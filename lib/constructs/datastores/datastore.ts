@@ -12,8 +12,14 @@ import { DatastoreContext } from './datastore-context';
 import { DatastoreEngine } from './datastore-engine';
 import { ClaimGroup, DatastoreFootprint, DatastorePlan } from './datastore-plan';
 import { DatastoreMetricsEndpoint, EngineEndpoint, IDatastoreEngine, IOperatedForm } from './engine';
-import { EXPORTER_PORT_NAME, EXPORTER_RESOURCES, SingleInstanceExporter } from './exporter';
-import { addSingleInstance, SingleInstanceSpec, singleInstanceImage, singleInstancePatch } from './single-instance';
+import { EXPORTER_PORT_NAME, EXPORTER_RESOURCES } from './exporter';
+import {
+  addSingleInstance,
+  SingleInstanceExporter,
+  SingleInstanceSpec,
+  singleInstanceImage,
+  singleInstancePatch,
+} from './single-instance';
 import { checkProps, shape } from '../../core/props-shape';
 
 /** Variable names a client reads a datastore's connection from, field by field. */

@@ -3,11 +3,35 @@ import * as k8s from '../../../imports/k8s';
 import { Environment } from '../../model/environment';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
 import { DatastoreContext } from './datastore-context';
-import { EXPORTER_PORT_NAME, EXPORTER_RESOURCES, SingleInstanceExporter } from './exporter';
+import { EXPORTER_PORT_NAME, EXPORTER_RESOURCES } from './exporter';
 
 /** One variable of a server container: a key of the datastore's credentials Secret, or a literal. */
 export type ServerVariable =
   { readonly name: string; readonly secretKey: string } | { readonly name: string; readonly value: string };
+
+/**
+ * The Prometheus exporter sidecar an engine runs beside its single instance where the
+ * environment's metrics are full, as plain data: it reaches the server on `localhost` with the
+ * credentials of the datastore's own Secret.
+ */
+export interface SingleInstanceExporter {
+  /** Container name, e.g. `postgres-exporter`. */
+  readonly containerName: string;
+  /** Image with its pinned tag. */
+  readonly image: string;
+  /** Port it serves `/metrics` on (container port `metrics`). */
+  readonly port: number;
+  /**
+   * Its arguments (the image's entrypoint is the exporter).
+   * @default - none
+   */
+  readonly args?: readonly string[];
+  /**
+   * Variables, in order: a key of the datastore's credentials Secret, or a literal (never a
+   * credential).
+   */
+  readonly environment: readonly ServerVariable[];
+}
 
 /**
  * An engine's single-instance server, as plain data: the base (`dist/<name>/`) renders it as a
