@@ -581,7 +581,10 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     return this.base.toJson();
   }
 
-  /** The exporter sidecar of the single instance in `env`: where it runs SINGLE, its engine has one and metrics are full. */
+  /**
+   * The exporter sidecar of the single instance in `env`: where the datastore runs SINGLE, its
+   * engine has one and the table's metrics are full.
+   */
   private singleExporterIn(env: Environment): SingleInstanceExporter | undefined {
     const scraped = env.operations.metrics.scrapesDatastores && this.topologyIn(env) === DatastoreTopology.SINGLE;
     return scraped ? this.singleInstance.exporter : undefined;

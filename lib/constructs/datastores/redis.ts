@@ -294,7 +294,8 @@ export class RedisEngine extends DatastoreEngineBase {
           ? 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'
           : 'redis-cli ping | grep -q PONG',
       ],
-      // The operators' redis_exporter, with the server's own password (Redis has one user).
+      // The operators' redis_exporter, with the server's password: the single instance's only
+      // user is the default one.
       exporter: {
         containerName: 'redis-exporter',
         image: REDIS_EXPORTER_IMAGE,
