@@ -4,7 +4,7 @@
 // needs `npm test -- -u`, after reviewing its diff.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Environment, Microservice, synth } from './lib';
+import { DatastoreTopology, Environment, Microservice, synth } from './lib';
 import { hasErrors, validate } from './lib/gate/gate';
 import { ImagePin, overlayKustomization, readImagePin } from './lib/kube/image-pin';
 import { K8sObject } from './lib/kube/object';
@@ -142,6 +142,30 @@ describe(`${platform.name} platform`, () => {
           newTag: env.initialImageTag ?? service.initialTag,
         });
         expect(actual).toEqual(expected);
+      }
+    }
+  });
+
+  test('a single-instance datastore runs an exporter on the port its PodMonitor scrapes exactly where it is scraped', async () => {
+    const rendered = await renderEnvironments(fresh);
+    for (const env of withServices) {
+      const objects = rendered.get(env.name)!;
+      for (const d of platform.datastores.filter((d) => d.topologyIn(env) === DatastoreTopology.SINGLE)) {
+        const endpoint = d.metricsEndpointIn(env);
+        const containers: any[] = find(objects, 'StatefulSet', d.name).spec.template.spec.containers;
+        const metricsPorts = containers.flatMap((c) =>
+          (c.ports ?? []).filter((p: any) => p.name === 'metrics').map((p: any) => p.containerPort),
+        );
+        const monitor = find(objects, 'PodMonitor', d.name);
+        expect({
+          cell: `${env.name}/${d.name}`,
+          metricsPorts,
+          scrapes: monitor?.spec.podMetricsEndpoints.map((e: any) => e.port),
+        }).toEqual({
+          cell: `${env.name}/${d.name}`,
+          metricsPorts: endpoint ? [endpoint.port] : [],
+          scrapes: endpoint ? ['metrics'] : undefined,
+        });
       }
     }
   });

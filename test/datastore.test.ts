@@ -7,6 +7,7 @@ import {
   DatastoreTopology,
   EnvironmentTable,
   IDatastoreEngine,
+  Metrics,
   Microservice,
   Platform,
   PoolMode,
@@ -350,6 +351,64 @@ describe('backups: one rule for the overlay, the quota and the network policies'
     expect(() => orders.overlayObjects(table.get('dev'))).toThrow(
       '[environments/dev] datastores.backup.objectStore is required for orders (PostgreSQL HA backs up to an object store), got none',
     );
+  });
+});
+
+describe('single-instance exporters', () => {
+  /** A platform whose only environment scrapes datastores, with these datastore settings. */
+  function scrapedPlatform(datastores: DatastoreEnvironmentProps) {
+    const table = new EnvironmentTable([
+      {
+        name: 'staging',
+        namespace: 'shop-staging',
+        scaling: Scaling.fixed(1),
+        resources: { cpu: '100m', memory: '128Mi' },
+        datastores,
+        operations: { metrics: Metrics.full() },
+      },
+    ]);
+    return { platform: new Platform(new App(), 'shop', { environments: table }), env: table.get('staging') };
+  }
+  const containersOf = (d: Datastore, env: ReturnType<EnvironmentTable['get']>) =>
+    (d.overlayObjects(env).patches['statefulset-patch.yaml'] as any).spec.template.spec.containers;
+
+  test('a Redis without auth runs its exporter without a password; with auth it reads the Secret', () => {
+    const { platform, env } = scrapedPlatform({});
+    const cache = new Datastore(platform, 'cache', { engine: DatastoreEngine.REDIS, auth: false });
+    const sessions = new Datastore(platform, 'sessions', { engine: DatastoreEngine.REDIS });
+    expect(containersOf(cache, env)[1].env).toEqual([{ name: 'REDIS_ADDR', value: 'redis://localhost:6379' }]);
+    expect(containersOf(sessions, env)[1].env).toEqual([
+      { name: 'REDIS_ADDR', value: 'redis://localhost:6379' },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'sessions-credentials', key: 'password' } } },
+    ]);
+    expect(cache.metricsEndpointIn(env)).toEqual({
+      selector: { 'app.kubernetes.io/name': 'cache', 'app.kubernetes.io/part-of': 'shop' },
+      portName: 'metrics',
+      port: 9121,
+      path: '/metrics',
+    });
+  });
+
+  test('a single Kafka or MinIO and an external datastore run no exporter and are not scraped', () => {
+    const { platform, env } = scrapedPlatform({
+      topologies: { db: DatastoreTopology.EXTERNAL },
+      external: { db: { host: 'db.example.com' } },
+    });
+    const kafka = new Datastore(platform, 'kafka', { engine: DatastoreEngine.KAFKA });
+    const minio = new Datastore(platform, 'minio', { engine: DatastoreEngine.MINIO });
+    const db = new Datastore(platform, 'db', { engine: DatastoreEngine.POSTGRESQL });
+    for (const d of [kafka, minio]) {
+      expect([d.name, containersOf(d, env).map((c: any) => c.name)]).toEqual([d.name, [d.engine.name]]);
+    }
+    expect([kafka, minio, db].map((d) => d.metricsEndpointIn(env))).toEqual([undefined, undefined, undefined]);
+    new Microservice(platform, 'api', {
+      image: 'shop/api',
+      port: 8080,
+      initialTag: '1.0.0',
+      connections: { DATABASE_URL: db, KAFKA_BROKERS: kafka, S3_ENDPOINT: minio },
+    });
+    const files = new Map(render(platform).entries());
+    expect(['kafka', 'minio', 'db'].filter((d) => files.has(`overlays/staging/${d}/monitor.yaml`))).toEqual([]);
   });
 });
 

@@ -102,14 +102,19 @@ describe('metrics', () => {
     ]);
     expect(policies.map((p) => p.metadata.name).filter((n) => n.startsWith('allow-prometheus-'))).toEqual([
       'allow-prometheus-to-cart',
+      // prod's metrics are full: the single PostgreSQL's exporter too
+      'allow-prometheus-to-db',
       'allow-prometheus-to-mailer',
       'allow-prometheus-to-pay',
+    ]);
+    expect(find(policies, 'NetworkPolicy', 'allow-prometheus-to-db').spec.ingress[0].ports).toEqual([
+      { protocol: 'TCP', port: 9187 },
     ]);
   });
 });
 
 describe('datastore metrics', () => {
-  test('where metrics are full, the CloudNativePG cluster is scraped on its exporter port; single instances are not', () => {
+  test('where metrics are full, the CloudNativePG cluster is scraped on its exporter port', () => {
     const files = new Map(render(bazaar(new App())).entries());
     const monitor = yaml.load(files.get('overlays/prod/postgresql/monitor.yaml')!) as Record<string, any>;
     expect(monitor.kind).toBe('PodMonitor');
@@ -119,10 +124,6 @@ describe('datastore metrics', () => {
       podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
     });
     expect(files.get('overlays/prod/postgresql/kustomization.yaml')).toContain('- monitor.yaml');
-    // staging runs single instances (no exporter); dev's metrics are basic
-    for (const file of ['staging/postgresql', 'staging/mongodb', 'staging/redis', 'dev/postgresql']) {
-      expect([file, files.has(`overlays/${file}/monitor.yaml`)]).toEqual([file, false]);
-    }
     const policies = yaml.loadAll(files.get('overlays/prod/shared/network-policies.yaml')!) as Record<string, any>[];
     expect(policies.find((p) => p.metadata.name === 'allow-prometheus-to-postgresql')!.spec.ingress).toEqual([
       {
@@ -284,6 +285,143 @@ describe('datastore metrics', () => {
       [
         'ledger',
         'podMetricsEndpoints port "exporter" is not a named container port of the selected pods; they have postgresql, metrics',
+      ],
+    ]);
+  });
+});
+
+describe('single-instance datastore metrics', () => {
+  const bazaarRoot = tempDir();
+  synth(bazaar(new App()), { rootDir: bazaarRoot, outdir: 'dist' });
+  const rendered = (env: string, d: string) => kustomizeSync(path.join(bazaarRoot, 'overlays', env, d));
+  const pod = (objects: K8sObject[], d: string) => find(objects, 'StatefulSet', d).spec.template.spec;
+  const secretRef = (d: string, key: string) => ({ secretKeyRef: { name: `${d}-credentials`, key } });
+  const restricted = {
+    runAsNonRoot: true,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ['ALL'] },
+  };
+  const exporters = {
+    postgresql: {
+      name: 'postgres-exporter',
+      image: 'prometheuscommunity/postgres-exporter:v0.17.1',
+      port: 9187,
+      env: [
+        { name: 'DATA_SOURCE_URI', value: 'localhost:5432/bazaar?sslmode=disable' },
+        { name: 'DATA_SOURCE_USER', valueFrom: secretRef('postgresql', 'username') },
+        { name: 'DATA_SOURCE_PASS', valueFrom: secretRef('postgresql', 'password') },
+      ],
+    },
+    mongodb: {
+      name: 'mongodb-exporter',
+      image: 'percona/mongodb_exporter:0.44.0',
+      port: 9216,
+      env: [
+        { name: 'MONGODB_URI', value: 'mongodb://localhost:27017/admin' },
+        { name: 'MONGODB_USER', valueFrom: secretRef('mongodb', 'username') },
+        { name: 'MONGODB_PASSWORD', valueFrom: secretRef('mongodb', 'password') },
+      ],
+    },
+    redis: {
+      name: 'redis-exporter',
+      image: 'oliver006/redis_exporter:v1.67.0',
+      port: 9121,
+      env: [
+        { name: 'REDIS_ADDR', value: 'redis://localhost:6379' },
+        { name: 'REDIS_PASSWORD', valueFrom: secretRef('redis', 'password') },
+      ],
+    },
+  };
+  const names = Object.keys(exporters) as (keyof typeof exporters)[];
+
+  test('where metrics are full, each single instance runs its exporter sidecar: pinned, sized, restricted, probed', () => {
+    for (const d of names) {
+      const expected = exporters[d];
+      const spec = pod(rendered('staging', d), d);
+      expect([d, spec.containers.map((c: any) => c.name)]).toEqual([d, [d, expected.name]]);
+      const probe = { tcpSocket: { port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
+      expect(spec.containers[1]).toEqual({
+        name: expected.name,
+        image: expected.image,
+        imagePullPolicy: 'IfNotPresent',
+        ...(d === 'mongodb' ? { args: ['--collect-all', '--compatible-mode'] } : {}),
+        ports: [{ name: 'metrics', containerPort: expected.port, protocol: 'TCP' }],
+        env: expected.env,
+        resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+        livenessProbe: { ...probe, initialDelaySeconds: 10 },
+        readinessProbe: probe,
+        securityContext: restricted,
+      });
+      // The pod's context gives the sidecar a non-root user and the RuntimeDefault seccomp profile.
+      expect(spec.securityContext).toEqual({
+        runAsNonRoot: true,
+        runAsUser: 999,
+        runAsGroup: 999,
+        fsGroup: 999,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    }
+  });
+
+  test('a PodMonitor selects each single instance on port metrics, labelled for Prometheus, and the gate agrees', () => {
+    const objects = names.flatMap((d) => rendered('staging', d));
+    for (const d of names) {
+      const monitor = find(objects, 'PodMonitor', d);
+      expect(monitor.metadata.namespace).toBe('bazaar-staging');
+      expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
+      expect(monitor.spec).toEqual({
+        selector: { matchLabels: { 'app.kubernetes.io/name': d, 'app.kubernetes.io/part-of': 'bazaar' } },
+        podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+      });
+    }
+    expect(checkMonitoring(objects, { prometheusLabels: { release: 'kube-prometheus-stack' } })).toEqual([]);
+    const policies = rendered('staging', 'shared').filter((o) => o.kind === 'NetworkPolicy');
+    expect(names.map((d) => [d, find(policies, 'NetworkPolicy', `allow-prometheus-to-${d}`).spec.ingress])).toEqual(
+      names.map((d) => [
+        d,
+        [
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+            ports: [{ protocol: 'TCP', port: exporters[d].port }],
+          },
+        ],
+      ]),
+    );
+  });
+
+  test('the quota counts each exporter sidecar at its own size where it runs', () => {
+    const platform = bazaar(new App());
+    const postgresql = platform.node.findChild('postgresql') as Datastore;
+    const pods = (env: string) => postgresql.planIn(platform.environments.get(env)).footprint.pods;
+    const server = { count: 1, containers: 1 };
+    const sidecars = [{ requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }];
+    expect(pods('dev')).toEqual([server]);
+    // staging: the server with its exporter, then the dump job's pod
+    expect(pods('staging')).toEqual([{ ...server, sidecars }, server]);
+  });
+
+  test('basic metrics (dev) run no exporter, render no monitor and let no Prometheus in', () => {
+    for (const d of names) {
+      const objects = rendered('dev', d);
+      expect([d, pod(objects, d).containers.map((c: any) => c.name)]).toEqual([d, [d]]);
+      expect([d, objects.filter((o) => o.kind === 'PodMonitor')]).toEqual([d, []]);
+    }
+    const policies = rendered('dev', 'shared').filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies.filter((p) => /^allow-prometheus-to-(postgresql|mongodb|redis)$/.test(p.metadata.name))).toEqual(
+      [],
+    );
+  });
+
+  test('fails when the exporter serves no metrics port the PodMonitor scrapes', () => {
+    const objects = rendered('staging', 'postgresql');
+    delete pod(objects, 'postgresql').containers[1].ports;
+    expect(checkMonitoring(objects).map((f) => [f.object!.metadata.name, f.check, f.message])).toEqual([
+      [
+        'postgresql',
+        'monitor-target',
+        'podMetricsEndpoints port "metrics" is not a named container port of the selected pods; they have postgresql',
       ],
     ]);
   });

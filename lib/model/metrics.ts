@@ -7,7 +7,10 @@ export enum MetricsLevel {
   NONE = 'none',
   /** The services' own metrics endpoints. */
   BASIC = 'basic',
-  /** The services and the operator-run datastores (CloudNativePG, MongoDB, Redis and Kafka exporters). */
+  /**
+   * The services and the datastores: the operators' exporters (CloudNativePG, MongoDB, Redis,
+   * Kafka) and the exporter sidecars of single instances (PostgreSQL, MongoDB, Redis).
+   */
   FULL = 'full',
 }
 

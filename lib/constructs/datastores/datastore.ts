@@ -12,7 +12,14 @@ import { DatastoreContext } from './datastore-context';
 import { DatastoreEngine } from './datastore-engine';
 import { ClaimGroup, DatastoreFootprint, DatastorePlan } from './datastore-plan';
 import { DatastoreMetricsEndpoint, EngineEndpoint, IDatastoreEngine, IOperatedForm } from './engine';
-import { addSingleInstance, SingleInstanceSpec, singleInstanceImage, singleInstancePatch } from './single-instance';
+import { EXPORTER_PORT_NAME, EXPORTER_RESOURCES } from './exporter';
+import {
+  addSingleInstance,
+  SingleInstanceExporter,
+  SingleInstanceSpec,
+  singleInstanceImage,
+  singleInstancePatch,
+} from './single-instance';
 import { checkProps, shape } from '../../core/props-shape';
 
 /** Variable names a client reads a datastore's connection from, field by field. */
@@ -289,12 +296,22 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   }
 
   /**
-   * Where Prometheus scrapes this datastore in `env`: only where the table's metrics are full and
-   * an operator runs it (CloudNativePG's port, MongoDB's agent, the Redis exporters, Strimzi's
-   * JMX exporter); undefined elsewhere (a single instance has no exporter).
+   * Where Prometheus scrapes this datastore in `env`: only where the table's metrics are full,
+   * on its operator's exporter (CloudNativePG's port, MongoDB's agent, the Redis exporters,
+   * Strimzi's JMX exporter) or on the exporter sidecar of its single instance (port `metrics`);
+   * undefined elsewhere (an external datastore, an engine without an exporter).
    */
   public metricsEndpointIn(env: Environment): DatastoreMetricsEndpoint | undefined {
     if (!env.operations.metrics.scrapesDatastores) return undefined;
+    const exporter = this.singleExporterIn(env);
+    if (exporter) {
+      return {
+        selector: { ...this.selectorLabels },
+        portName: EXPORTER_PORT_NAME,
+        port: exporter.port,
+        path: '/metrics',
+      };
+    }
     return this.operatedForm(this.topologyIn(env))?.metrics(this);
   }
 
@@ -505,7 +522,8 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     } else {
       const extra = this.engine.singleOverlay(this, this.advertisedAddressIn(env));
       Object.assign(patches, extra.patches);
-      patches['statefulset-patch.yaml'] = singleInstancePatch(this, this.singleInstance, env, extra);
+      const exporter = this.singleExporterIn(env);
+      patches['statefulset-patch.yaml'] = singleInstancePatch(this, this.singleInstance, env, extra, exporter);
     }
     if (plan.backup.dumpCommand !== undefined) {
       const dump = plan.backup.dumpCommand;
@@ -563,6 +581,15 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     return this.base.toJson();
   }
 
+  /**
+   * The exporter sidecar of the single instance in `env`: where the datastore runs SINGLE, its
+   * engine has one and the table's metrics are full.
+   */
+  private singleExporterIn(env: Environment): SingleInstanceExporter | undefined {
+    const scraped = env.operations.metrics.scrapesDatastores && this.topologyIn(env) === DatastoreTopology.SINGLE;
+    return scraped ? this.singleInstance.exporter : undefined;
+  }
+
   /** The engine's operator-managed form of `topology`; undefined for SINGLE and EXTERNAL. */
   private operatedForm(topology: DatastoreTopology): IOperatedForm | undefined {
     return topology === DatastoreTopology.SINGLE || topology === DatastoreTopology.EXTERNAL
@@ -600,7 +627,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
     if (topology === DatastoreTopology.EXTERNAL) return { pods: [], claims: [] };
     return (
       this.operatedForm(topology)?.footprint(this, env) ?? {
-        pods: [{ count: 1, containers: 1 }],
+        pods: [{ count: 1, containers: 1, ...(this.singleExporterIn(env) ? { sidecars: [EXPORTER_RESOURCES] } : {}) }],
         claims: [{ count: 1, size: env.datastores.storage }],
       }
     );

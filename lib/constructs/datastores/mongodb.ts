@@ -6,10 +6,12 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 
 /** The user the MongoDB Community operator's images run as (its default managed security context). */
 const MONGODB_OPERATOR_UID = 2000;
-/** Port the operator's agent serves Prometheus metrics on (the CRD's default). */
+/** Port the operator's agent serves Prometheus metrics on (the CRD's default), mongodb_exporter's too. */
 const MONGODB_METRICS_PORT = 9216;
 /** User name Prometheus presents to the agent's metrics endpoint; the metrics Secret's `username` holds the same. */
 const MONGODB_METRICS_USER = 'prometheus';
+/** Percona's mongodb_exporter image beside the single MongoDB, pinned. */
+const MONGODB_EXPORTER_IMAGE = 'percona/mongodb_exporter:0.44.0';
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { DatastoreBackup } from './datastore-backup';
@@ -199,6 +201,20 @@ export class MongoDbEngine extends DatastoreEngineBase {
         { name: 'MONGO_INITDB_DATABASE', value: d.database },
       ],
       readiness: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
+      // The exporter logs in as the datastore's own user, the root user the image creates in
+      // `admin` from the Secret (root holds clusterMonitor), given apart from the URI so that no
+      // credential is part of a literal.
+      exporter: {
+        containerName: 'mongodb-exporter',
+        image: MONGODB_EXPORTER_IMAGE,
+        port: MONGODB_METRICS_PORT,
+        args: ['--collect-all', '--compatible-mode'],
+        environment: [
+          { name: 'MONGODB_URI', value: `mongodb://localhost:${d.port}/admin` },
+          { name: 'MONGODB_USER', secretKey: 'username' },
+          { name: 'MONGODB_PASSWORD', secretKey: 'password' },
+        ],
+      },
     };
   }
 

@@ -6,6 +6,10 @@ import { restrictedContainerSecurityContext } from '../security-context';
 
 /** The PgBouncer image CloudNativePG runs in a Pooler (its DefaultPgbouncerImage), pinned. */
 const CNPG_PGBOUNCER_IMAGE = 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1';
+/** The postgres_exporter image beside the single PostgreSQL, pinned. */
+const POSTGRES_EXPORTER_IMAGE = 'prometheuscommunity/postgres-exporter:v0.17.1';
+/** Port postgres_exporter serves metrics on (also CloudNativePG's). */
+const POSTGRES_EXPORTER_PORT = 9187;
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { BackupMethod, DatastoreBackup } from './datastore-backup';
@@ -55,7 +59,7 @@ class CloudNativePgCluster implements IOperatedForm {
 
   /** Every CloudNativePG instance runs its exporter on the named port `metrics` (9187). */
   public metrics(d: DatastoreContext): DatastoreMetricsEndpoint {
-    return { selector: this.podSelector(d), portName: 'metrics', port: 9187, path: '/metrics' };
+    return { selector: this.podSelector(d), portName: 'metrics', port: POSTGRES_EXPORTER_PORT, path: '/metrics' };
   }
 
   public endpoint(d: DatastoreContext, env?: Environment): EngineEndpoint {
@@ -215,6 +219,18 @@ export class PostgreSqlEngine extends DatastoreEngineBase {
       ],
       volumeEnvironment: [{ name: 'PGDATA', value: `${dataPath}/pgdata` }],
       readiness: ['sh', '-c', 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
+      // The exporter logs in as the datastore's own user (the superuser the image creates from
+      // the Secret), which holds pg_monitor's rights; no second user to create or rotate.
+      exporter: {
+        containerName: 'postgres-exporter',
+        image: POSTGRES_EXPORTER_IMAGE,
+        port: POSTGRES_EXPORTER_PORT,
+        environment: [
+          { name: 'DATA_SOURCE_URI', value: `localhost:${d.port}/${d.database}?sslmode=disable` },
+          { name: 'DATA_SOURCE_USER', secretKey: 'username' },
+          { name: 'DATA_SOURCE_PASS', secretKey: 'password' },
+        ],
+      },
     };
   }
 

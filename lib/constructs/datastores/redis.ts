@@ -294,6 +294,17 @@ export class RedisEngine extends DatastoreEngineBase {
           ? 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'
           : 'redis-cli ping | grep -q PONG',
       ],
+      // The operators' redis_exporter, with the server's password: the single instance's only
+      // user is the default one.
+      exporter: {
+        containerName: 'redis-exporter',
+        image: REDIS_EXPORTER_IMAGE,
+        port: REDIS_EXPORTER_PORT,
+        environment: [
+          { name: 'REDIS_ADDR', value: `redis://localhost:${d.port}` },
+          ...(d.auth ? [{ name: 'REDIS_PASSWORD', secretKey: 'password' }] : []),
+        ],
+      },
     };
   }
 

@@ -3,10 +3,35 @@ import * as k8s from '../../../imports/k8s';
 import { Environment } from '../../model/environment';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
 import { DatastoreContext } from './datastore-context';
+import { EXPORTER_PORT_NAME, EXPORTER_RESOURCES } from './exporter';
 
 /** One variable of a server container: a key of the datastore's credentials Secret, or a literal. */
 export type ServerVariable =
   { readonly name: string; readonly secretKey: string } | { readonly name: string; readonly value: string };
+
+/**
+ * The Prometheus exporter sidecar an engine runs beside its single instance where the
+ * environment's metrics are full, as plain data: it reaches the server on `localhost` with the
+ * credentials of the datastore's own Secret.
+ */
+export interface SingleInstanceExporter {
+  /** Container name, e.g. `postgres-exporter`. */
+  readonly containerName: string;
+  /** Image with its pinned tag. */
+  readonly image: string;
+  /** Port it serves `/metrics` on (container port `metrics`). */
+  readonly port: number;
+  /**
+   * Its arguments (the image's entrypoint is the exporter).
+   * @default - none
+   */
+  readonly args?: readonly string[];
+  /**
+   * Variables, in order: a key of the datastore's credentials Secret, or a literal (never a
+   * credential).
+   */
+  readonly environment: readonly ServerVariable[];
+}
 
 /**
  * An engine's single-instance server, as plain data: the base (`dist/<name>/`) renders it as a
@@ -42,6 +67,11 @@ export interface SingleInstanceSpec {
   readonly command?: { readonly executable: string; readonly args: readonly string[] };
   /** Readiness command (Docker Compose's health check too). */
   readonly readiness: readonly string[];
+  /**
+   * The Prometheus exporter sidecar the overlay adds where the environment's metrics are full.
+   * @default - none: the single instance is never scraped
+   */
+  readonly exporter?: SingleInstanceExporter;
 }
 
 /** What an engine adds to the single instance's overlay in one environment. */
@@ -65,12 +95,7 @@ export function addSingleInstance(chart: Chart, d: DatastoreContext, spec: Singl
   const metadata = { name: d.name, labels: d.labels };
   const scratch = spec.scratchPaths.map((mountPath, i) => ({ name: `scratch-${i}`, mountPath }));
   const port = { name: spec.portName, containerPort: d.port, protocol: 'TCP' };
-  const env: k8s.EnvVar[] = spec.environment.map((v) =>
-    'secretKey' in v
-      ? { name: v.name, valueFrom: { secretKeyRef: { name: d.credentialsSecret, key: v.secretKey } } }
-      : { name: v.name, value: v.value },
-  );
-  env.push(...(spec.volumeEnvironment ?? []));
+  const env = [...containerEnv(d, spec.environment), ...(spec.volumeEnvironment ?? [])];
   new k8s.KubeServiceAccount(chart, 'service-account', { metadata, automountServiceAccountToken: false });
   const servicePort = {
     name: spec.portName,
@@ -153,21 +178,59 @@ export function addSingleInstance(chart: Chart, d: DatastoreContext, spec: Singl
   });
 }
 
-/** The overlay's StatefulSet patch: the environment's resources and volume size, plus the engine's `extra`. */
+/** Container variables of `variables`: Secret keys become references to the datastore's credentials Secret. */
+function containerEnv(d: DatastoreContext, variables: readonly ServerVariable[]): k8s.EnvVar[] {
+  return variables.map((v) =>
+    'secretKey' in v
+      ? { name: v.name, valueFrom: { secretKeyRef: { name: d.credentialsSecret, key: v.secretKey } } }
+      : { name: v.name, value: v.value },
+  );
+}
+
+/**
+ * The exporter sidecar's container: its pinned image on the named port `metrics`, fixed requests
+ * and limits, the restricted context (the pod's user and seccomp profile apply) and TCP probes.
+ * The probes only ask whether the exporter listens: an exporter answers whether or not the
+ * server does, and a readiness that followed the server would take the datastore's pod out of
+ * its Service for a metrics problem.
+ */
+function exporterContainer(d: DatastoreContext, exporter: SingleInstanceExporter): Record<string, unknown> {
+  const tcpSocket = { port: EXPORTER_PORT_NAME };
+  const timing = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
+  return {
+    name: exporter.containerName,
+    image: exporter.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(exporter.args ? { args: [...exporter.args] } : {}),
+    ports: [{ name: EXPORTER_PORT_NAME, containerPort: exporter.port, protocol: 'TCP' }],
+    env: containerEnv(d, exporter.environment),
+    resources: EXPORTER_RESOURCES,
+    livenessProbe: { tcpSocket, initialDelaySeconds: 10, ...timing },
+    readinessProbe: { tcpSocket, ...timing },
+    securityContext: restrictedContainerSecurityContext(),
+  };
+}
+
+/**
+ * The overlay's StatefulSet patch: the environment's resources and volume size, the engine's
+ * `extra`, and the exporter sidecar where `exporter` is given (the environment scrapes datastores).
+ */
 export function singleInstancePatch(
   d: DatastoreContext,
   spec: SingleInstanceSpec,
   env: Environment,
   extra: SingleInstanceOverlay,
+  exporter: SingleInstanceExporter | undefined,
 ): unknown {
   const settings = env.datastores;
+  const server = { name: spec.containerName, ...extra.container, resources: settings.resources };
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name: d.name },
     spec: {
       template: {
-        spec: { containers: [{ name: spec.containerName, ...extra.container, resources: settings.resources }] },
+        spec: { containers: exporter ? [server, exporterContainer(d, exporter)] : [server] },
       },
       volumeClaimTemplates: [
         {
