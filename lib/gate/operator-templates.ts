@@ -1,6 +1,6 @@
 import { K8sObject } from '../kube/object';
 import { CheckId, RawFinding } from './findings';
-import { Container, PodSpec, PodTemplate } from './pods';
+import { allContainers, Container, PodSpec, PodTemplate } from './pods';
 import { checkPodPolicy } from './policy';
 import { checkInstanceLabel, checkPodScheduling } from './workload-checks';
 
@@ -159,7 +159,7 @@ export function operatorPodTemplateOf(o: K8sObject): OperatorPodTemplate | undef
 export function checkOperatorPodTemplate(o: K8sObject): RawFinding[] {
   const template = operatorPodTemplateOf(o);
   if (!template) return [];
-  const containers = [...(template.pod.spec.initContainers ?? []), ...(template.pod.spec.containers ?? [])];
+  const containers = allContainers(template.pod.spec);
   const findings: RawFinding[] = [];
   const add = (check: CheckId, message: string, container?: string) => {
     const c = containers.find((x) => x.name === container);

@@ -158,8 +158,8 @@ class CloudNativePgCluster implements IOperatedForm {
         // The operator's own pooler pods run as its non-root user; the template says so, pins
         // the image it would pick and locks the container down for a `restricted` namespace.
         // It also carries the environment's scheduling (PriorityClass, spread of the instances,
-        // pull policy) and a liveness probe: the operator adds only a readiness probe (TCP on
-        // the pgbouncer port, which it declares under the same name, so the template's stays).
+        // pull policy) and a liveness probe, which the operator does not add (only a readiness
+        // probe), on the pgbouncer port declared as the operator declares it (same name, number).
         spec: {
           securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
           ...podScheduling(env.scheduling, cnpgPoolerSelector(d), pooler.instances),
