@@ -56,10 +56,14 @@ export interface CnpgPoolerSpec {
     readonly metadata: { readonly labels: Readonly<Record<string, string>> };
     readonly spec: {
       readonly securityContext: SecurityContext;
+      readonly priorityClassName?: string;
+      readonly topologySpreadConstraints?: ReadonlyArray<Readonly<Record<string, unknown>>>;
       readonly containers: ReadonlyArray<{
         readonly name: string;
         readonly image: string;
         readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+        readonly ports: ReadonlyArray<{ readonly name: string; readonly containerPort: number }>;
+        readonly livenessProbe: Readonly<Record<string, unknown>>;
         readonly resources: ContainerResources;
         readonly securityContext: SecurityContext;
       }>;

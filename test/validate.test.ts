@@ -475,6 +475,63 @@ describe('the gate', () => {
     );
   });
 
+  test('the pod template of an operator resource: what the operator fills is a waiver, one per container and reason', async () => {
+    const result = await validate({ rootDir: root, platform: bazaar(new App()), cacheDir: false, envs: ['prod'] });
+    const mongo = (o: { object: string }) => o.object === 'MongoDBCommunity/mongodb';
+    // prod pulls Always and its replica set of 3 spreads; the table names no PriorityClass, so that stays open.
+    expect(result.findings.filter(mongo).map((f) => [f.overlay, f.check, f.severity, f.message])).toEqual([
+      [
+        'overlays/prod/mongodb',
+        'priority-class',
+        'warning',
+        'spec.statefulSet.spec.template.spec priorityClassName is not set: the pods get the cluster default priority',
+      ],
+    ]);
+    expect(result.waivers.filter(mongo).map((w) => [w.overlay, w.check, w.reason.split(':')[0]])).toEqual([
+      [
+        'overlays/prod/mongodb',
+        'automount-token',
+        "the MongoDB Community operator's readiness probe in container mongodb-agent patches its pod's agent.mongodb.com/version annotation through the API with the pod's ServiceAccount token",
+      ],
+      [
+        'overlays/prod/mongodb',
+        'latest-tag',
+        "the MongoDB Community operator sets init container mongod-posthook's image from its VERSION_UPGRADE_HOOK_IMAGE setting",
+      ],
+      [
+        'overlays/prod/mongodb',
+        'latest-tag',
+        "the MongoDB Community operator sets init container mongodb-agent-readinessprobe's image from its READINESS_PROBE_IMAGE setting",
+      ],
+      [
+        'overlays/prod/mongodb',
+        'latest-tag',
+        "the MongoDB Community operator sets container mongod's image from spec.version (its MDB_COMMUNITY_IMAGE at that version) and changes it with the version",
+      ],
+      ['overlays/prod/mongodb', 'liveness-probe', 'the MongoDB Community operator sets no liveness probe on mongod'],
+      [
+        'overlays/prod/mongodb',
+        'readiness-probe',
+        'the MongoDB Community operator probes container mongodb-agent, not mongod',
+      ],
+      [
+        'overlays/prod/mongodb',
+        'latest-tag',
+        "the MongoDB Community operator sets container mongodb-agent's image from its AGENT_IMAGE setting",
+      ],
+      [
+        'overlays/prod/mongodb',
+        'liveness-probe',
+        'the MongoDB Community operator sets no liveness probe on mongodb-agent',
+      ],
+      [
+        'overlays/prod/mongodb',
+        'readiness-probe',
+        'the MongoDB Community operator gives container mongodb-agent its readiness probe (exec /opt/scripts/readinessprobe)',
+      ],
+    ]);
+  });
+
   test('waivers need a reason and a known check, are listed, and severities come from the environment table', async () => {
     const dir = tempDir();
     synthBazaar(dir);

@@ -23,6 +23,7 @@ import { checkMonitoring, checkPromql, MonitoringExpectations } from './monitori
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { checkOperatorPodSecurity } from './operator-pods';
+import { checkOperatorPodTemplate } from './operator-templates';
 import { checkAcmeHosts } from './acme-hosts';
 import { checkWorkloadEnvironment, checkWorkloadObject } from './workload-checks';
 import { renderOverlays } from '../kube/render-cache';
@@ -249,6 +250,7 @@ function objectChecks(o: K8sObject, crds: CrdIndex, settings: ValidationSettings
     ...checkNames(o),
     ...checkPolicy(o, settings),
     ...checkWorkloadObject(o),
+    ...checkOperatorPodTemplate(o),
     ...checkPromql(o),
   ];
 }
@@ -288,9 +290,13 @@ function applySettings(
     const reason = annotations[`${WAIVER_PREFIX}${f.check}`] ?? f.accepted;
     if (reason !== undefined && String(reason).trim() !== '') {
       const waiver = { overlay, object: objectId(f.object), check: f.check, reason: String(reason) };
-      if (
-        !waivers.some((w) => w.overlay === waiver.overlay && w.object === waiver.object && w.check === waiver.check)
-      ) {
+      // One waiver per reason: an annotation once, the gate's own per what it accepts (each container's image).
+      const same = (w: Waiver) =>
+        w.overlay === waiver.overlay &&
+        w.object === waiver.object &&
+        w.check === waiver.check &&
+        w.reason === waiver.reason;
+      if (!waivers.some(same)) {
         waivers.push(waiver);
         waived++;
       }

@@ -1,4 +1,8 @@
 import { K8sObject } from '../kube/object';
+import { CheckId } from './findings';
+
+/** Where the pod checks report: a check, its message and, for a finding about one container, its name. */
+export type AddPodFinding = (check: CheckId, message: string, container?: string) => void;
 
 /** A pod template inside a workload, with what the checks need to know about it. */
 export interface PodTemplate {

@@ -1,5 +1,5 @@
 import { CheckId, RawFinding } from './findings';
-import { allContainers, Container, podTemplateOf, PodTemplate, selects } from './pods';
+import { AddPodFinding, allContainers, Container, podTemplateOf, PodTemplate, selects } from './pods';
 import { K8sObject } from '../kube/object';
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
@@ -67,11 +67,15 @@ export function checkPolicy(object: K8sObject, options: PolicyOptions): RawFindi
   }
 
   const pod = podTemplateOf(object);
-  if (pod) checkPod(pod, add);
+  if (pod) checkPodPolicy(pod, add);
   return findings;
 }
 
-function checkPod(pod: PodTemplate, add: (check: CheckId, message: string) => void): void {
+/**
+ * The security, resource, probe and secret checks of one pod template; a finding about one
+ * container names it (the operator pod templates accept some per container).
+ */
+export function checkPodPolicy(pod: PodTemplate, add: AddPodFinding): void {
   const spec = pod.spec;
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
     if (spec[field]) add('host-namespace', `${field} is true: pods must not share the node's namespaces`);
@@ -87,37 +91,38 @@ function checkPod(pod: PodTemplate, add: (check: CheckId, message: string) => vo
   const podContext = spec.securityContext ?? {};
   for (const c of allContainers(spec)) {
     const isInit = (spec.initContainers ?? []).includes(c);
+    const addFor = (check: CheckId, message: string) => add(check, message, c.name);
     const where = `container ${c.name}`;
     const ctx = c.securityContext ?? {};
     const image = c.image ?? '';
     const tag = imageTag(image);
     if (!image.includes('@') && (tag === undefined || tag === 'latest')) {
-      add(
+      addFor(
         'latest-tag',
         `${where} image ${JSON.stringify(image)} is ${tag === undefined ? 'not pinned to a tag' : 'pinned to latest'}: pin a version or digest`,
       );
     }
-    if (ctx.privileged) add('privileged', `${where} is privileged`);
+    if (ctx.privileged) addFor('privileged', `${where} is privileged`);
     if (ctx.allowPrivilegeEscalation !== false)
-      add('privilege-escalation', `${where} securityContext.allowPrivilegeEscalation must be false`);
+      addFor('privilege-escalation', `${where} securityContext.allowPrivilegeEscalation must be false`);
     if (ctx.runAsNonRoot !== true && podContext.runAsNonRoot !== true)
-      add('run-as-non-root', `${where} must set runAsNonRoot: true`);
+      addFor('run-as-non-root', `${where} must set runAsNonRoot: true`);
     if (ctx.runAsUser === 0 || (ctx.runAsUser === undefined && podContext.runAsUser === 0))
-      add('run-as-non-root', `${where} runs as user 0`);
+      addFor('run-as-non-root', `${where} runs as user 0`);
     if (ctx.readOnlyRootFilesystem !== true)
-      add('read-only-root-fs', `${where} securityContext.readOnlyRootFilesystem must be true`);
+      addFor('read-only-root-fs', `${where} securityContext.readOnlyRootFilesystem must be true`);
     const caps = ctx.capabilities ?? {};
-    if (!(caps.drop ?? []).includes('ALL')) add('capabilities', `${where} must drop ALL capabilities`);
-    if ((caps.add ?? []).length > 0) add('capabilities', `${where} adds capabilities ${caps.add.join(', ')}`);
-    for (const p of c.ports ?? []) if (p.hostPort) add('host-port', `${where} binds hostPort ${p.hostPort}`);
+    if (!(caps.drop ?? []).includes('ALL')) addFor('capabilities', `${where} must drop ALL capabilities`);
+    if ((caps.add ?? []).length > 0) addFor('capabilities', `${where} adds capabilities ${caps.add.join(', ')}`);
+    for (const p of c.ports ?? []) if (p.hostPort) addFor('host-port', `${where} binds hostPort ${p.hostPort}`);
     const missing = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'].filter((f) => {
       const [group, resource] = f.split('.') as ['requests' | 'limits', string];
       return c.resources?.[group]?.[resource] === undefined;
     });
-    if (missing.length > 0) add('resources', `${where} has no ${missing.join(', ')}`);
+    if (missing.length > 0) addFor('resources', `${where} has no ${missing.join(', ')}`);
     if (!pod.runsToCompletion && !isInit) {
-      if (!c.livenessProbe) add('liveness-probe', `${where} has no livenessProbe`);
-      if (!c.readinessProbe) add('readiness-probe', `${where} has no readinessProbe`);
+      if (!c.livenessProbe) addFor('liveness-probe', `${where} has no livenessProbe`);
+      if (!c.readinessProbe) addFor('readiness-probe', `${where} has no readinessProbe`);
     }
     for (const [name, probe] of [
       ['livenessProbe', c.livenessProbe],
@@ -126,11 +131,11 @@ function checkPod(pod: PodTemplate, add: (check: CheckId, message: string) => vo
     ] as const) {
       const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port ?? probe?.grpc?.port;
       if (port !== undefined && !hasPort(c, port))
-        add('probe-port', `${where} ${name} port ${JSON.stringify(port)} is not a container port`);
+        addFor('probe-port', `${where} ${name} port ${JSON.stringify(port)} is not a container port`);
     }
     for (const e of c.env ?? []) {
       if (e.value !== undefined && e.value !== '' && SECRET_NAME.test(e.name)) {
-        add('plain-secret-env', `${where} env ${e.name} has a literal value: use a secretKeyRef`);
+        addFor('plain-secret-env', `${where} env ${e.name} has a literal value: use a secretKeyRef`);
       }
     }
   }

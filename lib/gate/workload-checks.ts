@@ -1,6 +1,6 @@
 import { K8sObject } from '../kube/object';
 import { CheckId, RawFinding } from './findings';
-import { allContainers, PodTemplate, podTemplateOf } from './pods';
+import { AddPodFinding, allContainers, PodTemplate, podTemplateOf } from './pods';
 
 /** Node label the gate expects multi-replica workloads to spread on. */
 const HOSTNAME_KEY = 'kubernetes.io/hostname';
@@ -19,14 +19,8 @@ export function checkWorkloadObject(object: K8sObject): RawFinding[] {
   const spec = (object.spec ?? {}) as Record<string, any>;
   const pod = podTemplateOf(object);
   if (pod) checkPodScheduling(pod, add);
-  if (pod && ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(object.kind)) {
-    const instance = object.metadata.labels?.['app.kubernetes.io/instance'];
-    if (instance !== object.metadata.name)
-      add(
-        'instance-label',
-        `label app.kubernetes.io/instance must equal metadata.name ${JSON.stringify(object.metadata.name)}, got ${JSON.stringify(instance ?? null)}`,
-      );
-  }
+  if (pod && ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(object.kind))
+    checkInstanceLabel(object, add);
   switch (object.kind) {
     case 'HorizontalPodAutoscaler':
       if ((spec.minReplicas ?? 1) < 2)
@@ -69,19 +63,38 @@ export function checkWorkloadObject(object: K8sObject): RawFinding[] {
   return findings;
 }
 
-function checkPodScheduling(pod: PodTemplate, add: (check: CheckId, message: string) => void): void {
+/** Polaris's metadataAndInstanceMismatched: a controller's `app.kubernetes.io/instance` label is its name. */
+export function checkInstanceLabel(object: K8sObject, add: (check: CheckId, message: string) => void): void {
+  const instance = object.metadata.labels?.['app.kubernetes.io/instance'];
+  if (instance !== object.metadata.name)
+    add(
+      'instance-label',
+      `label app.kubernetes.io/instance must equal metadata.name ${JSON.stringify(object.metadata.name)}, got ${JSON.stringify(instance ?? null)}`,
+    );
+}
+
+/**
+ * The scheduling checks of one pod template: procMount, hostProcess, pull policy (each naming
+ * its container), PriorityClass and, for long-running pods, topology spread.
+ */
+export function checkPodScheduling(pod: PodTemplate, add: AddPodFinding): void {
   const spec = pod.spec as PodTemplate['spec'] & Record<string, any>;
   for (const c of allContainers(spec)) {
     const ctx = c.securityContext ?? {};
     if (ctx.procMount !== undefined && ctx.procMount !== 'Default')
-      add('proc-mount', `container ${c.name} securityContext.procMount is ${ctx.procMount}: only Default is allowed`);
+      add(
+        'proc-mount',
+        `container ${c.name} securityContext.procMount is ${ctx.procMount}: only Default is allowed`,
+        c.name,
+      );
     if (ctx.windowsOptions?.hostProcess === true || spec.securityContext?.windowsOptions?.hostProcess === true)
-      add('host-process', `container ${c.name} is a Windows hostProcess container`);
+      add('host-process', `container ${c.name} is a Windows hostProcess container`, c.name);
     const policy = (c as Record<string, any>).imagePullPolicy;
     if (policy !== 'Always')
       add(
         'pull-policy',
         `container ${c.name} imagePullPolicy is ${policy ?? 'unset'}: Always runs what the registry holds`,
+        c.name,
       );
   }
   // Polaris's priorityClassNotSet covers Jobs and CronJobs too: a backup evicted for lack of priority fails.

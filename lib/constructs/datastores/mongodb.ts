@@ -86,7 +86,9 @@ class MongoDbReplicaSet implements IOperatedForm {
     // namespace enforcing `restricted` rejects them, so the StatefulSet override locks every
     // container (the operator merges containers by name) down.
     // The override also carries the environment's scheduling (PriorityClass, spread of the three
-    // members across nodes, pull policy): the operator sets only the images and probes.
+    // members across nodes, pull policy) and every container's resources, the init containers'
+    // included: the operator sets only the images (from spec.version and its own settings) and
+    // the agent's readiness probe.
     const container = (name: string, extra: Record<string, unknown> = {}) => ({
       name,
       ...extra,
@@ -121,7 +123,10 @@ class MongoDbReplicaSet implements IOperatedForm {
                 container('mongod', { resources: settings.resources }),
                 container('mongodb-agent', { resources: settings.resources }),
               ],
-              initContainers: [container('mongod-posthook'), container('mongodb-agent-readinessprobe')],
+              initContainers: [
+                container('mongod-posthook', { resources: settings.resources }),
+                container('mongodb-agent-readinessprobe', { resources: settings.resources }),
+              ],
             },
           },
           volumeClaimTemplates: [
@@ -137,7 +142,7 @@ class MongoDbReplicaSet implements IOperatedForm {
       port: scraped.port,
       metricsPath: scraped.path,
     };
-    const metadata = { name: d.name, labels: d.labels };
+    const metadata = { name: d.name, labels: { ...d.labels, 'app.kubernetes.io/instance': d.name } };
     return {
       'mongodbcommunity.yaml': {
         apiVersion: targetApiVersion('mongodbcommunity.mongodb.com', this.kind),

@@ -2,6 +2,7 @@ import * as db from '../../../imports/databases';
 import { StagecraftError } from '../../core/errors';
 import { DatastoreTopology, PoolerSettings } from '../../model/datastore-settings';
 import { targetApiVersion } from '../../model/operator-releases';
+import { podScheduling } from '../pod-scheduling';
 import { restrictedContainerSecurityContext } from '../security-context';
 
 /** The PgBouncer image CloudNativePG runs in a Pooler (its DefaultPgbouncerImage), pinned. */
@@ -10,6 +11,8 @@ const CNPG_PGBOUNCER_IMAGE = 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1';
 const POSTGRES_EXPORTER_IMAGE = 'prometheuscommunity/postgres-exporter:v0.17.1';
 /** Port postgres_exporter serves metrics on (also CloudNativePG's). */
 const POSTGRES_EXPORTER_PORT = 9187;
+/** The port CloudNativePG's PgBouncer listens on, and its name (pgbouncer config `PgBouncerPort`, `PgBouncerPortName`). */
+const CNPG_PGBOUNCER_PORT = { name: 'pgbouncer', containerPort: 5432 };
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { BackupMethod, DatastoreBackup } from './datastore-backup';
@@ -19,6 +22,11 @@ import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engin
 import { DatastoreEngineBase } from './engine-base';
 import { pgbouncerResources, pgbouncerSelector } from './pgbouncer';
 import { SingleInstanceSpec } from './single-instance';
+
+/** CloudNativePG labels its pooler pods by the pooler's name (`cnpg.io/poolerName`). */
+function cnpgPoolerSelector(d: DatastoreContext): Record<string, string> {
+  return { 'cnpg.io/poolerName': d.poolerName };
+}
 
 /** The URL template of PostgreSQL at `server`, or of the pooler in front of it where `env` has one. */
 function postgresUrl(d: DatastoreContext, server: string, env: Environment | undefined): string {
@@ -153,13 +161,24 @@ class CloudNativePgCluster implements IOperatedForm {
         },
         // The operator's own pooler pods run as its non-root user; the template says so, pins
         // the image it would pick and locks the container down for a `restricted` namespace.
+        // It also carries the environment's scheduling (PriorityClass, spread of the instances,
+        // pull policy) and a liveness probe, which the operator does not add (only a readiness
+        // probe), on the pgbouncer port declared as the operator declares it (same name, number).
         spec: {
           securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          ...podScheduling(env.scheduling, cnpgPoolerSelector(d), pooler.instances),
           containers: [
             {
               name: 'pgbouncer',
               image: CNPG_PGBOUNCER_IMAGE,
-              imagePullPolicy: 'IfNotPresent',
+              imagePullPolicy: env.scheduling.imagePullPolicy,
+              ports: [CNPG_PGBOUNCER_PORT],
+              livenessProbe: {
+                tcpSocket: { port: CNPG_PGBOUNCER_PORT.name },
+                initialDelaySeconds: 10,
+                periodSeconds: 10,
+                failureThreshold: 6,
+              },
               resources: env.datastores.resources,
               securityContext: restrictedContainerSecurityContext(),
             },
@@ -170,7 +189,7 @@ class CloudNativePgCluster implements IOperatedForm {
     return {
       apiVersion: targetApiVersion('postgresql.cnpg.io', 'Pooler'),
       kind: 'Pooler',
-      metadata: { name: d.poolerName, labels: d.labels },
+      metadata: { name: d.poolerName, labels: { ...d.labels, 'app.kubernetes.io/instance': d.poolerName } },
       spec,
     };
   }
@@ -242,9 +261,9 @@ export class PostgreSqlEngine extends DatastoreEngineBase {
     return pgDump(d, d.name);
   }
 
-  /** CloudNativePG labels its pooler pods by the pooler's name. */
+  /** CloudNativePG's pooler pods by the pooler's name; PgBouncer's Deployment by its own labels. */
   public poolerSelector(d: DatastoreContext, topology: DatastoreTopology): Record<string, string> {
-    return topology === DatastoreTopology.HA ? { 'cnpg.io/poolerName': d.poolerName } : pgbouncerSelector(d);
+    return topology === DatastoreTopology.HA ? cnpgPoolerSelector(d) : pgbouncerSelector(d);
   }
 
   public poolerResources(
