@@ -11,6 +11,7 @@ import { accessUrls, ingressObjects } from './ingress';
 import { Microservice } from '../constructs/microservice';
 import { footprint, limitRangeObject, namespaceObject, resourceQuotaObject } from './namespace';
 import { networkPolicies } from './network-policies';
+import { EgressClient, egressClients } from './egress-clients';
 import { observabilityObjects } from './observability';
 import { SharedConfig } from '../constructs/shared-config';
 import { ClusterComponents } from '../model/cluster-components';
@@ -132,6 +133,12 @@ function sharedObjectsOptions(source: SharedObjectsSource, env: Environment): Sh
 /** Secrets `env` references that must exist before the first sync (none is ever generated with data). */
 export function platformSecrets(source: SharedObjectsSource, env: Environment): RequiredSecret[] {
   return requiredSecrets(sharedObjectsOptions(source, env));
+}
+
+/** The pods of `env` that open connections and where to, as its egress network policies allow them. */
+export function platformEgress(source: SharedObjectsSource, env: Environment): EgressClient[] {
+  const options = sharedObjectsOptions(source, env);
+  return egressClients(env, options.services, options.datastores, options.cluster);
 }
 
 /** Secrets of `env` created out of band (none where the environment's secret source syncs them). */
