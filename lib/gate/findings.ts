@@ -111,7 +111,7 @@ export const CHECKS = {
   'pdb-required': 'workloads have a PodDisruptionBudget where the environment requires one',
   'network-policy-required': 'pods are covered by a NetworkPolicy where the environment requires one',
   'network-egress':
-    'a default-deny environment denies all egress, and an egress rule allows each connection the model knows (DNS included)',
+    'a default-deny environment denies all egress and allows each connection the model knows (DNS included)',
   'pdb-blocks-drain': 'a PodDisruptionBudget allows at least one eviction',
   'hpa-min-max': 'HPA minReplicas <= maxReplicas',
   'deprecated-api': 'no API version removed or deprecated in the target Kubernetes version',
