@@ -7,6 +7,8 @@ import {
   DatastoreEngine,
   DatastoreTopology,
   EnvironmentTable,
+  JobGrant,
+  JobTemplate,
   Microservice,
   NetworkPolicyMode,
   Platform,
@@ -19,7 +21,7 @@ import { kustomizeSync } from '../lib/kube/kubectl';
 import { K8sObject } from '../lib/kube/object';
 import { render } from '../lib/synth/render';
 import { bazaar } from './fixtures/platforms/bazaar';
-import { synthBazaar, tempDir } from './support';
+import { synthBazaar, tempDir, testChart } from './support';
 
 const policiesOf = (files: Map<string, string>, env: string) =>
   yaml.loadAll(files.get(`overlays/${env}/shared/network-policies.yaml`)!) as Record<string, any>[];
@@ -226,6 +228,22 @@ describe('egress network policies', () => {
         },
       ],
     });
+  });
+
+  test('a service granted Jobs (JobGrant) reaches the API server; the others do not', () => {
+    const platform = small(DatastoreTopology.SINGLE, { kubernetesApi: { cidr: '10.96.0.0/12', ports: [443] } });
+    const web = platform.node.findChild('web') as Microservice;
+    const template = new JobTemplate(testChart(), 'trainer', {
+      namespace: 'training',
+      image: 'small/trainer',
+      resources: { cpu: '1', memory: '1Gi' },
+    });
+    new JobGrant(testChart(), 'grant', { template, service: web, serviceNamespace: 'small-prod' });
+    const policies = policiesOf(new Map(render(platform).entries()), 'prod');
+    expect(named(policies, 'allow-web-egress').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '10.96.0.0/12' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(JSON.stringify(named(policies, 'allow-api-egress').spec.egress)).not.toContain('10.96.0.0/12');
   });
 
   test('fails when cluster.kubernetesApi.cidr is not a CIDR', () => {

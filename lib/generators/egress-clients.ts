@@ -59,7 +59,8 @@ const tcp = (ports: readonly number[]): EgressPort[] => ports.map((port) => ({ p
 
 /**
  * The pods of `env` that open connections and where to, derived from the model: services and
- * workers to their connections and the OpenTelemetry collector, poolers and dump jobs to their
+ * workers to their connections, the OpenTelemetry collector and (with a `JobGrant`) the API
+ * server, poolers and dump jobs to their
  * database, operator-managed datastores to their peers, the API server and their object store.
  * A default-deny environment allows exactly these (and DNS); nothing here names an example.
  */
@@ -89,15 +90,22 @@ export function egressClients(
     };
   };
   const otlpPort = env.operations.tracing.endpointPort;
+  const api = cluster.kubernetesApi;
+  const apiRule: EgressRule = {
+    target: 'the Kubernetes API server',
+    peer: EgressPeer.addresses(api.cidr),
+    ports: tcp(api.ports),
+  };
   for (const service of services) {
     const from = { name: service.name, selector: service.podSelectorFor(env) };
     for (const to of new Map(service.endpoints.map((t) => [t.name, t])).values()) add(from, edgeRule({ from, to }));
+    // A service granted a token (JobGrant) creates and watches objects through the API server.
+    if (service.kubernetesApiAccess !== undefined) add(from, apiRule);
     // The OpenTelemetry collector, in whichever namespace the table's endpoint names.
     if (otlpPort !== undefined) {
       add(from, { target: 'the OpenTelemetry collector', peer: EgressPeer.anyNamespace(), ports: tcp([otlpPort]) });
     }
   }
-  const api = cluster.kubernetesApi;
   for (const d of datastores) {
     const plan = d.planIn(env);
     const resource = d.customResourceIn(env);
@@ -107,10 +115,7 @@ export function egressClients(
       // Replicas, sentinels and brokers talk to each other on ports of the operator's choosing.
       add({ name: d.name, selector: server }, { target: `${d.name} peers`, peer: EgressPeer.pods(server) }, operated);
     }
-    for (const client of d.kubernetesApiClientsIn(env)) {
-      const rule = { target: 'the Kubernetes API server', peer: EgressPeer.addresses(api.cidr), ports: tcp(api.ports) };
-      add(client, rule, operated);
-    }
+    for (const client of d.kubernetesApiClientsIn(env)) add(client, apiRule, operated);
     const writers = plan.backup.method === BackupMethod.NATIVE ? plan.backup.objectStoreWriters : undefined;
     if (writers && env.datastores.backup) {
       const store = objectStoreEndpoint(env.datastores.backup);
