@@ -60,9 +60,9 @@ const tcp = (ports: readonly number[]): EgressPort[] => ports.map((port) => ({ p
 /**
  * The pods of `env` that open connections and where to, derived from the model: services and
  * workers to their connections, the OpenTelemetry collector and (with a `JobGrant`) the API
- * server, poolers and dump jobs to their
- * database, operator-managed datastores to their peers, the API server and their object store.
- * A default-deny environment allows exactly these (and DNS); nothing here names an example.
+ * server; poolers and dump jobs to their database; operator-managed datastores to their peers,
+ * the API server and their object store. A default-deny environment allows exactly these (and
+ * DNS); nothing here names an example.
  */
 export function egressClients(
   env: Environment,

@@ -238,7 +238,7 @@ export function sharedDocSections(
       row('TLS/SSL', (e) => e.tls?.describe() ?? 'None') +
       row('Network Policies', (e) =>
         e.networkPolicy === NetworkPolicyMode.DEFAULT_DENY
-          ? 'Enforced (default deny, one allow per edge)'
+          ? 'Enforced (default deny in and out, one allow per edge)'
           : 'Basic (allow within the namespace)',
       ) +
       row(
