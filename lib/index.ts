@@ -1,8 +1,8 @@
 // The public API of Stagecraft: what a platform author uses in main.ts (constructs, the
 // environment table and its parts, enums and factories) and in its tests. Everything else is
 // imported by path inside the repository (README, Layout).
-export type { BackupProps } from './model/backup';
-export type { ClusterComponents } from './model/cluster-components';
+export type { BackupProps, ObjectStoreEndpointProps } from './model/backup';
+export type { ClusterComponents, KubernetesApiEndpoint } from './model/cluster-components';
 export { DatastoreTopology, PoolMode } from './model/datastore-settings';
 export type { DatastoreEnvironmentProps, ExternalEndpointProps, PoolerProps } from './model/datastore-settings';
 export { EnvironmentTable } from './model/environment-table';

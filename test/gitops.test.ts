@@ -89,12 +89,14 @@ describe('network policies', () => {
   });
 
   test.each(['staging', 'prod'])(
-    '%s denies ingress by default and allows one policy per real edge plus DNS egress',
+    '%s denies ingress and egress by default, allows DNS to every pod and one policy per real edge',
     (env) => {
       const names = kinds(env, 'NetworkPolicy').map((p) => p.metadata.name);
       expect(names).toEqual(
         expect.arrayContaining([
           'default-deny-ingress',
+          'default-deny-egress',
+          'allow-dns-egress',
           'allow-ingress-controller-to-frontend',
           'allow-frontend-to-catalogue',
           'allow-frontend-to-voting',
@@ -104,6 +106,7 @@ describe('network policies', () => {
           'allow-recommendation-to-redis',
           'allow-mongodb-backup-to-mongodb',
           'allow-frontend-egress',
+          'allow-mongodb-backup-egress',
         ]),
       );
       expect(find(env, 'NetworkPolicy', 'default-deny-ingress').spec).toEqual({
@@ -124,17 +127,28 @@ describe('network policies', () => {
           ports: [{ protocol: 'TCP', port: 5000 }],
         },
       ]);
-      const egress = find(env, 'NetworkPolicy', 'allow-frontend-egress').spec.egress;
-      expect(egress[0]).toEqual({
-        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [
-          { protocol: 'UDP', port: 53 },
-          { protocol: 'TCP', port: 53 },
-        ],
+      expect(find(env, 'NetworkPolicy', 'default-deny-egress').spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Egress'],
       });
-      // the three services, then the OpenTelemetry collector's OTLP port (tracing is on in both)
-      expect(egress.slice(1).map((e: any) => e.ports[0].port)).toEqual([5000, 8080, 8080, 4317]);
-      expect(egress[4]).toEqual({ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 4317 }] });
+      expect(find(env, 'NetworkPolicy', 'allow-dns-egress').spec.egress).toEqual([
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ]);
+      const egress = find(env, 'NetworkPolicy', 'allow-frontend-egress').spec.egress;
+      // the three services, then the OpenTelemetry collector's OTLP port (tracing is on in both); DNS is allow-dns-egress's
+      expect(egress.map((e: any) => e.ports[0].port)).toEqual([5000, 8080, 8080, 4317]);
+      expect(egress[3]).toEqual({ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 4317 }] });
     },
   );
 

@@ -55,10 +55,9 @@ export class JobGrant extends Construct {
     // The service talks to the API server, so it needs its token; the waiver tells the gate why.
     const deployment = props.service.base.node.findChild('deployment') as ApiObject;
     deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/automountServiceAccountToken', true));
-    deployment.metadata.addAnnotation(
-      'stagecraft.dev/waive.automount-token',
-      `creates and watches Jobs in namespace ${namespace} through Role ${this.name}`,
-    );
+    const reason = `creates and watches Jobs in namespace ${namespace} through Role ${this.name}`;
+    deployment.metadata.addAnnotation('stagecraft.dev/waive.automount-token', reason);
+    props.service.addKubernetesApiAccess(reason);
   }
 }
 

@@ -396,6 +396,7 @@ export class Microservice extends Construct implements IEndpoint {
   private readonly baseVariables: Readonly<Record<string, string>>;
   private readonly baseResources: ResourceOverride;
   private readonly sharedConnections: Record<string, IEndpoint> = {};
+  private kubernetesApiReason: string | undefined;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps, workload?: WorkloadShape) {
     super(scope, uniqueChildId(scope, id, 'service'));
@@ -727,6 +728,19 @@ export class Microservice extends Construct implements IEndpoint {
   /** The URL holds no credential, so a shared ConfigMap carries it as it is. */
   public sharedConnectionEnv(variable: string, env: Environment): EndpointEnvVar[] {
     return this.connectionEnv(variable, env);
+  }
+
+  /**
+   * Records that this service's pods call the Kubernetes API server, and why (`JobGrant` calls
+   * it when it mounts their token): their egress network policy then allows the API server.
+   */
+  public addKubernetesApiAccess(reason: string): void {
+    this.kubernetesApiReason = reason;
+  }
+
+  /** Why this service's pods call the Kubernetes API server; undefined when they do not. */
+  public get kubernetesApiAccess(): string | undefined {
+    return this.kubernetesApiReason;
   }
 
   /**

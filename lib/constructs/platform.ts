@@ -1,7 +1,12 @@
 import { Construct } from 'constructs';
 import { checkDnsLabel } from '../core/checks';
 import { StagecraftError } from '../core/errors';
-import { ClusterComponents } from '../model/cluster-components';
+import {
+  checkKubernetesApi,
+  ClusterComponents,
+  DEFAULT_KUBERNETES_API,
+  KubernetesApiEndpoint,
+} from '../model/cluster-components';
 import { EnvironmentTable } from '../model/environment-table';
 import { GitOpsProps } from '../model/gitops';
 import { Datastore } from './datastores/datastore';
@@ -28,9 +33,10 @@ export interface PlatformProps {
    */
   readonly ingressClassName?: string;
   /**
-   * Namespaces of the ingress controller and the datastore operators (for network policies);
-   * `operatorNamespaces` is keyed by engine name and merged over the engines' own.
-   * @default - ingress-nginx; each engine's operator namespace (e.g. `postgresql: 'cnpg-system'`)
+   * Namespaces of the ingress controller and the datastore operators, and the Kubernetes API
+   * server's addresses (for network policies); `operatorNamespaces` is keyed by engine name and
+   * merged over the engines' own.
+   * @default - ingress-nginx; each engine's operator namespace (e.g. `postgresql: 'cnpg-system'`); the API server at any address on TCP 443 and 6443
    */
   readonly cluster?: Partial<ClusterComponents>;
 }
@@ -78,7 +84,9 @@ export class Platform extends Construct {
         ...Object.fromEntries(DatastoreEngine.all().map((e) => [e.name, e.operatorNamespace])),
         ...props.cluster?.operatorNamespaces,
       },
+      kubernetesApi: props.cluster?.kubernetesApi ?? DEFAULT_KUBERNETES_API,
     };
+    checkKubernetesApi(this.node.path || id, this.cluster.kubernetesApi);
   }
 
   /** Every datastore, in definition order. */
@@ -208,5 +216,6 @@ export const PLATFORM_SHAPE = shape<PlatformProps>('PlatformProps', {
   cluster: shape<Partial<ClusterComponents>>('ClusterComponents', {
     ingressControllerNamespace: 'string',
     operatorNamespaces: 'stringMap',
+    kubernetesApi: shape<KubernetesApiEndpoint>('KubernetesApiEndpoint', { cidr: 'string', ports: 'numbers' }),
   }),
 });

@@ -110,6 +110,8 @@ export const CHECKS = {
     'a Certificate from an ACME issuer names only hosts a public CA can issue (no .local, .internal, .test, ...)',
   'pdb-required': 'workloads have a PodDisruptionBudget where the environment requires one',
   'network-policy-required': 'pods are covered by a NetworkPolicy where the environment requires one',
+  'network-egress':
+    'a default-deny environment denies all egress and allows each connection the model knows (DNS included)',
   'pdb-blocks-drain': 'a PodDisruptionBudget allows at least one eviction',
   'hpa-min-max': 'HPA minReplicas <= maxReplicas',
   'deprecated-api': 'no API version removed or deprecated in the target Kubernetes version',

@@ -3,7 +3,9 @@ import * as path from 'path';
 import { DerivedCrdData } from './crd-derivation';
 import { Environment } from '../model/environment';
 import { Platform } from '../constructs/platform';
-import { manualSecrets } from '../generators/shared-overlay';
+import { manualSecrets, platformEgress } from '../generators/shared-overlay';
+import { NetworkPolicyMode } from '../model/network-policy-mode';
+import { checkNetworkEgress, EgressExpectations } from './network-egress';
 import { resolveValidation, ValidationSettings } from '../model/validation-settings';
 import { checkParity } from '../review/parity';
 import { formatTable } from '../core/table';
@@ -187,6 +189,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkWorkloadEnvironment(objects),
           ...checkAcmeHosts(objects),
           ...checkMonitoring(objects, monitoringOf(options.platform, env)),
+          ...checkNetworkEgress(objects, egressOf(options.platform, env)),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
         ];
         for (const f of envChecks) raw.push([dir, f]);
@@ -324,6 +327,17 @@ function monitoringOf(platform: Platform | undefined, unit: string): MonitoringE
   const env = unitEnvironment(unit);
   const metrics = platform?.environments.environments.find((e) => e.name === env)?.operations.metrics;
   return metrics?.enabled ? { prometheusLabels: metrics.prometheusLabels } : {};
+}
+
+/** The connections the model gives the unit's pods, where the model is known and the table asks for default-deny. */
+function egressOf(platform: Platform | undefined, unit: string): EgressExpectations | undefined {
+  const env = platform?.environments.environments.find((e) => e.name === unitEnvironment(unit));
+  if (!platform || !env) return undefined;
+  return {
+    env: env.name,
+    defaultDeny: env.networkPolicy === NetworkPolicyMode.DEFAULT_DENY,
+    clients: platformEgress(platform, env),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { ClusterComponents } from '../model/cluster-components';
 import { NetworkPolicyMode } from '../model/network-policy-mode';
+import { DNS_RULE, EgressRule, egressClients } from './egress-clients';
 
 const WAIVE_SELECTOR = 'stagecraft.dev/waive.network-policy-selector';
 
@@ -95,7 +96,6 @@ export function networkPolicies(
       ),
     );
   }
-  const otlpPort = env.operations.tracing.endpointPort;
 
   if (env.networkPolicy === NetworkPolicyMode.ALLOW_NAMESPACE) {
     policies.push(
@@ -123,6 +123,9 @@ export function networkPolicies(
   const unique = new Map(edges.map((e) => [`${e.from.name}->${e.to.name}`, e]));
   policies.push(
     policy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }),
+    // Egress too: a pod reaches only DNS and the connections the model gives it.
+    policy('default-deny-egress', { podSelector: {}, policyTypes: ['Egress'] }),
+    policy('allow-dns-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [egressRule(DNS_RULE)] }),
     ...fromIngressController,
     ...fromPrometheus,
   );
@@ -161,41 +164,27 @@ export function networkPolicies(
     );
   }
   policies.push(...fromOperators);
-  for (const service of services) {
-    const targets = service.endpoints;
-    const waivers = Object.assign({}, ...targets.map(operatorWaiver).filter((w) => w !== undefined));
+  for (const client of egressClients(env, services, datastores, cluster)) {
+    const reasons = [client.operator?.name, ...client.rules.map((r) => r.operator)].filter(
+      (o): o is string => o !== undefined,
+    );
     policies.push(
       policy(
-        `allow-${service.name}-egress`,
+        `allow-${client.name}-egress`,
         {
-          podSelector: { matchLabels: service.podSelectorFor(env) },
+          podSelector: { matchLabels: client.selector },
           policyTypes: ['Egress'],
-          egress: [
-            {
-              to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-              ports: [
-                { protocol: 'UDP', port: 53 },
-                { protocol: 'TCP', port: 53 },
-              ],
-            },
-            ...[...new Map(targets.map((t) => [t.name, t])).values()].map((t) => ({
-              // A managed service outside the cluster has no pods to select: allow its port anywhere.
-              to: [
-                t.podSelectorFor(env)
-                  ? { podSelector: { matchLabels: t.podSelectorFor(env) } }
-                  : { ipBlock: { cidr: '0.0.0.0/0' } },
-              ],
-              ports: t.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
-            })),
-            // The OpenTelemetry collector, in whichever namespace the table's endpoint names.
-            ...(otlpPort !== undefined
-              ? [{ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: otlpPort }] }]
-              : []),
-          ],
+          egress: client.rules.map(egressRule),
         },
-        Object.keys(waivers).length > 0 ? waivers : undefined,
+        // The gate sees no pod template behind an operator's labels: say who creates the pods.
+        reasons.length > 0 ? { [WAIVE_SELECTOR]: `pods are created by the ${reasons[reasons.length - 1]}` } : undefined,
       ),
     );
   }
   return policies;
+}
+
+/** A NetworkPolicy egress rule: one peer, its ports (none listed: every port). */
+function egressRule(rule: EgressRule): object {
+  return { to: [rule.peer.toPeer()], ...(rule.ports ? { ports: rule.ports.map((p) => ({ ...p })) } : {}) };
 }

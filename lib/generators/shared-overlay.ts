@@ -11,6 +11,7 @@ import { accessUrls, ingressObjects } from './ingress';
 import { Microservice } from '../constructs/microservice';
 import { footprint, limitRangeObject, namespaceObject, resourceQuotaObject } from './namespace';
 import { networkPolicies } from './network-policies';
+import { EgressClient, egressClients } from './egress-clients';
 import { observabilityObjects } from './observability';
 import { SharedConfig } from '../constructs/shared-config';
 import { ClusterComponents } from '../model/cluster-components';
@@ -134,6 +135,12 @@ export function platformSecrets(source: SharedObjectsSource, env: Environment): 
   return requiredSecrets(sharedObjectsOptions(source, env));
 }
 
+/** The pods of `env` that open connections and where to, as its egress network policies allow them. */
+export function platformEgress(source: SharedObjectsSource, env: Environment): EgressClient[] {
+  const options = sharedObjectsOptions(source, env);
+  return egressClients(env, options.services, options.datastores, options.cluster);
+}
+
 /** Secrets of `env` created out of band (none where the environment's secret source syncs them). */
 export function manualSecrets(source: SharedObjectsSource, env: Environment): string[] {
   return env.secrets.external ? [] : platformSecrets(source, env).map((s) => s.name);
@@ -231,7 +238,7 @@ export function sharedDocSections(
       row('TLS/SSL', (e) => e.tls?.describe() ?? 'None') +
       row('Network Policies', (e) =>
         e.networkPolicy === NetworkPolicyMode.DEFAULT_DENY
-          ? 'Enforced (default deny, one allow per edge)'
+          ? 'Enforced (default deny in and out, one allow per edge)'
           : 'Basic (allow within the namespace)',
       ) +
       row(

@@ -1,6 +1,30 @@
+import { checkCidr } from '../core/cidr';
 import { checkMinimum } from '../core/checks';
 import { StagecraftError } from '../core/errors';
 import { shape } from '../core/props-shape';
+
+/**
+ * Where the pods that write native backups reach the object store, for their egress network
+ * policy: an S3 endpoint outside the cluster is an address range and a port.
+ */
+export interface ObjectStoreEndpointProps {
+  /**
+   * Addresses of the object store, an IPv4 CIDR.
+   * @default '0.0.0.0/0' (a public object store such as S3 has no fixed addresses)
+   */
+  readonly cidr?: string;
+  /**
+   * TCP port of its API.
+   * @default 443
+   */
+  readonly port?: number;
+}
+
+/** `ObjectStoreEndpointProps` with defaults filled. */
+export interface ObjectStoreEndpoint {
+  readonly cidr: string;
+  readonly port: number;
+}
 
 /** Scheduled backups of an environment's datastores. */
 export interface BackupProps {
@@ -18,6 +42,16 @@ export interface BackupProps {
    * @default - required when a PostgreSQL datastore runs the HA topology with backups
    */
   readonly objectStore?: string;
+  /**
+   * Where `objectStore` is reached, for the egress network policies of default-deny environments.
+   * @default - any address on TCP 443
+   */
+  readonly objectStoreEndpoint?: ObjectStoreEndpointProps;
+}
+
+/** The object store endpoint of `backup` with defaults filled. */
+export function objectStoreEndpoint(backup: BackupProps): ObjectStoreEndpoint {
+  return { cidr: backup.objectStoreEndpoint?.cidr ?? '0.0.0.0/0', port: backup.objectStoreEndpoint?.port ?? 443 };
 }
 
 const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
@@ -32,6 +66,14 @@ export function checkBackup(path: string, backup: BackupProps): void {
     );
   }
   checkMinimum(path, 'backup retentionDays', backup.retentionDays, 1);
+  const endpoint = objectStoreEndpoint(backup);
+  checkCidr(path, 'backup objectStoreEndpoint.cidr', endpoint.cidr);
+  if (!Number.isInteger(endpoint.port) || endpoint.port < 1 || endpoint.port > 65535) {
+    throw new StagecraftError(
+      path,
+      `backup objectStoreEndpoint.port must be a TCP port between 1 and 65535, got ${JSON.stringify(endpoint.port)}`,
+    );
+  }
 }
 
 /** Human form: `Daily (03:00 UTC), 7 days` / `Hourly, 30 days`. */
@@ -51,4 +93,5 @@ export const BACKUP_SHAPE = shape<BackupProps>('BackupProps', {
   retentionDays: 'number',
   storage: 'string',
   objectStore: 'string',
+  objectStoreEndpoint: shape<ObjectStoreEndpointProps>('ObjectStoreEndpointProps', { cidr: 'string', port: 'number' }),
 });

@@ -2,6 +2,6 @@
 export enum NetworkPolicyMode {
   /** Basic: pods accept traffic from their own namespace and the ingress controller. */
   ALLOW_NAMESPACE = 'allow-namespace',
-  /** Enforced: deny all ingress, then allow each real edge; services' egress limited to DNS and their edges. */
+  /** Enforced: deny all ingress and egress, then allow DNS and each real edge the model knows, both ways. */
   DEFAULT_DENY = 'default-deny',
 }

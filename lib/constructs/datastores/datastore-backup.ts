@@ -1,3 +1,5 @@
+import { NetworkClient } from '../network-edge';
+
 /** How a datastore's data is backed up where the environment table asks for backups. */
 export enum BackupMethod {
   /** The operator backs up continuously to an object store (CloudNativePG, with a ScheduledBackup). */
@@ -24,17 +26,20 @@ export interface BackupSecret {
 export class DatastoreBackup {
   /** No backup. */
   public static none(): DatastoreBackup {
-    return new DatastoreBackup(BackupMethod.NONE, undefined, undefined);
+    return new DatastoreBackup(BackupMethod.NONE, undefined, undefined, undefined);
   }
 
-  /** The operator's own backup, reading the object store's credentials from `secret`. */
-  public static native(secret: BackupSecret): DatastoreBackup {
-    return new DatastoreBackup(BackupMethod.NATIVE, undefined, secret);
+  /**
+   * The operator's own backup, reading the object store's credentials from `secret`, written
+   * to the object store by the pods `writers` (their egress network policy reaches it).
+   */
+  public static native(secret: BackupSecret, writers: NetworkClient): DatastoreBackup {
+    return new DatastoreBackup(BackupMethod.NATIVE, undefined, secret, writers);
   }
 
   /** A dump CronJob running `command`, a shell command that writes one dump file below `/backups`. */
   public static dump(command: string): DatastoreBackup {
-    return new DatastoreBackup(BackupMethod.DUMP, command, undefined);
+    return new DatastoreBackup(BackupMethod.DUMP, command, undefined, undefined);
   }
 
   private constructor(
@@ -44,5 +49,7 @@ export class DatastoreBackup {
     public readonly dumpCommand: string | undefined,
     /** The Secret the operator's backup reads (NATIVE only). */
     public readonly secret: BackupSecret | undefined,
+    /** The pods that write to the object store (NATIVE only). */
+    public readonly objectStoreWriters: NetworkClient | undefined,
   ) {}
 }

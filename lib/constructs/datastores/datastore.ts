@@ -6,6 +6,7 @@ import { StagecraftError } from '../../core/errors';
 import { DatastoreTopology, ExternalEndpointProps, PoolerSettings } from '../../model/datastore-settings';
 import { Environment } from '../../model/environment';
 import { EndpointEnvVar, IEndpoint } from '../endpoint';
+import { NetworkClient } from '../network-edge';
 import { backupJobName, backupJobSelector, dumpBackupResources, dumpVolumeSize } from './backup-job';
 import { BackupMethod, BackupSecret, DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
@@ -319,6 +320,20 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
   public operatorFor(env: Environment): string | undefined {
     const form = this.operatedForm(this.topologyIn(env));
     return form ? `${form.operator} (${form.kind}/${this.name})` : undefined;
+  }
+
+  /**
+   * The pods the operator creates in `env` that call the Kubernetes API server themselves; none
+   * for a single instance or a managed service.
+   */
+  public kubernetesApiClientsIn(env: Environment): NetworkClient[] {
+    return this.operatedForm(this.topologyIn(env))?.kubernetesApiClients(this, env) ?? [];
+  }
+
+  /** `Kind/name` of the custom resource the operator creates the pods from in `env`, if an operator does. */
+  public customResourceIn(env: Environment): string | undefined {
+    const form = this.operatedForm(this.topologyIn(env));
+    return form ? `${form.kind}/${this.name}` : undefined;
   }
 
   /** Ports clients connect to in `env` (Redis HA: Sentinel first, then the master it names). */

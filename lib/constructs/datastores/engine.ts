@@ -2,6 +2,7 @@ import { DatastoreTopology, ExternalEndpointProps, PoolerSettings } from '../../
 import { Environment } from '../../model/environment';
 import { DatastoreBackup } from './datastore-backup';
 import { DatastoreContext } from './datastore-context';
+import { NetworkClient } from '../network-edge';
 import { DatastoreFootprint } from './datastore-plan';
 import { SingleInstanceOverlay, SingleInstanceSpec } from './single-instance';
 
@@ -84,6 +85,12 @@ export interface IOperatedForm {
    * (then the datastore is not scraped).
    */
   metrics(d: DatastoreContext): DatastoreMetricsEndpoint | undefined;
+  /**
+   * The pods the operator creates in `env` that call the Kubernetes API server themselves (an
+   * instance manager, an agent reading its own Secret), for their egress network policy; none
+   * where only the operator talks to the API server.
+   */
+  kubernetesApiClients(d: DatastoreContext, env: Environment): NetworkClient[];
 }
 
 /**

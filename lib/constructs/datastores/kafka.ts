@@ -49,6 +49,7 @@ const KAFKA_JMX_RULES = {
 };
 import { Environment } from '../../model/environment';
 import { DatastoreBackup } from './datastore-backup';
+import { NetworkClient } from '../network-edge';
 import { DatastoreContext } from './datastore-context';
 import { DatastoreFootprint } from './datastore-plan';
 import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engine';
@@ -105,6 +106,12 @@ class StrimziKafka implements IOperatedForm {
 
   public podSelector(d: DatastoreContext): Record<string, string> {
     return { 'strimzi.io/cluster': d.name };
+  }
+
+  /** The entity operator's topic and user operators reconcile KafkaTopics and KafkaUsers through the API server. */
+  public kubernetesApiClients(d: DatastoreContext): NetworkClient[] {
+    const name = `${d.name}-entity-operator`;
+    return [{ name, selector: { 'strimzi.io/cluster': d.name, 'strimzi.io/name': name } }];
   }
 
   public ports(d: DatastoreContext): number[] {

@@ -15,6 +15,7 @@ const MONGODB_EXPORTER_IMAGE = 'percona/mongodb_exporter:0.44.0';
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { DatastoreBackup } from './datastore-backup';
+import { NetworkClient } from '../network-edge';
 import { DatastoreContext } from './datastore-context';
 import { DatastoreFootprint } from './datastore-plan';
 import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engine';
@@ -44,6 +45,11 @@ class MongoDbReplicaSet implements IOperatedForm {
 
   public podSelector(d: DatastoreContext): Record<string, string> {
     return { app: `${d.name}-svc` };
+  }
+
+  /** The agent and its readiness probe read the automation config and annotate their pod (Role `mongodb-database`). */
+  public kubernetesApiClients(d: DatastoreContext): NetworkClient[] {
+    return [{ name: d.name, selector: this.podSelector(d) }];
   }
 
   public ports(d: DatastoreContext): number[] {

@@ -16,6 +16,7 @@ const CNPG_PGBOUNCER_PORT = { name: 'pgbouncer', containerPort: 5432 };
 import { Environment } from '../../model/environment';
 import { dumpFile } from './backup-job';
 import { BackupMethod, DatastoreBackup } from './datastore-backup';
+import { NetworkClient } from '../network-edge';
 import { DatastoreContext } from './datastore-context';
 import { DatastoreFootprint } from './datastore-plan';
 import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engine';
@@ -74,11 +75,23 @@ class CloudNativePgCluster implements IOperatedForm {
     return { url: postgresUrl(d, this.host(d), env) };
   }
 
+  /** Every instance archives its WAL and base backups to the object store (barman-cloud runs inside it). */
   public backup(d: DatastoreContext): DatastoreBackup {
-    return DatastoreBackup.native({
-      name: this.backupCredentials(d),
-      keys: ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'],
-    });
+    return DatastoreBackup.native(
+      { name: this.backupCredentials(d), keys: ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'] },
+      { name: d.name, selector: this.podSelector(d) },
+    );
+  }
+
+  /**
+   * The instance manager of every instance watches its Cluster and Secrets, and CloudNativePG's
+   * PgBouncer pods read their Pooler and its Secrets: both call the API server.
+   */
+  public kubernetesApiClients(d: DatastoreContext, env: Environment): NetworkClient[] {
+    return [
+      { name: d.name, selector: this.podSelector(d) },
+      ...(d.poolerIn(env) ? [{ name: d.poolerName, selector: { 'cnpg.io/poolerName': d.poolerName } }] : []),
+    ];
   }
 
   public footprint(d: DatastoreContext, env: Environment): DatastoreFootprint {

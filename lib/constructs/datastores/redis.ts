@@ -6,6 +6,7 @@ import { Environment } from '../../model/environment';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context';
 import { dumpFile } from './backup-job';
 import { DatastoreBackup } from './datastore-backup';
+import { NetworkClient } from '../network-edge';
 import { DatastoreContext } from './datastore-context';
 import { DatastoreFootprint } from './datastore-plan';
 import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engine';
@@ -45,6 +46,11 @@ class RedisSentinel implements IOperatedForm {
 
   public podSelector(d: DatastoreContext): Record<string, string> {
     return { 'redisfailovers.databases.spotahome.com/name': d.name };
+  }
+
+  /** Only the operator calls the API server; the Redis pods do not. */
+  public kubernetesApiClients(): NetworkClient[] {
+    return [];
   }
 
   /** Sentinel first, then the master it names. */
@@ -153,6 +159,11 @@ class RedisShardedCluster implements IOperatedForm {
   /** The redis-operator copies the RedisCluster's labels onto its pods. */
   public podSelector(d: DatastoreContext): Record<string, string> {
     return { 'app.kubernetes.io/name': d.name, redis_setup_type: 'cluster' };
+  }
+
+  /** Only the operator calls the API server; the Redis pods do not. */
+  public kubernetesApiClients(): NetworkClient[] {
+    return [];
   }
 
   public ports(d: DatastoreContext): number[] {
