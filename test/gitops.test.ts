@@ -265,6 +265,13 @@ describe('datastores', () => {
       labelSelector: { matchLabels: { app: 'mongodb-svc' } },
     });
     expect(pod.containers.map((c: { imagePullPolicy: string }) => c.imagePullPolicy)).toEqual(['Always', 'Always']);
+    // The operator (mongodb-kubernetes 1.10.0) runs the members as ServiceAccount mongodb-kubernetes-appdb.
+    expect(find('prod', 'ServiceAccount', 'mongodb-kubernetes-appdb').metadata.name).toBe('mongodb-kubernetes-appdb');
+    expect(find('prod', 'RoleBinding', 'mongodb-kubernetes-appdb')).toMatchObject({
+      roleRef: { kind: 'Role', name: 'mongodb-kubernetes-appdb' },
+      subjects: [{ kind: 'ServiceAccount', name: 'mongodb-kubernetes-appdb' }],
+    });
+    expect(kinds('prod', 'ServiceAccount').map((a) => a.metadata.name)).not.toContain('mongodb-database');
     expect(find('prod', 'Cluster', 'postgresql').spec).toMatchObject({ instances: 3, storage: { size: '20Gi' } });
     expect(find('prod', 'RedisFailover', 'redis').spec).toMatchObject({
       sentinel: { replicas: 3 },

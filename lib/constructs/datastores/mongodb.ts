@@ -22,6 +22,13 @@ import { DatastoreMetricsEndpoint, EngineEndpoint, IOperatedForm } from './engin
 import { DatastoreEngineBase } from './engine-base';
 import { SingleInstanceSpec } from './single-instance';
 
+/**
+ * The ServiceAccount the MongoDB Controllers for Kubernetes (mongodb/mongodb-kubernetes, the
+ * release `operator-releases.ts` targets) run MongoDBCommunity pods as: the constant
+ * `mongodbDatabaseServiceAccountName` of mongodb-community-operator/controllers/construct/
+ * mongodbstatefulset.go at 1.10.0. The Community operator before it used `mongodb-database`.
+ */
+export const MONGODB_DATABASE_SERVICE_ACCOUNT = 'mongodb-kubernetes-appdb';
 /** `mongodump` of the server at `host`, as one gzipped archive. */
 function mongodump(d: DatastoreContext, host: string): DatastoreBackup {
   return DatastoreBackup.dump(
@@ -47,7 +54,7 @@ class MongoDbReplicaSet implements IOperatedForm {
     return { app: `${d.name}-svc` };
   }
 
-  /** The agent and its readiness probe read the automation config and annotate their pod (Role `mongodb-database`). */
+  /** The agent and its readiness probe read the automation config and annotate their pod (Role `mongodb-kubernetes-appdb`). */
   public kubernetesApiClients(d: DatastoreContext): NetworkClient[] {
     return [{ name: d.name, selector: this.podSelector(d) }];
   }
@@ -161,14 +168,15 @@ class MongoDbReplicaSet implements IOperatedForm {
   }
 
   /**
-   * The MongoDB Community operator runs the replica set pods as ServiceAccount
-   * `mongodb-database`, which must exist in the namespace with these permissions.
+   * The operator runs the replica set pods as ServiceAccount `MONGODB_DATABASE_SERVICE_ACCOUNT`,
+   * which must exist in the namespace with these permissions (its chart's database-roles.yaml).
    */
   private databaseRbac(d: DatastoreContext): Record<string, unknown> {
-    const metadata = { name: 'mongodb-database', labels: d.labels };
+    const name = MONGODB_DATABASE_SERVICE_ACCOUNT;
+    const metadata = { name, labels: d.labels };
     return {
-      'serviceaccount-mongodb-database.yaml': { apiVersion: 'v1', kind: 'ServiceAccount', metadata },
-      'role-mongodb-database.yaml': {
+      [`serviceaccount-${name}.yaml`]: { apiVersion: 'v1', kind: 'ServiceAccount', metadata },
+      [`role-${name}.yaml`]: {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
         metadata,
@@ -177,12 +185,12 @@ class MongoDbReplicaSet implements IOperatedForm {
           { apiGroups: [''], resources: ['pods'], verbs: ['patch', 'delete', 'get'] },
         ],
       },
-      'rolebinding-mongodb-database.yaml': {
+      [`rolebinding-${name}.yaml`]: {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
         metadata,
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'mongodb-database' },
-        subjects: [{ kind: 'ServiceAccount', name: 'mongodb-database' }],
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [{ kind: 'ServiceAccount', name }],
       },
     };
   }
