@@ -121,6 +121,8 @@ export function visionPlatform(app: App): Platform {
     resources: { cpu: '2', memory: '4Gi', cpuLimit: '4', memoryLimit: '8Gi' },
     command: ['python', 'train.py'],
     variables: { BACKEND_BASE_URL: 'http://backend.platform.svc.cluster.local:8000' },
+    // The Jobs report to the backend: the one path out of training besides the DNS.
+    dependsOn: [backend],
   });
   new JobGrant(training.chart, 'backend-grant', { template: trainer, service: backend, serviceNamespace: 'platform' });
   return platform;

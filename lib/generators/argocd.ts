@@ -21,6 +21,7 @@ function application(
   sourcePath: string,
   wave: string,
   service: string,
+  namespace = placement.env.namespace,
 ): object {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -35,7 +36,7 @@ function application(
     spec: {
       project: projectName(settings.platform, placement.env),
       source: { repoURL: settings.repoURL, targetRevision: settings.revision, path: sourcePath },
-      destination: { ...destinationOf(placement, settings.defaultServer), namespace: placement.env.namespace },
+      destination: { ...destinationOf(placement, settings.defaultServer), namespace },
       syncPolicy: syncPolicy(placement.env),
       revisionHistoryLimit: 10,
     },
@@ -68,6 +69,7 @@ export const argoCd: Generator = (view, files) => {
         env,
         placements,
         defaultServer: settings.defaultServer,
+        bundleNamespaces: [...new Set(view.bundles.map((b) => b.namespace))],
       }),
     );
     for (const cluster of env.clusters) {
@@ -82,6 +84,22 @@ export const argoCd: Generator = (view, files) => {
         `${key.dir}/shared.yaml`,
         application(settings, placement, `${key.name}-shared`, shared, SHARED_WAVE, 'shared'),
       );
+      // A bundle's overlay is the environment's, whichever cluster of it the Application targets.
+      for (const bundle of view.bundles) {
+        const source = path.posix.join(view.layout.overlaysDir, env.name, bundle.name);
+        add(
+          `${key.dir}/${bundle.name}.yaml`,
+          application(
+            settings,
+            placement,
+            `${key.name}-${bundle.name}`,
+            source,
+            SHARED_WAVE,
+            bundle.name,
+            bundle.namespace,
+          ),
+        );
+      }
       if (objects !== ArgoCdObjects.APPLICATIONS) continue;
       for (const service of services) {
         const source = path.posix.join(placement.dir, service.name);

@@ -1,17 +1,26 @@
 import * as path from 'path';
-import { toYaml } from '../core/yaml';
+import { NamespaceBundle } from '../constructs/namespace-bundle';
+import { StagecraftError } from '../core/errors';
+import { toYaml, toYamlAll } from '../core/yaml';
+import { destinationOf } from './argocd-project';
+import { argoCdSettings } from './argocd-settings';
+import { bundleNamespaceObjects } from './bundle-namespace';
 import { Generator } from './generator';
 import { kustomization } from './kustomization';
+import { PlatformView } from './platform-view';
 
 /**
  * Each namespace bundle's base `dist/<bundle>/` and its overlay `overlays/<env>/<bundle>/`, which
- * sets no namespace (the bundle's objects keep their own) and pins the bundle's images.
+ * sets no namespace (the bundle's objects keep their own), pins the bundle's images and adds
+ * the bundle's Namespace, quota, limits and network policies as the environment sets them.
  */
 export const namespaceBundles: Generator = (view, files) => {
   const { outdir, overlaysDir } = view.layout;
   const environments = view.environments.environments;
+  const labels = { 'app.kubernetes.io/part-of': view.name, 'app.kubernetes.io/managed-by': 'stagecraft' };
   for (const bundle of view.bundles) {
     bundle.check(environments);
+    checkOneEnvironmentPerCluster(view, bundle);
     const baseDir = path.posix.join(outdir, bundle.name);
     const manifests = bundle.chart.toJson();
     const names = manifests.map((m) => `${String(m.kind).toLowerCase()}-${m.metadata.name}.yaml`);
@@ -22,11 +31,13 @@ export const namespaceBundles: Generator = (view, files) => {
     for (const env of environments) {
       const dir = path.posix.join(overlaysDir, env.name, bundle.name);
       const file = path.posix.join(dir, 'kustomization.yaml');
+      const objects = bundleNamespaceObjects(bundle, env, labels);
+      for (const [name, docs] of Object.entries(objects)) files.add(path.posix.join(dir, name), toYamlAll(docs));
       files.add(
         file,
         toYaml(
           kustomization({
-            resources: [path.posix.relative(dir, baseDir)],
+            resources: [...Object.keys(objects).sort(), path.posix.relative(dir, baseDir)],
             labels: { environment: env.name },
             images: images.map((name) => ({ name, ...(view.readPin(file, name) ?? { newTag: initialTags[name] }) })),
           }),
@@ -35,3 +46,30 @@ export const namespaceBundles: Generator = (view, files) => {
     }
   }
 };
+
+/**
+ * A bundle's namespace has one name in every environment, so two environments Argo CD deploys
+ * to one cluster would own (and prune) the same Namespace and objects: refused. Without Argo CD
+ * settings the clusters are whatever each `kubectl apply` targets, which synth cannot know.
+ */
+function checkOneEnvironmentPerCluster(view: PlatformView, bundle: NamespaceBundle): void {
+  if (!view.gitops) return;
+  const { defaultServer } = argoCdSettings(view.name, view.gitops);
+  const byCluster = new Map<string, string[]>();
+  for (const env of view.environments.deployed) {
+    for (const placement of view.placementsOf(env).filter((p) => p.deployed)) {
+      const destination = destinationOf(placement, defaultServer);
+      const key = Object.entries(destination)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      byCluster.set(key, [...(byCluster.get(key) ?? []), env.name]);
+    }
+  }
+  for (const [cluster, envs] of byCluster) {
+    if (envs.length < 2) continue;
+    throw new StagecraftError(
+      bundle.node.path,
+      `namespace ${JSON.stringify(bundle.namespace)} would be shared by environments ${envs.join(', ')} on one cluster (${cluster}); allowed: one environment per cluster for a namespace bundle (give each environment its own cluster)`,
+    );
+  }
+}

@@ -5,25 +5,42 @@ import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { ClusterComponents } from '../model/cluster-components';
 import { NetworkPolicyMode } from '../model/network-policy-mode';
+import { NamespaceBundle } from '../constructs/namespace-bundle';
+import { jobEndpointsIn } from '../constructs/job-template';
 
 const WAIVE_SELECTOR = 'stagecraft.dev/waive.network-policy-selector';
 
-/** Every NetworkPolicy of `env`, derived from exposures, connections, backups and operators. */
+/** The egress rule every default-deny pod needs: the cluster DNS, in whichever namespace it runs. */
+export const DNS_EGRESS = {
+  to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+  ports: [
+    { protocol: 'UDP', port: 53 },
+    { protocol: 'TCP', port: 53 },
+  ],
+};
+
+/** The namespace peer of a NetworkPolicy rule, by the label Kubernetes sets on every Namespace. */
+export function namespacePeer(namespace: string): { namespaceSelector: { matchLabels: Record<string, string> } } {
+  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } };
+}
+
+/**
+ * Every NetworkPolicy of `env`, derived from exposures, connections, backups, operators and
+ * the Jobs of namespace `bundles` that reach into the environment's namespace.
+ */
 export function networkPolicies(
   env: Environment,
   services: readonly Microservice[],
   datastores: readonly Datastore[],
   cluster: ClusterComponents,
   labels: Record<string, string>,
+  bundles: readonly NamespaceBundle[] = [],
 ): object[] {
   const policy = (name: string, spec: object, annotations?: Record<string, string>) => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name, labels, ...(annotations ? { annotations } : {}) },
     spec,
-  });
-  const namespacePeer = (namespace: string) => ({
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
   });
   const operatorWaiver = (endpoint: IEndpoint) => {
     const operator = endpoint.operatorFor(env);
@@ -61,6 +78,32 @@ export function networkPolicies(
         ),
       ];
     });
+
+  // A bundle's Jobs run in another namespace: in either mode nothing else admits them.
+  const fromBundleJobs = bundles.flatMap((bundle) =>
+    bundle.templates.flatMap((template) =>
+      jobEndpointsIn(template, env)
+        .filter((to) => to.podSelectorFor(env) !== undefined)
+        .map((to) =>
+          policy(
+            `allow-${bundle.namespace}-${template.name}-to-${to.name}`,
+            {
+              podSelector: { matchLabels: to.podSelectorFor(env) },
+              policyTypes: ['Ingress'],
+              ingress: [
+                {
+                  from: [
+                    { ...namespacePeer(bundle.namespace), podSelector: { matchLabels: { ...template.podSelector } } },
+                  ],
+                  ports: to.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
+                },
+              ],
+            },
+            operatorWaiver(to),
+          ),
+        ),
+    ),
+  );
 
   const metrics = env.operations.metrics;
   // Prometheus runs in its own namespace; every policy here admits only this one's pods.
@@ -107,6 +150,7 @@ export function networkPolicies(
       ...fromIngressController,
       ...fromPrometheus,
       ...fromOperators,
+      ...fromBundleJobs,
     );
     return policies;
   }
@@ -160,7 +204,7 @@ export function networkPolicies(
       ),
     );
   }
-  policies.push(...fromOperators);
+  policies.push(...fromOperators, ...fromBundleJobs);
   for (const service of services) {
     const targets = service.endpoints;
     const waivers = Object.assign({}, ...targets.map(operatorWaiver).filter((w) => w !== undefined));
@@ -171,13 +215,7 @@ export function networkPolicies(
           podSelector: { matchLabels: service.podSelectorFor(env) },
           policyTypes: ['Egress'],
           egress: [
-            {
-              to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-              ports: [
-                { protocol: 'UDP', port: 53 },
-                { protocol: 'TCP', port: 53 },
-              ],
-            },
+            DNS_EGRESS,
             ...[...new Map(targets.map((t) => [t.name, t])).values()].map((t) => ({
               // A managed service outside the cluster has no pods to select: allow its port anywhere.
               to: [
