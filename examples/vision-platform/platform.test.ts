@@ -301,6 +301,27 @@ describe('vision-platform example (seed 002)', () => {
     },
   );
 
+  test('prod reads 1Password through a ClusterSecretStore admitting namespace platform only; kind has none', () => {
+    const objects = kustomizeSync(path.join(root, 'overlays', 'prod'));
+    const store = find(objects, 'ClusterSecretStore', 'onepassword');
+    expect(store.metadata.namespace).toBeUndefined();
+    expect(store.spec.conditions).toEqual([{ namespaces: ['platform'] }]);
+    expect(store.spec.provider.onepassword.auth.secretRef.connectTokenSecretRef).toEqual({
+      namespace: 'onepassword',
+      name: 'onepassword-connect-token',
+      key: 'token',
+    });
+    expect(
+      objects.filter((o) => o.kind === 'ExternalSecret').map((o: any) => [o.metadata.name, o.spec.secretStoreRef]),
+    ).toEqual(
+      ['minio-credentials', 'platform-secrets', 'postgres-credentials', 'redis-credentials'].map((name) => [
+        name,
+        { name: 'onepassword', kind: 'ClusterSecretStore' },
+      ]),
+    );
+    expect(fs.existsSync(path.join(root, 'overlays', 'kind', 'secret-store'))).toBe(false);
+  });
+
   test('Argo CD deploys prod to its own cluster, vision-prod, fenced by the prod AppProject', () => {
     const read = (file: string): any => parse(fs.readFileSync(path.join(root, 'argocd', file), 'utf8'));
     expect(read('apps/prod/backend.yaml').spec).toMatchObject({
@@ -316,6 +337,7 @@ describe('vision-platform example (seed 002)', () => {
     expect(project.clusterResourceWhitelist).toEqual([
       { group: '', kind: 'Namespace', name: 'platform' },
       { group: '', kind: 'Namespace', name: 'training' },
+      { group: 'external-secrets.io', kind: 'ClusterSecretStore', name: 'onepassword' },
     ]);
     expect(read('apps/prod/training.yaml').spec).toMatchObject({
       project: 'vision-platform-prod',

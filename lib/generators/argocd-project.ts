@@ -22,6 +22,14 @@ export interface ArgoCdProjectOptions {
   readonly bundleNamespaces?: readonly string[];
 }
 
+/** The one cluster-scoped kind besides Namespaces an environment may own: the store synth writes for it. */
+function storeWhitelist(env: Environment): object[] {
+  const external = env.secrets.external;
+  return external?.provider
+    ? [{ group: 'external-secrets.io', kind: 'ClusterSecretStore', name: external.storeName }]
+    : [];
+}
+
 /** The AppProject name of `env`: `<platform>-<env>`. */
 export function projectName(platform: string, env: Environment): string {
   return `${platform}-${env.name}`;
@@ -35,7 +43,7 @@ export function destinationOf(placement: Placement, defaultServer: string): Reco
 /**
  * One environment's AppProject: sources only this repository, destinations only the
  * environment's namespace (and its namespace bundles') on its own clusters, cluster-scoped
- * kinds only those Namespaces, and
+ * kinds only those Namespaces and the ClusterSecretStore synth writes for it, and
  * the environment's sync window. An Application of another environment that targets these
  * clusters or this namespace is refused by Argo CD, so dev can never write into prod past
  * prod's window and approval.
@@ -62,7 +70,10 @@ export function appProject(options: ArgoCdProjectOptions): object {
       description: `${platform} ${env.name}: ${namespaces.length === 1 ? 'namespace' : 'namespaces'} ${namespaces.join(', ')} on ${clusters === 1 ? 'its cluster' : `its ${clusters} clusters`}, synced from this repository only`,
       sourceRepos: [options.repoURL],
       destinations,
-      clusterResourceWhitelist: namespaces.map((name) => ({ group: '', kind: 'Namespace', name })),
+      clusterResourceWhitelist: [
+        ...namespaces.map((name) => ({ group: '', kind: 'Namespace', name })),
+        ...storeWhitelist(env),
+      ],
       ...(window
         ? {
             syncWindows: [

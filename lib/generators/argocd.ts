@@ -6,6 +6,7 @@ import { clusterSecret } from './argocd-cluster-secret';
 import { appProject, destinationOf, projectName } from './argocd-project';
 import { Generator } from './generator';
 import { Placement } from './placement';
+import { SECRET_STORE_DIR } from './secret-store';
 import { argoCdSettings, ArgoCdSettings, placementKey, placementLabels, RETRY, syncPolicy } from './argocd-settings';
 
 /** Sync wave of the shared objects (namespace, policies, datastores). */
@@ -84,6 +85,13 @@ export const argoCd: Generator = (view, files) => {
         `${key.dir}/shared.yaml`,
         application(settings, placement, `${key.name}-shared`, shared, SHARED_WAVE, 'shared'),
       );
+      if (placement.env.secrets.external?.provider) {
+        const store = path.posix.join(placement.dir, SECRET_STORE_DIR);
+        add(
+          `${key.dir}/${SECRET_STORE_DIR}.yaml`,
+          application(settings, placement, `${key.name}-${SECRET_STORE_DIR}`, store, SHARED_WAVE, SECRET_STORE_DIR),
+        );
+      }
       // A bundle's overlay is the environment's, whichever cluster of it the Application targets.
       for (const bundle of view.bundles) {
         const source = path.posix.join(view.layout.overlaysDir, env.name, bundle.name);

@@ -2,12 +2,11 @@ import * as path from 'path';
 import { NamespaceBundle } from '../constructs/namespace-bundle';
 import { StagecraftError } from '../core/errors';
 import { toYaml, toYamlAll } from '../core/yaml';
-import { destinationOf } from './argocd-project';
-import { argoCdSettings } from './argocd-settings';
 import { bundleNamespaceObjects } from './bundle-namespace';
 import { Generator } from './generator';
 import { kustomization } from './kustomization';
 import { PlatformView } from './platform-view';
+import { environmentsByCluster } from './shared-clusters';
 
 /**
  * Each namespace bundle's base `dist/<bundle>/` and its overlay `overlays/<env>/<bundle>/`, which
@@ -49,27 +48,14 @@ export const namespaceBundles: Generator = (view, files) => {
 
 /**
  * A bundle's namespace has one name in every environment, so two environments Argo CD deploys
- * to one cluster would own (and prune) the same Namespace and objects: refused. Without Argo CD
- * settings the clusters are whatever each `kubectl apply` targets, which synth cannot know.
+ * to one cluster would own (and prune) the same Namespace and objects: refused.
  */
 function checkOneEnvironmentPerCluster(view: PlatformView, bundle: NamespaceBundle): void {
-  if (!view.gitops) return;
-  const { defaultServer } = argoCdSettings(view.name, view.gitops);
-  const byCluster = new Map<string, string[]>();
-  for (const env of view.environments.deployed) {
-    for (const placement of view.placementsOf(env).filter((p) => p.deployed)) {
-      const destination = destinationOf(placement, defaultServer);
-      const key = Object.entries(destination)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      byCluster.set(key, [...(byCluster.get(key) ?? []), env.name]);
-    }
-  }
-  for (const [cluster, envs] of byCluster) {
+  for (const [cluster, envs] of environmentsByCluster(view)) {
     if (envs.length < 2) continue;
     throw new StagecraftError(
       bundle.node.path,
-      `namespace ${JSON.stringify(bundle.namespace)} would be shared by environments ${envs.join(', ')} on one cluster (${cluster}); allowed: one environment per cluster for a namespace bundle (give each environment its own cluster)`,
+      `namespace ${JSON.stringify(bundle.namespace)} would be shared by environments ${envs.map((e) => e.name).join(', ')} on one cluster (${cluster}); allowed: one environment per cluster for a namespace bundle (give each environment its own cluster)`,
     );
   }
 }
