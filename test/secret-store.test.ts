@@ -206,4 +206,12 @@ describe('secret stores', () => {
       '[SecretStoreProvider.onePasswordConnect] tokenSecret.namespace must be a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with an alphanumeric, at most 63 characters), got "One Password"',
     );
   });
+
+  test('fails when a service is named like the store directory', () => {
+    const platform = platformOf([{}]);
+    new Microservice(platform, 'secret-store', { image: 'shop/store', port: 8080, initialTag: '1.0.0' });
+    expect(() => render(platform)).toThrow(
+      '[shop/secret-store] name "secret-store" is reserved for the platform\'s own overlay; choose another',
+    );
+  });
 });
