@@ -267,4 +267,15 @@ describe('NamespaceBundle', () => {
         }),
     ).toThrow('[vision/training/objects/trainer] maxConcurrentJobs must be >= 1, got 0');
   });
+
+  test("fails when a cluster of an environment would change the bundle's objects", () => {
+    // GIVEN an environment on two clusters, one of which sizes containers differently (the LimitRange default)
+    const { platform, bundle } = gitopsSetup([
+      { clusters: [{ name: 'eu' }, { name: 'us', resources: { cpu: '200m', memory: '256Mi' } }] },
+    ]);
+    new JobTemplate(bundle.chart, 'trainer', { namespace: 'training', image: 'vision/trainer', resources: RESOURCES });
+    expect(() => render(platform)).toThrow(
+      '[vision/training] cluster "us" of environment "env0" changes the bundle\'s namespace objects (its resources, or datastores.external of an endpoint the Jobs reach); allowed: cluster values that leave them as the environment\'s, as every cluster syncs overlays/env0/training',
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { bundleNamespaceObjects } from './bundle-namespace';
 import { Generator } from './generator';
 import { kustomization } from './kustomization';
 import { PlatformView } from './platform-view';
+import { Environment } from '../model/environment';
 import { environmentsByCluster } from './shared-clusters';
 
 /**
@@ -31,6 +32,7 @@ export const namespaceBundles: Generator = (view, files) => {
       const dir = path.posix.join(overlaysDir, env.name, bundle.name);
       const file = path.posix.join(dir, 'kustomization.yaml');
       const objects = bundleNamespaceObjects(bundle, env, labels);
+      checkClustersAgree(view, bundle, env, objects, labels);
       for (const [name, docs] of Object.entries(objects)) files.add(path.posix.join(dir, name), toYamlAll(docs));
       files.add(
         file,
@@ -56,6 +58,28 @@ function checkOneEnvironmentPerCluster(view: PlatformView, bundle: NamespaceBund
     throw new StagecraftError(
       bundle.node.path,
       `namespace ${JSON.stringify(bundle.namespace)} would be shared by environments ${envs.map((e) => e.name).join(', ')} on one cluster (${cluster}); allowed: one environment per cluster for a namespace bundle (give each environment its own cluster)`,
+    );
+  }
+}
+
+/**
+ * Every cluster of an environment syncs the one overlay `overlays/<env>/<bundle>/`, so a
+ * cluster whose values would change the bundle's objects (its container size, or an endpoint
+ * of the Jobs moved outside the cluster) is refused rather than given the row's objects.
+ */
+function checkClustersAgree(
+  view: PlatformView,
+  bundle: NamespaceBundle,
+  env: Environment,
+  objects: Record<string, object[]>,
+  labels: Record<string, string>,
+): void {
+  const expected = JSON.stringify(objects);
+  for (const placement of view.placementsOf(env).filter((p) => p.layered && p.cluster)) {
+    if (JSON.stringify(bundleNamespaceObjects(bundle, placement.env, labels)) === expected) continue;
+    throw new StagecraftError(
+      bundle.node.path,
+      `cluster ${JSON.stringify(placement.cluster!.name)} of environment ${JSON.stringify(env.name)} changes the bundle's namespace objects (its resources, or datastores.external of an endpoint the Jobs reach); allowed: cluster values that leave them as the environment's, as every cluster syncs ${path.posix.join(view.layout.overlaysDir, env.name, bundle.name)}`,
     );
   }
 }
