@@ -210,10 +210,16 @@ describe('vision-platform example (seed 002)', () => {
       // GIVEN the training overlay WHEN rendered with the real Kustomize
       const objects = kustomizeSync(path.join(root, 'overlays', env, 'training'));
       // THEN every object stays in training and the Job template matches the seed
-      expect(objects.map((o) => [o.kind, (o.metadata as { namespace: string }).namespace])).toEqual([
-        ['Role', 'training'],
-        ['RoleBinding', 'training'],
-        ['CronJob', 'training'],
+      expect(objects.map((o) => [o.kind, (o.metadata as { name: string }).name, o.metadata.namespace])).toEqual([
+        ['Namespace', 'training', undefined],
+        ['ResourceQuota', 'platform-quota', 'training'],
+        ['Role', 'backend-runs-trainer', 'training'],
+        ['RoleBinding', 'backend-runs-trainer', 'training'],
+        ['LimitRange', 'platform-limits', 'training'],
+        ['CronJob', 'trainer', 'training'],
+        ['NetworkPolicy', 'allow-trainer-egress', 'training'],
+        ['NetworkPolicy', 'default-deny-egress', 'training'],
+        ['NetworkPolicy', 'default-deny-ingress', 'training'],
       ]);
       const cronJob = find(objects, 'CronJob', 'trainer');
       const pod = cronJob.spec.jobTemplate.spec.template.spec;
@@ -235,6 +241,87 @@ describe('vision-platform example (seed 002)', () => {
     },
   );
 
+  test.each(['kind', 'prod'])('%s/training has its own Namespace with the restricted Pod Security labels', (env) => {
+    const objects = kustomizeSync(path.join(root, 'overlays', env, 'training'));
+    expect(find(objects, 'Namespace', 'training').metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'stagecraft',
+      'app.kubernetes.io/part-of': 'vision-platform',
+      environment: env,
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+    // Sized for one trainer Job at 4 CPU / 8Gi, plus the 25% headroom; no claims.
+    expect(find(objects, 'ResourceQuota', 'platform-quota').spec.hard).toMatchObject({
+      'limits.cpu': '5',
+      'limits.memory': '10Gi',
+      pods: '2',
+      persistentvolumeclaims: '0',
+    });
+    expect(find(objects, 'LimitRange', 'platform-limits').spec.limits[0].max).toEqual({ cpu: '4', memory: '8Gi' });
+    expect(find(objects, 'NetworkPolicy', 'default-deny-ingress').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+    });
+  });
+
+  test.each(['kind', 'prod'])(
+    '%s/training denies egress but the DNS and the backend, which admits the trainer',
+    (env) => {
+      const trainer = { 'app.kubernetes.io/name': 'trainer', 'app.kubernetes.io/component': 'job' };
+      const objects = kustomizeSync(path.join(root, 'overlays', env, 'training'));
+      expect(find(objects, 'NetworkPolicy', 'default-deny-egress').spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Egress'],
+      });
+      const egress = find(objects, 'NetworkPolicy', 'allow-trainer-egress').spec;
+      expect(egress.podSelector).toEqual({ matchLabels: trainer });
+      expect(egress.egress.map((e: any) => e.ports.map((p: any) => p.port))).toEqual([[53, 53], [8000]]);
+      expect(egress.egress[1].to).toEqual([
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform' } },
+          podSelector: {
+            matchLabels: { 'app.kubernetes.io/name': 'backend', 'app.kubernetes.io/part-of': 'vision-platform' },
+          },
+        },
+      ]);
+      // The backend, in the environment's namespace, admits the trainer's Jobs from training on its port only.
+      const shared = kustomizeSync(path.join(root, 'overlays', env, 'shared'));
+      expect(find(shared, 'NetworkPolicy', 'allow-training-trainer-to-backend').spec.ingress).toEqual([
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'training' } },
+              podSelector: { matchLabels: trainer },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 8000 }],
+        },
+      ]);
+    },
+  );
+
+  test('prod reads 1Password through a ClusterSecretStore admitting namespace platform only; kind has none', () => {
+    const objects = kustomizeSync(path.join(root, 'overlays', 'prod'));
+    const store = find(objects, 'ClusterSecretStore', 'onepassword');
+    expect(store.metadata.namespace).toBeUndefined();
+    expect(store.spec.conditions).toEqual([{ namespaces: ['platform'] }]);
+    expect(store.spec.provider.onepassword.auth.secretRef.connectTokenSecretRef).toEqual({
+      namespace: 'onepassword',
+      name: 'onepassword-connect-token',
+      key: 'token',
+    });
+    expect(
+      objects.filter((o) => o.kind === 'ExternalSecret').map((o: any) => [o.metadata.name, o.spec.secretStoreRef]),
+    ).toEqual(
+      ['minio-credentials', 'platform-secrets', 'postgres-credentials', 'redis-credentials'].map((name) => [
+        name,
+        { name: 'onepassword', kind: 'ClusterSecretStore' },
+      ]),
+    );
+    expect(fs.existsSync(path.join(root, 'overlays', 'kind', 'secret-store'))).toBe(false);
+  });
+
   test('Argo CD deploys prod to its own cluster, vision-prod, fenced by the prod AppProject', () => {
     const read = (file: string): any => parse(fs.readFileSync(path.join(root, 'argocd', file), 'utf8'));
     expect(read('apps/prod/backend.yaml').spec).toMatchObject({
@@ -242,7 +329,25 @@ describe('vision-platform example (seed 002)', () => {
       source: { path: 'overlays/prod/backend' },
       destination: { name: 'vision-prod', namespace: 'platform' },
     });
-    expect(read('apps/prod/project.yaml').spec.destinations).toEqual([{ name: 'vision-prod', namespace: 'platform' }]);
+    const project = read('apps/prod/project.yaml').spec;
+    expect(project.destinations).toEqual([
+      { name: 'vision-prod', namespace: 'platform' },
+      { name: 'vision-prod', namespace: 'training' },
+    ]);
+    expect(project.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace', name: 'platform' },
+      { group: '', kind: 'Namespace', name: 'training' },
+      { group: 'external-secrets.io', kind: 'ClusterSecretStore', name: 'onepassword' },
+    ]);
+    expect(read('apps/prod/training.yaml').spec).toMatchObject({
+      project: 'vision-platform-prod',
+      source: { path: 'overlays/prod/training' },
+      destination: { name: 'vision-prod', namespace: 'training' },
+    });
+    expect(read('apps/kind/project.yaml').spec.destinations).toEqual([
+      { server: 'https://kubernetes.default.svc', namespace: 'platform' },
+      { server: 'https://kubernetes.default.svc', namespace: 'training' },
+    ]);
   });
 
   test('the backend is scraped in both clusters; prod alerts and traces to Tempo (seed 002: Prometheus, Grafana, Tempo)', () => {

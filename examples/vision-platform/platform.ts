@@ -14,6 +14,7 @@ import {
   Platform,
   Scaling,
   SecretSource,
+  SecretStoreProvider,
   SharedConfig,
   Sli,
   SynthOptions,
@@ -55,8 +56,18 @@ export const environments = new EnvironmentTable([
       logging: Logging.aggregated(),
       tracing: Tracing.openTelemetry({ endpoint: 'http://tempo.monitoring.svc:4317', samplerRatio: 0.25 }),
     },
-    // "production-secret-from-1password" (seed 002): platform-secrets and the R2 keys are synced.
-    secrets: SecretSource.externalSecrets({ storeName: 'onepassword', keyPrefix: 'vision-platform/prod' }),
+    // "production-secret-from-1password" (seed 002): platform-secrets and the R2 keys are synced
+    // through 1Password Connect (its Helm chart's Service, in namespace onepassword, with its
+    // token); synth writes the ClusterSecretStore, admitting namespace platform only.
+    secrets: SecretSource.externalSecrets({
+      storeName: 'onepassword',
+      keyPrefix: 'vision-platform/prod',
+      provider: SecretStoreProvider.onePasswordConnect({
+        connectHost: 'http://onepassword-connect.onepassword.svc:8080',
+        vaults: { 'vision-platform': 1 },
+        tokenSecret: { namespace: 'onepassword', name: 'onepassword-connect-token', key: 'token' },
+      }),
+    }),
     // Managed PostgreSQL and Cloudflare R2 (same S3 API as MinIO); Redis stays in the cluster.
     datastores: {
       topologies: { postgres: DatastoreTopology.EXTERNAL, minio: DatastoreTopology.EXTERNAL },
@@ -121,6 +132,8 @@ export function visionPlatform(app: App): Platform {
     resources: { cpu: '2', memory: '4Gi', cpuLimit: '4', memoryLimit: '8Gi' },
     command: ['python', 'train.py'],
     variables: { BACKEND_BASE_URL: 'http://backend.platform.svc.cluster.local:8000' },
+    // The Jobs report to the backend: the one path out of training besides the DNS.
+    dependsOn: [backend],
   });
   new JobGrant(training.chart, 'backend-grant', { template: trainer, service: backend, serviceNamespace: 'platform' });
   return platform;

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
+import { IEndpoint } from './endpoint';
+import { Environment } from '../model/environment';
 import { ResolvedResources, ResourceRequirements, resolveResources } from '../model/resources';
 import { checkDnsLabel, checkMinimum, checkVariables } from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
@@ -39,6 +41,19 @@ export interface JobTemplateProps {
    * @default 10001
    */
   readonly runAsUser?: number;
+  /**
+   * Services and datastores of the environment's namespace the Jobs reach (their URLs are
+   * fully qualified in `variables`, as the Jobs run in another namespace). Each opens the
+   * network path: egress from the bundle's namespace, ingress into the environment's.
+   * @default [] (DNS only)
+   */
+  readonly dependsOn?: IEndpoint[];
+  /**
+   * Jobs of this template that may run at once; the bundle namespace's ResourceQuota is sized
+   * for them (plus the same 25% headroom as the environment's).
+   * @default 1
+   */
+  readonly maxConcurrentJobs?: number;
 }
 
 /**
@@ -63,6 +78,12 @@ export class JobTemplate extends Construct {
   public readonly image: string;
   /** Resolved requests and limits. */
   public readonly resources: ResolvedResources;
+  /** What the Jobs reach in the environment's namespace (network edges only). */
+  public readonly dependsOn: readonly IEndpoint[];
+  /** Jobs that may run at once. */
+  public readonly maxConcurrentJobs: number;
+  /** Labels of the Jobs' pods, for network policies. */
+  public readonly podSelector: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: JobTemplateProps) {
     super(scope, id);
@@ -74,18 +95,23 @@ export class JobTemplate extends Construct {
     const backoffLimit = props.backoffLimit ?? 0;
     const ttlSecondsAfterFinished = props.ttlSecondsAfterFinished ?? 86400;
     const runAsUser = props.runAsUser ?? 10001;
+    const maxConcurrentJobs = props.maxConcurrentJobs ?? 1;
     checkMinimum(path, 'backoffLimit', backoffLimit, 0);
     checkMinimum(path, 'ttlSecondsAfterFinished', ttlSecondsAfterFinished, 0);
     checkMinimum(path, 'runAsUser', runAsUser, 1);
+    checkMinimum(path, 'maxConcurrentJobs', maxConcurrentJobs, 1);
     this.name = id;
     this.namespace = props.namespace;
     this.image = props.image;
     this.resources = resolveResources(path, props.resources);
+    this.dependsOn = props.dependsOn ?? [];
+    this.maxConcurrentJobs = maxConcurrentJobs;
     const labels = {
       'app.kubernetes.io/name': id,
       'app.kubernetes.io/component': 'job',
       'app.kubernetes.io/managed-by': 'stagecraft',
     };
+    this.podSelector = { 'app.kubernetes.io/name': id, 'app.kubernetes.io/component': 'job' };
     const variables = Object.entries(props.variables ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     new k8s.KubeCronJob(this, 'cronjob', {
       metadata: { name: id, namespace: props.namespace, labels },
@@ -136,6 +162,11 @@ export class JobTemplate extends Construct {
   }
 }
 
+/** What the Jobs of `template` reach in `env`: its `dependsOn` that exist there. */
+export function jobEndpointsIn(template: JobTemplate, env: Environment): IEndpoint[] {
+  return template.dependsOn.filter((endpoint) => endpoint.runsIn?.(env) ?? true);
+}
+
 /** The keys of `JobTemplateProps`, checked at run time. */
 export const JOB_TEMPLATE_SHAPE = shape<JobTemplateProps>('JobTemplateProps', {
   namespace: 'string',
@@ -146,4 +177,6 @@ export const JOB_TEMPLATE_SHAPE = shape<JobTemplateProps>('JobTemplateProps', {
   backoffLimit: 'number',
   ttlSecondsAfterFinished: 'number',
   runAsUser: 'number',
+  dependsOn: { listOf: 'any' },
+  maxConcurrentJobs: 'number',
 });

@@ -45,7 +45,7 @@ export class NamespaceBundle extends Construct {
   /** Checks that every template lives in the bundle's namespace, has a tag, and every grant's service runs in each environment's namespace. */
   public check(environments: readonly Environment[]): void {
     const children = this.chart.node.findAll();
-    for (const template of children.filter((c): c is JobTemplate => c instanceof JobTemplate)) {
+    for (const template of this.templates) {
       if (template.namespace !== this.namespace) {
         throw new StagecraftError(
           template.node.path,
@@ -69,6 +69,11 @@ export class NamespaceBundle extends Construct {
         }
       }
     }
+  }
+
+  /** The bundle's Job templates, in definition order. */
+  public get templates(): JobTemplate[] {
+    return this.chart.node.findAll().filter((c): c is JobTemplate => c instanceof JobTemplate);
   }
 
   /** Tag per image repository, for overlays that hold none yet. */

@@ -42,7 +42,7 @@ export interface PlatformProps {
 }
 
 /** Directory names inside `overlays/<env>/` that the platform uses itself. */
-const RESERVED_NAMES: readonly string[] = ['shared', 'clusters'];
+const RESERVED_NAMES: readonly string[] = ['shared', 'clusters', 'secret-store'];
 
 /**
  * A microservice platform: its services, datastores and the environment table. `synth()` (in
@@ -115,7 +115,7 @@ export class Platform extends Construct {
     if (services.length === 0)
       throw new StagecraftError(this.node.path, 'a platform needs at least one service, got none');
     const names = services.map((s) => s.name);
-    for (const child of [...services, ...this.datastores]) {
+    for (const child of [...services, ...this.datastores, ...this.bundles]) {
       if (RESERVED_NAMES.includes(child.name)) {
         throw new StagecraftError(
           child.node.path,

@@ -15,6 +15,19 @@ export interface ArgoCdProjectOptions {
   readonly placements: readonly Placement[];
   /** Destination of an environment that names no cluster. */
   readonly defaultServer: string;
+  /**
+   * Namespaces of the platform's namespace bundles, deployed beside the environment's.
+   * @default []
+   */
+  readonly bundleNamespaces?: readonly string[];
+}
+
+/** The one cluster-scoped kind besides Namespaces an environment may own: the store synth writes for it. */
+function storeWhitelist(env: Environment): object[] {
+  const external = env.secrets.external;
+  return external?.provider
+    ? [{ group: 'external-secrets.io', kind: 'ClusterSecretStore', name: external.storeName }]
+    : [];
 }
 
 /** The AppProject name of `env`: `<platform>-<env>`. */
@@ -29,7 +42,8 @@ export function destinationOf(placement: Placement, defaultServer: string): Reco
 
 /**
  * One environment's AppProject: sources only this repository, destinations only the
- * environment's namespace on its own clusters, cluster-scoped kinds only its Namespace, and
+ * environment's namespace (and its namespace bundles') on its own clusters, cluster-scoped
+ * kinds only those Namespaces and the ClusterSecretStore synth writes for it, and
  * the environment's sync window. An Application of another environment that targets these
  * clusters or this namespace is refused by Argo CD, so dev can never write into prod past
  * prod's window and approval.
@@ -37,10 +51,12 @@ export function destinationOf(placement: Placement, defaultServer: string): Reco
 export function appProject(options: ArgoCdProjectOptions): object {
   const { env, platform } = options;
   const window = env.syncWindow;
+  const namespaces = [env.namespace, ...(options.bundleNamespaces ?? []).filter((n) => n !== env.namespace)];
   const seen = new Set<string>();
   const destinations = options.placements
-    .map((p) => ({ ...destinationOf(p, options.defaultServer), namespace: env.namespace }))
+    .flatMap((p) => namespaces.map((namespace) => ({ ...destinationOf(p, options.defaultServer), namespace })))
     .filter((d) => !seen.has(JSON.stringify(d)) && seen.add(JSON.stringify(d)) !== undefined);
+  const clusters = new Set(options.placements.map((p) => JSON.stringify(destinationOf(p, options.defaultServer)))).size;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
@@ -51,10 +67,13 @@ export function appProject(options: ArgoCdProjectOptions): object {
       annotations: { 'argocd.argoproj.io/sync-wave': '-2' },
     },
     spec: {
-      description: `${platform} ${env.name}: namespace ${env.namespace} on ${destinations.length === 1 ? 'its cluster' : `its ${destinations.length} clusters`}, synced from this repository only`,
+      description: `${platform} ${env.name}: ${namespaces.length === 1 ? 'namespace' : 'namespaces'} ${namespaces.join(', ')} on ${clusters === 1 ? 'its cluster' : `its ${clusters} clusters`}, synced from this repository only`,
       sourceRepos: [options.repoURL],
       destinations,
-      clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: env.namespace }],
+      clusterResourceWhitelist: [
+        ...namespaces.map((name) => ({ group: '', kind: 'Namespace', name })),
+        ...storeWhitelist(env),
+      ],
       ...(window
         ? {
             syncWindows: [

@@ -6,6 +6,7 @@ import { clusterSecret } from './argocd-cluster-secret';
 import { appProject, destinationOf, projectName } from './argocd-project';
 import { Generator } from './generator';
 import { Placement } from './placement';
+import { SECRET_STORE_DIR } from './secret-store';
 import { argoCdSettings, ArgoCdSettings, placementKey, placementLabels, RETRY, syncPolicy } from './argocd-settings';
 
 /** Sync wave of the shared objects (namespace, policies, datastores). */
@@ -21,6 +22,7 @@ function application(
   sourcePath: string,
   wave: string,
   service: string,
+  namespace = placement.env.namespace,
 ): object {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -35,7 +37,7 @@ function application(
     spec: {
       project: projectName(settings.platform, placement.env),
       source: { repoURL: settings.repoURL, targetRevision: settings.revision, path: sourcePath },
-      destination: { ...destinationOf(placement, settings.defaultServer), namespace: placement.env.namespace },
+      destination: { ...destinationOf(placement, settings.defaultServer), namespace },
       syncPolicy: syncPolicy(placement.env),
       revisionHistoryLimit: 10,
     },
@@ -68,6 +70,7 @@ export const argoCd: Generator = (view, files) => {
         env,
         placements,
         defaultServer: settings.defaultServer,
+        bundleNamespaces: [...new Set(view.bundles.map((b) => b.namespace))],
       }),
     );
     for (const cluster of env.clusters) {
@@ -82,6 +85,29 @@ export const argoCd: Generator = (view, files) => {
         `${key.dir}/shared.yaml`,
         application(settings, placement, `${key.name}-shared`, shared, SHARED_WAVE, 'shared'),
       );
+      if (placement.env.secrets.external?.provider) {
+        const store = path.posix.join(placement.dir, SECRET_STORE_DIR);
+        add(
+          `${key.dir}/${SECRET_STORE_DIR}.yaml`,
+          application(settings, placement, `${key.name}-${SECRET_STORE_DIR}`, store, SHARED_WAVE, SECRET_STORE_DIR),
+        );
+      }
+      // A bundle's overlay is the environment's, whichever cluster of it the Application targets.
+      for (const bundle of view.bundles) {
+        const source = path.posix.join(view.layout.overlaysDir, env.name, bundle.name);
+        add(
+          `${key.dir}/${bundle.name}.yaml`,
+          application(
+            settings,
+            placement,
+            `${key.name}-${bundle.name}`,
+            source,
+            SHARED_WAVE,
+            bundle.name,
+            bundle.namespace,
+          ),
+        );
+      }
       if (objects !== ArgoCdObjects.APPLICATIONS) continue;
       for (const service of services) {
         const source = path.posix.join(placement.dir, service.name);

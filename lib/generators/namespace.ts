@@ -1,41 +1,50 @@
 import { Datastore } from '../constructs/datastores/datastore';
 import { Environment } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
-import { podSecurityLabels } from '../model/pod-security';
+import { JobTemplate } from '../constructs/job-template';
+import { PodSecurityProps, podSecurityLabels } from '../model/pod-security';
 import { bytes, exactCpu, exactMemory, formatCpu, formatMemory, milliCpu } from '../core/quantity';
 
 /** Headroom of the ResourceQuota over the largest footprint the model can produce. */
 const QUOTA_HEADROOM = 1.25;
 
-/** The environment's Namespace with its Pod Security admission labels. */
-export function namespaceObject(env: Environment, labels: Record<string, string>): object {
+/** Namespace `name` with the Pod Security admission labels of `podSecurity` (an environment's). */
+export function namespaceObject(name: string, podSecurity: PodSecurityProps, labels: Record<string, string>): object {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: env.namespace, labels: { ...labels, ...podSecurityLabels(env.podSecurity) } },
+    metadata: { name, labels: { ...labels, ...podSecurityLabels(podSecurity) } },
   };
 }
 
-interface Footprint {
+/** The most a namespace's pods can request and claim at once, and its largest container and claim. */
+export interface Footprint {
+  /** Pods. */
   pods: number;
+  /** Summed CPU requests, in millicores. */
   requestsCpu: number;
+  /** Summed memory requests, in bytes. */
   requestsMemory: number;
+  /** Summed CPU limits, in millicores. */
   limitsCpu: number;
+  /** Summed memory limits, in bytes. */
   limitsMemory: number;
+  /** PersistentVolumeClaims. */
   claims: number;
+  /** Summed claimed storage, in bytes. */
   storage: number;
+  /** Largest container CPU limit, in millicores. */
   maxCpu: number;
+  /** Largest container memory limit, in bytes. */
   maxMemory: number;
+  /** Largest claim, in bytes. */
   maxStorage: number;
 }
 
-/** The most the model can run at once in `env`: services at max scale plus one surge pod, datastores, backup jobs. */
-export function footprint(
-  env: Environment,
-  services: readonly Microservice[],
-  datastores: readonly Datastore[],
-): Footprint {
-  const f: Footprint = {
+type PodResources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+
+function emptyFootprint(): Footprint {
+  return {
     pods: 0,
     requestsCpu: 0,
     requestsMemory: 0,
@@ -47,19 +56,34 @@ export function footprint(
     maxMemory: 0,
     maxStorage: 0,
   };
-  const add = (
-    count: number,
-    r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } },
-    containers = 1,
-  ) => {
-    f.pods += count;
-    f.requestsCpu += count * containers * milliCpu(r.requests.cpu);
-    f.requestsMemory += count * containers * bytes(r.requests.memory);
-    f.limitsCpu += count * containers * milliCpu(r.limits.cpu);
-    f.limitsMemory += count * containers * bytes(r.limits.memory);
-    f.maxCpu = Math.max(f.maxCpu, milliCpu(r.limits.cpu));
-    f.maxMemory = Math.max(f.maxMemory, bytes(r.limits.memory));
-  };
+}
+
+/** Adds `count` pods of `containers` containers sized `r` to `f`. */
+function addPods(f: Footprint, count: number, r: PodResources, containers = 1): void {
+  f.pods += count;
+  f.requestsCpu += count * containers * milliCpu(r.requests.cpu);
+  f.requestsMemory += count * containers * bytes(r.requests.memory);
+  f.limitsCpu += count * containers * milliCpu(r.limits.cpu);
+  f.limitsMemory += count * containers * bytes(r.limits.memory);
+  f.maxCpu = Math.max(f.maxCpu, milliCpu(r.limits.cpu));
+  f.maxMemory = Math.max(f.maxMemory, bytes(r.limits.memory));
+}
+
+/** The most a namespace bundle's Jobs run at once: each template's `maxConcurrentJobs` pods. */
+export function jobFootprint(templates: readonly JobTemplate[]): Footprint {
+  const f = emptyFootprint();
+  for (const template of templates) addPods(f, template.maxConcurrentJobs, template.resources);
+  return f;
+}
+
+/** The most the model can run at once in `env`: services at max scale plus one surge pod, datastores, backup jobs. */
+export function footprint(
+  env: Environment,
+  services: readonly Microservice[],
+  datastores: readonly Datastore[],
+): Footprint {
+  const f = emptyFootprint();
+  const add = (count: number, r: PodResources, containers = 1) => addPods(f, count, r, containers);
   const claim = (count: number, size: string) => {
     f.claims += count;
     f.storage += count * bytes(size);

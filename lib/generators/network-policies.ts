@@ -6,25 +6,33 @@ import { Microservice } from '../constructs/microservice';
 import { ClusterComponents } from '../model/cluster-components';
 import { NetworkPolicyMode } from '../model/network-policy-mode';
 import { DNS_RULE, EgressRule, egressClients } from './egress-clients';
+import { NamespaceBundle } from '../constructs/namespace-bundle';
+import { jobEndpointsIn } from '../constructs/job-template';
 
 const WAIVE_SELECTOR = 'stagecraft.dev/waive.network-policy-selector';
 
-/** Every NetworkPolicy of `env`, derived from exposures, connections, backups and operators. */
+/** The namespace peer of a NetworkPolicy rule, by the label Kubernetes sets on every Namespace. */
+export function namespacePeer(namespace: string): { namespaceSelector: { matchLabels: Record<string, string> } } {
+  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } };
+}
+
+/**
+ * Every NetworkPolicy of `env`, derived from exposures, connections, backups, operators and
+ * the Jobs of namespace `bundles` that reach into the environment's namespace.
+ */
 export function networkPolicies(
   env: Environment,
   services: readonly Microservice[],
   datastores: readonly Datastore[],
   cluster: ClusterComponents,
   labels: Record<string, string>,
+  bundles: readonly NamespaceBundle[] = [],
 ): object[] {
   const policy = (name: string, spec: object, annotations?: Record<string, string>) => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name, labels, ...(annotations ? { annotations } : {}) },
     spec,
-  });
-  const namespacePeer = (namespace: string) => ({
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
   });
   const operatorWaiver = (endpoint: IEndpoint) => {
     const operator = endpoint.operatorFor(env);
@@ -62,6 +70,32 @@ export function networkPolicies(
         ),
       ];
     });
+
+  // A bundle's Jobs run in another namespace: in either mode nothing else admits them.
+  const fromBundleJobs = bundles.flatMap((bundle) =>
+    bundle.templates.flatMap((template) =>
+      jobEndpointsIn(template, env)
+        .filter((to) => to.podSelectorFor(env) !== undefined)
+        .map((to) =>
+          policy(
+            `allow-${bundle.namespace}-${template.name}-to-${to.name}`,
+            {
+              podSelector: { matchLabels: to.podSelectorFor(env) },
+              policyTypes: ['Ingress'],
+              ingress: [
+                {
+                  from: [
+                    { ...namespacePeer(bundle.namespace), podSelector: { matchLabels: { ...template.podSelector } } },
+                  ],
+                  ports: to.portsFor(env).map((port) => ({ protocol: 'TCP', port })),
+                },
+              ],
+            },
+            operatorWaiver(to),
+          ),
+        ),
+    ),
+  );
 
   const metrics = env.operations.metrics;
   // Prometheus runs in its own namespace; every policy here admits only this one's pods.
@@ -107,6 +141,7 @@ export function networkPolicies(
       ...fromIngressController,
       ...fromPrometheus,
       ...fromOperators,
+      ...fromBundleJobs,
     );
     return policies;
   }
@@ -163,7 +198,7 @@ export function networkPolicies(
       ),
     );
   }
-  policies.push(...fromOperators);
+  policies.push(...fromOperators, ...fromBundleJobs);
   for (const client of egressClients(env, services, datastores, cluster)) {
     const reasons = [client.operator?.name, ...client.rules.map((r) => r.operator)].filter(
       (o): o is string => o !== undefined,
@@ -185,6 +220,6 @@ export function networkPolicies(
 }
 
 /** A NetworkPolicy egress rule: one peer, its ports (none listed: every port). */
-function egressRule(rule: EgressRule): object {
+export function egressRule(rule: EgressRule): object {
   return { to: [rule.peer.toPeer()], ...(rule.ports ? { ports: rule.ports.map((p) => ({ ...p })) } : {}) };
 }

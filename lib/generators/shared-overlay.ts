@@ -16,6 +16,7 @@ import { observabilityObjects } from './observability';
 import { SharedConfig } from '../constructs/shared-config';
 import { ClusterComponents } from '../model/cluster-components';
 import { NetworkPolicyMode } from '../model/network-policy-mode';
+import { NamespaceBundle } from '../constructs/namespace-bundle';
 
 /** Argo CD sync-wave annotation. */
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -39,6 +40,11 @@ export interface SharedObjectsOptions {
    * @default - none
    */
   readonly sharedConfig?: SharedConfig;
+  /**
+   * Namespace bundles, whose Jobs may reach into the environment's namespace.
+   * @default []
+   */
+  readonly bundles?: readonly NamespaceBundle[];
 }
 
 /** A Secret the environment needs, with where it comes from. */
@@ -89,12 +95,17 @@ function sharedObjects(options: SharedObjectsOptions): Record<string, object[]> 
   };
   const f = footprint(env, options.services, options.datastores);
   const files: Record<string, object[]> = {
-    'namespace.yaml': [wave(namespaceObject(env, labels), '-2')],
+    'namespace.yaml': [wave(namespaceObject(env.namespace, env.podSecurity, labels), '-2')],
     'resourcequota.yaml': [wave(resourceQuotaObject(f, labels), '-1')],
     'limitrange.yaml': [wave(limitRangeObject(env, f, labels), '-1')],
-    'network-policies.yaml': networkPolicies(env, options.services, options.datastores, options.cluster, labels).map(
-      (p) => wave(p, '-1'),
-    ),
+    'network-policies.yaml': networkPolicies(
+      env,
+      options.services,
+      options.datastores,
+      options.cluster,
+      labels,
+      options.bundles ?? [],
+    ).map((p) => wave(p, '-1')),
   };
   const shared = sharedConfigIn(options);
   if (shared) files[`configmap-${shared.name}.yaml`] = [wave(shared.configMap(env, labels), '-1')];
@@ -114,7 +125,7 @@ function sharedObjects(options: SharedObjectsOptions): Record<string, object[]> 
 /** What the shared objects read of a platform: its view, or the `Platform` construct itself. */
 export type SharedObjectsSource = Pick<
   PlatformView,
-  'name' | 'services' | 'datastores' | 'ingressClassName' | 'cluster' | 'sharedConfig'
+  'name' | 'services' | 'datastores' | 'ingressClassName' | 'cluster' | 'sharedConfig' | 'bundles'
 >;
 
 /** The inputs of `env`'s shared objects (no services where the environment runs only datastores). */
@@ -127,6 +138,7 @@ function sharedObjectsOptions(source: SharedObjectsSource, env: Environment): Sh
     ingressClassName: source.ingressClassName,
     cluster: source.cluster,
     sharedConfig: source.sharedConfig,
+    bundles: source.bundles,
   };
 }
 

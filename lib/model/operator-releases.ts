@@ -68,7 +68,10 @@ export const OPERATOR_TARGETS: readonly OperatorTarget[] = [
   {
     operator: 'External Secrets Operator',
     repository: 'external-secrets/external-secrets',
-    kinds: [{ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret' }],
+    kinds: [
+      { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore' },
+      { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret' },
+    ],
     note: 'v1beta1 is no longer served (since v0.17.0)',
   },
   {

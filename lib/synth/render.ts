@@ -13,6 +13,7 @@ import { namespaceBundles } from '../generators/namespace-bundle-overlay';
 import { Layout, PlatformView } from '../generators/platform-view';
 import { serviceOverlays } from '../generators/service-overlay';
 import { sharedOverlays } from '../generators/shared-overlay';
+import { secretStores } from '../generators/secret-store';
 import { ImagePin, overlayKustomization } from '../kube/image-pin';
 import { pinFile } from '../kube/cluster-overlays';
 import { Placement, placementsOf } from '../generators/placement';
@@ -25,6 +26,7 @@ export const GENERATORS: readonly Generator[] = [
   datastoreBases,
   serviceOverlays,
   sharedOverlays,
+  secretStores,
   datastoreOverlays,
   environmentOverlay,
   argoCd,
