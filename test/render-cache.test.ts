@@ -3,7 +3,7 @@ import * as path from 'path';
 import { renderOverlays } from '../lib/kube/render-cache';
 import { kustomizeSync } from '../lib/kube/kubectl';
 import { RENDER_SOURCE_ANNOTATION } from '../lib/kube/render-cache';
-import { synthBazaar, tempDir } from './support';
+import { synthBazaar, synthFixture, tempDir } from './support';
 import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
@@ -45,6 +45,35 @@ describe('renderOverlays', () => {
     // AND the environments were composed from their parts, everything else rendered by kubectl
     expect(results.filter((r) => r.source === 'composed').map((r) => r.dir)).toEqual(['overlays/dev', 'overlays/prod']);
     expect(results.every((r) => r.source !== 'cache')).toBe(true);
+  });
+
+  test('cluster overlays layered on their environment overlays are batched with their siblings, and still right', async () => {
+    // GIVEN the fleet fixture, whose prod spans prod-eu and prod-us (overlays/prod/clusters/<name>/<service>/
+    // each includes overlays/prod/<service>/, which is rendered too)
+    const fleetRoot = tempDir();
+    synthFixture(fleetRoot, 'fleet');
+    const prod = overlayDirs(fleetRoot, 'prod').filter((d) => d !== 'overlays/prod/clusters');
+    const clusters = ['prod-eu', 'prod-us'].flatMap((c) => overlayDirs(fleetRoot, `prod/clusters/${c}`));
+    const dirs = [...prod, ...clusters];
+    const runs: string[][] = [];
+    // WHEN every one of them is rendered in one call
+    const results = await renderOverlays(fleetRoot, dirs, { concurrency: 1, onKubectlRun: (b) => runs.push([...b]) });
+    // THEN each equals what Kustomize renders for it alone
+    expect(results.map((r) => [r.dir, r.error])).toEqual(dirs.map((d) => [d, undefined]));
+    for (const r of results) expect(sorted(r.objects!)).toEqual(sorted(kustomizeSync(path.join(fleetRoot, r.dir))));
+    // AND a cluster's service and datastore overlays share one kubectl run (one per directory of
+    // siblings); only each shared/ (its namespace reaches past its level) is rendered alone
+    const parents = ['overlays/prod', 'overlays/prod/clusters/prod-eu', 'overlays/prod/clusters/prod-us'];
+    const leaves = (parent: string) =>
+      dirs.filter((d) => path.posix.dirname(d) === parent && !d.endsWith('/shared')).sort();
+    expect(runs.map((b) => [...b].sort()).sort()).toEqual(
+      [...parents.map(leaves), ...parents.map((p) => [`${p}/shared`])].sort(),
+    );
+    expect(results.filter((r) => r.source === 'composed').map((r) => r.dir)).toEqual([
+      'overlays/prod',
+      'overlays/prod/clusters/prod-eu',
+      'overlays/prod/clusters/prod-us',
+    ]);
   });
 
   test('an overlay with a rename is rendered alone and still right', async () => {

@@ -80,6 +80,12 @@ export interface RenderOptions {
    * @default DEFAULT_BATCH_SIZE
    */
   readonly batchSize?: number;
+  /**
+   * Called once per planned kubectl run with the overlays it renders (relative to the root),
+   * before it starts: for statistics and tests.
+   * @default - nothing is called
+   */
+  readonly onKubectlRun?: (dirs: readonly string[]) => void;
 }
 
 /** What one directory's kustomization tree reads and whether it can share a render. */
@@ -145,6 +151,7 @@ export async function renderOverlays(
 
   const tasks = planBatches(pending, memo, batchSize, concurrency);
   await pool(tasks, concurrency, async (batch) => {
+    options.onKubectlRun?.(batch.map((d) => relativeDir(rootDir, d)));
     for (const [dir, result] of await renderBatch(rootDir, batch)) {
       results.set(dir, result);
       const key = keys.get(dir);
@@ -204,16 +211,20 @@ function planBatches(
 ): string[][] {
   const alone: string[][] = [];
   const groups = new Map<string, string[]>();
-  const set = new Set(dirs);
+  const siblings = new Map<string, Set<string>>();
+  for (const dir of dirs) {
+    const parent = path.dirname(dir);
+    siblings.set(parent, (siblings.get(parent) ?? new Set()).add(dir));
+  }
   for (const dir of dirs) {
     const info = memo.get(dir)!;
-    // An overlay that includes another one being rendered would define its objects twice in a batch.
-    const containsOther = [...info.dirs].some((d) => d !== dir && set.has(d));
-    if (!info.batchable || containsOther) alone.push([dir]);
-    else {
-      const parent = path.dirname(dir);
-      groups.set(parent, [...(groups.get(parent) ?? []), dir]);
-    }
+    const parent = path.dirname(dir);
+    // A batch holds siblings only: one that includes a sibling would define its objects twice.
+    // Including an overlay rendered elsewhere (a cluster overlay layered on its environment's
+    // service overlay) is fine: that one is in another batch.
+    const containsSibling = [...info.dirs].some((d) => d !== dir && siblings.get(parent)!.has(d));
+    if (!info.batchable || containsSibling) alone.push([dir]);
+    else groups.set(parent, [...(groups.get(parent) ?? []), dir]);
   }
   const batches: string[][] = [];
   for (const group of groups.values()) {
