@@ -178,29 +178,51 @@ describe('vision-platform example (seed 002)', () => {
         for (const datastore of inCluster) {
           expect(policy(`allow-${service}-to-${datastore}`).spec.ingress[0].from).toEqual([pods(service)]);
         }
-        // Egress besides DNS: each datastore, by port (its pods in the cluster, the managed port anywhere in prod)
-        const anywhere = (port: number) => ({
+        // Egress (DNS is allow-dns-egress, for every pod): each datastore, by port (its pods in the
+        // cluster, the managed port anywhere in prod), and the API server, as the backend creates Jobs
+        const anywhere = (...ports: number[]) => ({
           to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
-          ports: [{ protocol: 'TCP', port }],
+          ports: ports.map((port) => ({ protocol: 'TCP', port })),
         });
         const pod = (name: string, port: number) => ({ to: [pods(name)], ports: [{ protocol: 'TCP', port }] });
-        const egress = policy(`allow-${service}-egress`)
-          .spec.egress.slice(1)
-          .sort((a: any, b: any) => a.ports[0].port - b.ports[0].port);
+        const egress = [...policy(`allow-${service}-egress`).spec.egress].sort(
+          (a: any, b: any) => a.ports[0].port - b.ports[0].port,
+        );
         // prod traces: the OTLP port of the collector (Tempo), in any namespace
         const collector = { to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 4317 }] };
+        const apiServer = anywhere(443, 6443);
         expect(egress).toEqual(
           env === 'kind'
-            ? [pod('postgres', 5432), pod('redis', 6379), pod('minio', 9000)]
-            : [anywhere(443), collector, anywhere(5432), pod('redis', 6379)],
+            ? [apiServer, pod('postgres', 5432), pod('redis', 6379), pod('minio', 9000)]
+            : [anywhere(443), apiServer, collector, anywhere(5432), pod('redis', 6379)],
         );
       }
       if (env === 'prod') expect(policy('allow-backend-to-postgres')).toBeUndefined();
-      // Least privilege: the frontend, a consumer of platform-config but not of its connections.
+      // Every pod resolves names through kube-system's kube-dns, and nothing else by that policy.
+      expect(policy('allow-dns-egress').spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      });
+      // Least privilege: the frontend, a consumer of platform-config but not of its connections,
+      // reaches nothing but DNS (and the collector where prod traces).
       expect(policies.filter((p) => p.metadata.name.startsWith('allow-frontend-to-'))).toEqual([]);
-      expect(policy('allow-frontend-egress').spec.egress.map((e: any) => e.ports[0].port)).toEqual(
-        env === 'prod' ? [53, 4317] : [53],
-      );
+      if (env === 'prod') {
+        expect(policy('allow-frontend-egress').spec.egress.map((e: any) => e.ports[0].port)).toEqual([4317]);
+      } else expect(policy('allow-frontend-egress')).toBeUndefined();
     },
   );
 
