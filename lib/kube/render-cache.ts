@@ -195,6 +195,22 @@ export function overlayInputHashes(rootDir: string, dirs: readonly string[]): (s
   });
 }
 
+/**
+ * Every file the kustomization trees of `dirs` read (resources, components, patches, the
+ * files of each directory), absolute and sorted; undefined when one of them reads something
+ * remote, whose content no file holds.
+ */
+export function overlayInputFiles(rootDir: string, dirs: readonly string[]): string[] | undefined {
+  const memo = new Map<string, OverlayInfo>();
+  const files = new Set<string>();
+  for (const d of dirs) {
+    const info = analyze(path.resolve(rootDir, d), memo);
+    if (info.remote) return undefined;
+    for (const f of info.inputs) files.add(f);
+  }
+  return [...files].sort();
+}
+
 /** Groups overlays into kubectl runs: batchable leaves together (per parent), the rest alone. */
 function planBatches(
   dirs: readonly string[],
