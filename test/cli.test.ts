@@ -107,6 +107,16 @@ describe('commands through their bundle (scripts/command.mjs)', () => {
     expect(fs.statSync(manifest).mtimeMs).toBe(built);
   });
 
+  test('synth loads an edited model without rebuilding its bundle', () => {
+    const root = tempDir();
+    expect(runSynth(root, MODEL(8080), '--quiet').status).toBe(0);
+    const synthManifest = path.join(repo, '.cache', 'synth', 'synth.json');
+    const built = fs.statSync(synthManifest).mtimeMs;
+    expect(runSynth(root, MODEL(8081), '--quiet')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(fs.readFileSync(path.join(root, 'dist/cart/deployment.yaml'), 'utf8')).toContain('containerPort: 8081');
+    expect(fs.statSync(synthManifest).mtimeMs).toBe(built);
+  });
+
   test('fails when the command is unknown: exit 2, naming the commands there are', () => {
     const result = spawnSync(process.execPath, [launcher, 'bogus'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
