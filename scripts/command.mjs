@@ -26,7 +26,7 @@ if (!commands.includes(command)) {
 }
 const script = path.join(root, 'scripts', `${command}.ts`);
 const bundle = await libraryBundle(cacheDir, command, `exports.run = () => require(${JSON.stringify(script)});\n`);
-const { run } = loadLibraryBundle(bundle, cacheDir);
+const { run } = loadLibraryBundle(bundle);
 // The command sees the arguments and the script name it has under `node --import tsx scripts/<command>.ts`.
 process.argv = [process.argv[0], script, ...args];
 run();

@@ -150,11 +150,12 @@ export async function libraryBundle(cacheDir, name, exportsSource) {
 
 /**
  * Loads a bundle of `libraryBundle` and lets `require` load app entries with its library
- * (scripts/entry-loader.cjs, compiled entries kept in `<cacheDir>/entries`); returns its exports.
+ * (scripts/entry-loader.cjs); returns its exports. Compiled entries are kept in .cache/entries,
+ * shared by every command: after an edit, synth compiles the entry and validate and diff find it.
  */
-export function loadLibraryBundle(bundle, cacheDir) {
+export function loadLibraryBundle(bundle) {
   const loaded = requireWithCodeCache(bundle);
-  require('./entry-loader.cjs').installEntryLoader(loaded.sharedModules, root, path.join(cacheDir, 'entries'));
+  require('./entry-loader.cjs').installEntryLoader(loaded.sharedModules, root, path.join(root, '.cache', 'entries'));
   return loaded;
 }
 

@@ -48,7 +48,7 @@ const bundle = await libraryBundle(
   'synth',
   `exports.runSynthCommand = require(${JSON.stringify(path.join(root, 'lib', 'synth', 'synth-command.ts'))}).runSynthCommand;\n`,
 );
-const { runSynthCommand } = loadLibraryBundle(bundle, cacheDir);
+const { runSynthCommand } = loadLibraryBundle(bundle);
 // The entry is required lazily, inside the command, so an error while it builds its table is
 // one line too.
 runSynthCommand(entry, () => require(entry.file), { rootDir, acceptInitialTags, quiet });
