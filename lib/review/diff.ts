@@ -339,10 +339,14 @@ export function diffTrees(base: RenderedTree, head: RenderedTree): ObjectChange[
   for (const env of envs) {
     const before = base.get(env) ?? new Map<string, K8sObject>();
     const after = head.get(env) ?? new Map<string, K8sObject>();
+    // An environment whose inputs equal the base's is the base's render: nothing to compare.
+    if (before === after) continue;
     const ids = [...new Set([...before.keys(), ...after.keys()])].sort();
     for (const id of ids) {
       const a = before.get(id);
       const b = after.get(id);
+      // The same JSON is the same YAML; the stable YAML is for objects that differ (or only in key order).
+      if (a && b && JSON.stringify(a) === JSON.stringify(b)) continue;
       const textA = a ? toStableYaml(a) : '';
       const textB = b ? toStableYaml(b) : '';
       if (textA === textB) continue;
