@@ -86,6 +86,19 @@ describe('the gate reuses the findings of unchanged deployment units (lib/gate/r
     expect((await validate(options(dir))).reused).toEqual(UNITS);
   });
 
+  test('an environment with an overlay that fails to render is never stored: each run renders it again', async () => {
+    const dir = bazaarTree();
+    fs.writeFileSync(path.join(dir, 'overlays/staging/voting/kustomization.yaml'), 'resources: [missing]\n');
+    const first = await validate(options(dir));
+    expect(first.findings.filter((f) => f.check === 'render').map((f) => f.overlay)).toEqual([
+      'overlays/staging',
+      'overlays/staging/voting',
+    ]);
+    const second = await validate(options(dir));
+    expect(second.reused).toEqual(UNITS.filter((u) => u !== 'staging'));
+    expect(verdict(second)).toEqual(verdict(first));
+  });
+
   test('extra checks are never cached: each run calls them on every environment', async () => {
     const dir = bazaarTree();
     const seen: string[] = [];

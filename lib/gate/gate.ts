@@ -116,6 +116,7 @@ export interface ValidateResult {
  * A deployment unit whose inputs (every file its overlay trees read, its directory, its
  * settings, the model's files for it, the gate's code and the kubectl binary) hash to a
  * stored result in the cache is neither rendered nor checked again: its findings are reused.
+ * A unit with an overlay that failed to render is not stored (the failure may be the machine's).
  */
 export async function validate(options: ValidateOptions): Promise<ValidateResult> {
   const started = Date.now();
@@ -146,8 +147,10 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   const keys = new Map<string, string>();
   const reused = new Map<string, UnitResult>();
   if (resultCache) {
+    // The root too: Kustomize's messages may name absolute paths.
     const shared = [
       kubectlIdentity(),
+      path.resolve(rootDir),
       overlaysDir,
       options.crds ? createHash('sha256').update(JSON.stringify(options.crds)).digest('hex') : 'committed crds',
     ];
@@ -242,7 +245,9 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     if (!unit) {
       unit = checkUnit(env);
       const key = keys.get(env);
-      if (key) resultCache!.write(key, unit);
+      // A failed render may be the machine's (kubectl killed, out of memory): never kept.
+      const failed = dirsByEnv.get(env)!.some((d) => byDir.get(d)!.error !== undefined);
+      if (key && !failed) resultCache!.write(key, unit);
     }
     findings.push(...unit.findings);
     waivers.push(...unit.waivers);
