@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { Microservice } from '../lib';
 import { validate, ValidateOptions, ValidateResult } from '../lib/gate/gate';
 import { bazaar } from './fixtures/platforms/bazaar';
 import { synthBazaar, tempDirsRemovedAfterEach } from './support';
@@ -69,6 +70,20 @@ describe('the gate reuses the findings of unchanged deployment units (lib/gate/r
     // The model's own results are still there.
     expect((await validate(options(dir))).reused).toEqual(UNITS);
     expect((await validate({ ...options(dir), parity: false })).reused).toEqual([]);
+  });
+
+  test('the same files against another model are checked again, with the findings of an uncached run', async () => {
+    const dir = bazaarTree();
+    await validate(options(dir));
+    // A model with one more service than the committed tree: parity finds its objects missing.
+    const platform = bazaar(new App());
+    new Microservice(platform, 'extra', { image: 'bazaar/extra', initialTag: '1.0.0', port: 8080 });
+    const changed = await validate({ rootDir: dir, platform });
+    // Every unit: parity compares each with every base of the model, and the model has a new one.
+    expect(changed.reused).toEqual([]);
+    expect(changed.findings.some((f) => f.check === 'parity' && f.overlay === 'overlays/dev/extra')).toBe(true);
+    expect(verdict(changed)).toEqual(verdict(await validate({ rootDir: dir, platform, cacheDir: false })));
+    expect((await validate({ rootDir: dir, platform })).reused).toEqual(UNITS);
   });
 
   test('a stored result that cannot be read is recomputed, with the same findings', async () => {

@@ -137,15 +137,16 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   );
   const platform = options.platform;
   const parityEnvs = new Set(platform && options.parity !== false ? platform.environments.names : []);
-  const model = parityEnvs.size > 0 ? modelFiles(rootDir, platform!) : undefined;
 
   // Extra checks are code no key can see: with them, every unit is checked.
   const resultCache =
     cacheDir && (options.extraChecks ?? []).length === 0
       ? new GateResultCache(path.join(cacheDir, 'results'))
       : undefined;
+  // Keyed without the model, which a stored result names instead: the units no stored result
+  // fits start rendering before the model is rendered for parity, CPU while kubectl runs.
   const keys = new Map<string, string>();
-  const reused = new Map<string, UnitResult>();
+  const stored = new Map<string, UnitResult>();
   if (resultCache) {
     // The root too: Kustomize's messages may name absolute paths.
     const shared = [
@@ -162,19 +163,30 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
         ...shared,
         JSON.stringify(settingsOf(platform, unitEnv)),
         JSON.stringify(monitoringOf(platform, env)),
-        parityEnvs.has(unitEnv) ? modelHash(model!, unitEnv) : 'no parity',
+        parityEnvs.has(unitEnv) ? 'parity' : 'no parity',
       ];
       const key = resultCache.keyOf({ unit: env, rootDir, files: inputs, context });
-      const stored = resultCache.read(key);
-      if (stored) reused.set(env, stored);
-      else keys.set(env, key);
+      keys.set(env, key);
+      const result = resultCache.read(key);
+      if (result) stored.set(env, result);
     }
   }
-
+  const render = (units: readonly string[]) => {
+    const dirs = units.flatMap((env) => dirsByEnv.get(env)!);
+    return dirs.length > 0 ? renderOverlays(rootDir, dirs, { cacheDir, concurrency: options.concurrency }) : [];
+  };
+  const unstored = envNames.filter((e) => !stored.has(e));
+  const rendering = Promise.resolve(render(unstored));
+  // Awaited below; a failure of the model's render first must not leave it unhandled.
+  rendering.catch(() => undefined);
+  const model = parityEnvs.size > 0 ? modelFiles(rootDir, platform!) : undefined;
+  const modelOf = (env: string) =>
+    parityEnvs.has(unitEnvironment(env)) ? modelHash(model!, unitEnvironment(env)) : 'no parity';
+  const reused = new Map([...stored].filter(([env, result]) => result.model === modelOf(env)));
+  // Stored for the same files under another model: rendered now (their renders are in the render cache).
+  const stale = envNames.filter((e) => stored.has(e) && !reused.has(e));
+  const rendered = [...(await rendering), ...(await render(stale))];
   const todo = envNames.filter((e) => !reused.has(e));
-  const allDirs = todo.flatMap((env) => dirsByEnv.get(env)!);
-  const rendered =
-    allDirs.length > 0 ? await renderOverlays(rootDir, allDirs, { cacheDir, concurrency: options.concurrency }) : [];
   const renderMs = Date.now() - started;
   const byDir = new Map(rendered.map((r) => [r.dir, r]));
   const parityTodo = [...new Set(todo.map(unitEnvironment))].filter((e) => parityEnvs.has(e));
@@ -234,7 +246,12 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     const findings: Finding[] = [];
     const waivers: Waiver[] = [];
     const counts = applySettings(raw, settings, findings, waivers);
-    return { findings, waivers, summary: { env, overlays: dirs.length, objects: objectCount, ...counts } };
+    return {
+      model: modelOf(env),
+      findings,
+      waivers,
+      summary: { env, overlays: dirs.length, objects: objectCount, ...counts },
+    };
   };
 
   const findings: Finding[] = [];

@@ -4,10 +4,12 @@ import * as path from 'path';
 import { EnvironmentSummary, Finding, Waiver } from './findings';
 
 /** Bump when what a stored result means changes. */
-const FORMAT = 'gate-result-v1';
+const FORMAT = 'gate-result-v2';
 
 /** What the gate found in one deployment unit (an environment, or one cluster of one). */
 export interface UnitResult {
+  /** A hash of the model's files the unit's parity compared with (`no parity` without). */
+  readonly model: string;
   /** The unit's findings after severities and waivers, in the order they were found. */
   readonly findings: Finding[];
   /** The unit's waived findings. */
@@ -24,15 +26,16 @@ export interface UnitInputs {
   readonly rootDir: string;
   /** Every file the unit's checks read (its overlay trees, the bases they use, the unit's directory), absolute. */
   readonly files: readonly string[];
-  /** What else decides the result: the kubectl binary, the unit's settings, the model's files for it. */
+  /** What else decides the result: the kubectl binary, the unit's settings (the model's files are in the result). */
   readonly context: readonly string[];
 }
 
 /**
  * The gate's findings per deployment unit, one file per key: a hash of the gate's code (every
  * library source, the committed upstream data and the lockfile), the unit's input files and
- * its context. A unit whose key is stored is not rendered or checked again; a stored file that
- * cannot be read as a result is recomputed.
+ * its context; the result names the model it was checked against. A unit whose key is stored,
+ * for the same model, is not rendered or checked again; a stored file that cannot be read as a
+ * result is recomputed.
  */
 export class GateResultCache {
   /** @param dir - the directory the results are kept in */
@@ -55,7 +58,8 @@ export class GateResultCache {
     try {
       const stored = JSON.parse(fs.readFileSync(this.file(key), 'utf8')) as UnitResult;
       const wellFormed =
-        Array.isArray(stored?.findings) &&
+        typeof stored?.model === 'string' &&
+        Array.isArray(stored.findings) &&
         Array.isArray(stored.waivers) &&
         typeof stored.summary?.env === 'string' &&
         typeof stored.summary.objects === 'number';

@@ -102,10 +102,15 @@ export async function checkParity(options: ParityOptions): Promise<ParityFinding
       .filter((unit) => envs.includes(unitEnvironment(unit)))
       .sort();
     const dirs = units.flatMap((unit) => overlayDirs(modelDir, rootDir, `overlays/${unit}`));
-    const [model, actual] = await Promise.all([
-      renderOverlays(modelDir, dirs, { cacheDir: options.cacheDir }),
-      renderOverlays(rootDir, dirs, { cacheDir: options.cacheDir }),
-    ]);
+    // An overlay only one side has renders to nothing on the other (a new service not synthesized yet).
+    const renderSide = async (root: string) => {
+      const present = dirs.filter((d) => fs.existsSync(path.join(root, d)));
+      const rendered = await renderOverlays(root, present, { cacheDir: options.cacheDir });
+      return dirs.map((d): { error?: string; objects?: K8sObject[] } =>
+        present.includes(d) ? rendered[present.indexOf(d)] : { objects: [] },
+      );
+    };
+    const [model, actual] = await Promise.all([renderSide(modelDir), renderSide(rootDir)]);
     const findings: ParityFinding[] = [];
     dirs.forEach((dir, i) => {
       const files = [...changed].filter((f) => f.startsWith(`${dir}/`) || dependsOn(dir, f)).sort();
