@@ -34,7 +34,18 @@ interface ChildRun {
   readonly stdoutBytes: number;
 }
 
+/**
+ * The parts of the bench `--phases` selects (all by default): synth (fresh, again, through tsx,
+ * Craftista's, in-process, the floor; the fleet comparison with --clusters), validate (kubectl
+ * per overlay, validate fresh and again), helm (the peer chart) and review-loop (synth, validate
+ * and diff as commands after a model change, the watch mode, and the 4 x 3 chart as its peer).
+ */
+const PHASES = ['synth', 'validate', 'helm', 'review-loop'] as const;
+type Phase = (typeof PHASES)[number];
+
 interface BenchOptions extends SyntheticSize {
+  /** The phases to measure. */
+  readonly phases: ReadonlySet<Phase>;
   /** Runs of every phase. */
   readonly runs: number;
   /** Runs of the validate phases (each renders every overlay). */
@@ -60,6 +71,7 @@ function parseArgs(argv: string[]): BenchOptions {
     '--json',
     '--quiet',
     '--tsx',
+    '--phases',
   ];
   const unknown = argv.find((a) => a.startsWith('--') && !known.includes(a));
   if (unknown) throw new Error(`unknown option ${unknown}; allowed: ${known.join(', ')}`);
@@ -81,7 +93,22 @@ function parseArgs(argv: string[]): BenchOptions {
     quiet: argv.includes('--quiet'),
     kustomizeSample: value('--kustomize-sample', 10),
     tsx: argv.includes('--tsx'),
+    phases: parsePhases(argv),
   };
+}
+
+/** `--phases a,b`: each one of PHASES. */
+function parsePhases(argv: string[]): ReadonlySet<Phase> {
+  const i = argv.indexOf('--phases');
+  if (i < 0) return new Set(PHASES);
+  const named = (argv[i + 1] ?? '').split(',');
+  const unknown = named.find((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown !== undefined) {
+    throw new Error(
+      `--phases takes a comma-separated list of ${PHASES.join(', ')}, got ${JSON.stringify(argv[i + 1] ?? '')}`,
+    );
+  }
+  return new Set(named as Phase[]);
 }
 
 /** Runs a command, sampling /proc/<pid>/status VmHWM (a high-water mark) every 5 ms. */
@@ -129,6 +156,11 @@ function summarize(ms: number[]): Timing {
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return { minMs: round(sorted[0]), medianMs: round(median) };
+}
+
+/** `summarize`, or null for a phase that was not run. */
+function summarizeRuns(ms: number[]): Timing | null {
+  return ms.length > 0 ? summarize(ms) : null;
 }
 
 /** `summarize` to the microsecond, for phases far below a millisecond. */
@@ -238,6 +270,7 @@ async function validations(
 
 async function bench(argv: string[]): Promise<void> {
   const options = parseArgs(argv);
+  const on = (phase: Phase) => options.phases.has(phase);
   const size: SyntheticSize = { services: options.services, envs: options.envs, clusters: options.clusters };
   // A quarter of the services, for the slope (cost per service x environment between two sizes).
   const small: SyntheticSize = { ...size, services: Math.max(1, Math.floor(size.services / 4)) };
@@ -251,24 +284,35 @@ async function bench(argv: string[]): Promise<void> {
   try {
     progress.update('fleet: Applications vs ApplicationSets');
     // First, and printed at once (stderr) since the rest takes minutes at fleet sizes.
-    const fleet = size.clusters !== undefined ? await fleetComparison(work, size, runs) : null;
+    const fleet = size.clusters !== undefined && on('synth') ? await fleetComparison(work, size, runs) : null;
     if (fleet && !options.json) {
       process.stderr.write(
         `${fleetLines({ ...size, fleet, machine: { loadavg: os.loadavg().map((l) => round(l)) } }).join('\n')}\n`,
       );
     }
-    progress.update('synth into empty trees');
-    // Synth as `npm run synth` runs it (scripts/synth.mjs: cached esbuild bundle, plain node),
-    // every run into an empty tree; the first run builds the bundle and is kept apart.
     const synthDir = platformDir(work, 'platform', size);
-    const { cold: synthColdCache, runs: synthRuns } = await freshSynths(synthDir, runs);
-    const synthBytes = treeBytes(path.join(synthDir, 'dist')) + treeBytes(path.join(synthDir, 'overlays'));
+    const smallDir = platformDir(work, 'small', small);
+    // Synth as `npm run synth` runs it (scripts/synth.mjs: cached esbuild bundle, plain node),
+    // every run into an empty tree; the first run builds the bundle and is kept apart. Without
+    // the synth phase, validate still needs the trees: one untimed synth each.
+    progress.update('synth into empty trees');
+    const synthed: { cold?: ChildRun; runs: ChildRun[] } = on('synth')
+      ? await freshSynths(synthDir, runs)
+      : on('validate')
+        ? { cold: await runChild(node, [LAUNCHER, '--app', 'main.ts'], synthDir), runs: [] }
+        : { runs: [] };
+    const synthRuns = synthed.runs;
+    const synthBytes = on('synth')
+      ? treeBytes(path.join(synthDir, 'dist')) + treeBytes(path.join(synthDir, 'overlays'))
+      : 0;
     // Synth again with nothing changed (every write skipped).
     const resynthRuns: ChildRun[] = [];
-    for (let i = 0; i < runs; i++) resynthRuns.push(await runChild(node, [LAUNCHER, '--app', 'main.ts'], synthDir));
+    for (let i = 0; on('synth') && i < runs; i++) {
+      resynthRuns.push(await runChild(node, [LAUNCHER, '--app', 'main.ts'], synthDir));
+    }
     // The same synth through tsx (the entry loaded under `node --import tsx`, no bundle), on request.
     const tsxRuns: ChildRun[] = [];
-    for (let i = 0; options.tsx && i < runs; i++) {
+    for (let i = 0; on('synth') && options.tsx && i < runs; i++) {
       clean(synthDir);
       tsxRuns.push(await runChild(node, ['--import', 'tsx', 'synth-tsx.ts'], synthDir));
     }
@@ -277,15 +321,18 @@ async function bench(argv: string[]): Promise<void> {
     const referenceDir = path.join(work, 'reference');
     fs.mkdirSync(referenceDir);
     const referenceRuns: ChildRun[] = [];
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; on('synth') && i < runs; i++) {
       clean(referenceDir);
       referenceRuns.push(
         await runChild(node, [LAUNCHER, '--app', path.join(ROOT, 'main.ts'), '--root', referenceDir], referenceDir),
       );
     }
     // The smaller platform, for the slope.
-    const smallDir = platformDir(work, 'small', small);
-    const { runs: smallSynthRuns } = await freshSynths(smallDir, runs);
+    const smallSynthRuns = on('synth')
+      ? (await freshSynths(smallDir, runs)).runs
+      : on('validate')
+        ? (await runChild(node, [LAUNCHER, '--app', 'main.ts'], smallDir), [])
+        : [];
 
     progress.update('render in-process');
     // Overlay generation in-process: build + render in memory, then write.
@@ -293,13 +340,13 @@ async function bench(argv: string[]): Promise<void> {
     const writeMs: number[] = [];
     let dump: { file: string; header: string; value: unknown; multi: boolean }[] = [];
     let files = render(syntheticPlatform(new App(), size), MANIFESTS_ONLY); // warm-up, untimed
-    for (let i = 0; i < runs; i++) {
+    dump = objectDump(files.entries());
+    for (let i = 0; on('synth') && i < runs; i++) {
       renderMs.push(await timeAsync(() => void (files = render(syntheticPlatform(new App(), size), MANIFESTS_ONLY))));
       const out = path.join(work, `write-${i}`);
       writeMs.push(await timeAsync(() => void files.commit(out, ['dist', 'overlays'])));
       fs.rmSync(out, { recursive: true, force: true });
       flush();
-      if (i === 0) dump = objectDump(files.entries());
     }
 
     // Strict input: what the runtime prop checks cost. The same props objects the synthetic
@@ -319,7 +366,7 @@ async function bench(argv: string[]): Promise<void> {
       connections: s.connections,
     }));
     const REPEAT = 200;
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; on('synth') && i < runs; i++) {
       modelMs.push(await timeAsync(() => void syntheticPlatform(new App(), size)));
       const total = await timeAsync(() => {
         for (let k = 0; k < REPEAT; k++) {
@@ -332,24 +379,26 @@ async function bench(argv: string[]): Promise<void> {
 
     progress.update('kubectl per overlay');
     // What batching saves: a sample of per-service overlays, one kubectl process each.
-    const serviceOverlays = findKustomizations(path.join(synthDir, 'overlays')).filter(
-      (d) => path.relative(path.join(synthDir, 'overlays'), d).split(path.sep).length === 2,
-    );
+    const serviceOverlays = on('validate')
+      ? findKustomizations(path.join(synthDir, 'overlays')).filter(
+          (d) => path.relative(path.join(synthDir, 'overlays'), d).split(path.sep).length === 2,
+        )
+      : [];
     const sampleSize = Math.min(serviceOverlays.length, options.kustomizeSample);
     const sample = Array.from(
       { length: sampleSize },
       (_, i) => serviceOverlays[Math.floor((i * serviceOverlays.length) / sampleSize)],
     );
     const perProcessMs: number[] = [];
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; on('validate') && i < runs; i++) {
       perProcessMs.push((await timeAsync(async () => void (await kustomizeAll(sample)))) / sample.length);
     }
 
     progress.update('validate');
     // Validation: every overlay rendered with the real Kustomize (batched) and checked, with an
     // empty cache; then again with nothing changed. The smaller platform once, for the slope.
-    const validated = await validations(synthDir, work, options.validateRuns);
-    const smallValidated = await validations(smallDir, work, 1);
+    const validated = on('validate') ? await validations(synthDir, work, options.validateRuns) : undefined;
+    const smallValidated = on('validate') ? await validations(smallDir, work, 1) : undefined;
 
     progress.update('helm template');
     // The peer: the same platform as a Helm chart, `helm template` once per environment.
@@ -357,7 +406,7 @@ async function bench(argv: string[]): Promise<void> {
     writeFiles(chartDir, helmChart(size));
     const helm = path.join(ROOT, '.tools', 'bin', 'helm');
     const helmRuns: ChildRun[][] = [];
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; (on('helm') || on('synth')) && i < runs; i++) {
       const perEnv: ChildRun[] = [];
       for (let e = 0; e < size.envs; e++) {
         const values = path.join(chartDir, `values-env-${e}.yaml`);
@@ -372,7 +421,7 @@ async function bench(argv: string[]): Promise<void> {
     const floorScript = bundle(path.join(__dirname, 'floor.ts'), path.join(work, 'floor.cjs'));
     const floorRuns: ChildRun[] = [];
     let floorBytes = 0;
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; on('synth') && i < runs; i++) {
       const out = path.join(work, 'floor');
       fs.rmSync(out, { recursive: true, force: true });
       flush();
@@ -384,7 +433,7 @@ async function bench(argv: string[]): Promise<void> {
     const referenceChartDir = path.join(work, 'chart-4x3');
     writeFiles(referenceChartDir, helmChart({ services: 4, envs: 3 }));
     const helmReferenceRuns: number[] = [];
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; on('review-loop') && i < runs; i++) {
       let total = 0;
       for (let e = 0; e < 3; e++) {
         const values = path.join(referenceChartDir, `values-env-${e}.yaml`);
@@ -397,105 +446,120 @@ async function bench(argv: string[]): Promise<void> {
     // The review loop: a changed value, then an added service, each followed by synth, validate
     // and diff as commands; and the same changes in the watch mode.
     const loopRuns = options.validateRuns;
-    const craftistaLoop = await reviewLoop(work, craftistaLoopPlatform(), loopRuns);
     const loopPlatform = syntheticLoopPlatform(size, MANIFESTS_ONLY);
-    const syntheticLoop = await reviewLoop(work, loopPlatform, loopRuns);
-    const craftistaWatch = await watchLoop(work, craftistaLoopPlatform(), loopRuns);
-    const syntheticWatch = await watchLoop(work, loopPlatform, loopRuns);
+    const loops = on('review-loop')
+      ? {
+          craftista: await reviewLoop(work, craftistaLoopPlatform(), loopRuns),
+          synthetic: await reviewLoop(work, loopPlatform, loopRuns),
+          watchCraftista: await watchLoop(work, craftistaLoopPlatform(), loopRuns),
+          watchSynthetic: await watchLoop(work, loopPlatform, loopRuns),
+        }
+      : undefined;
 
-    const synth = summarize(synthRuns.map((r) => r.ms));
-    const smallSynth = summarize(smallSynthRuns.map((r) => r.ms));
-    const helmTotal = summarize(helmRuns.map((rs) => rs.reduce((n, r) => n + r.ms, 0)));
-    const floor = summarize(floorRuns.map((r) => r.ms));
-    const reference = summarize(referenceRuns.map((r) => r.ms));
-    const validateFirst = summarize(validated.first);
-    const smallValidate = summarize(smallValidated.first);
-    const validateAgain = summarize(validated.again);
+    const synth = summarizeRuns(synthRuns.map((r) => r.ms));
+    const smallSynth = summarizeRuns(smallSynthRuns.map((r) => r.ms));
+    const helmTotal = summarizeRuns(helmRuns.map((rs) => rs.reduce((n, r) => n + r.ms, 0)));
+    const floor = summarizeRuns(floorRuns.map((r) => r.ms));
+    const reference = summarizeRuns(referenceRuns.map((r) => r.ms));
+    const validateFirst = summarizeRuns(validated?.first ?? []);
+    const smallValidate = summarizeRuns(smallValidated?.first ?? []);
+    const validateAgain = summarizeRuns(validated?.again ?? []);
     // With clusters, the cost unit is a service in one cluster of one environment.
     const cells = size.services * size.envs * (size.clusters ?? 1);
     const smallCells = small.services * small.envs * (size.clusters ?? 1);
-    const slope = (full: number, smallValue: number) =>
-      cells === smallCells ? null : round((full - smallValue) / (cells - smallCells), 2);
+    const slope = (full: Timing | null, smallValue: Timing | null) =>
+      cells === smallCells || !full || !smallValue
+        ? null
+        : round((full.medianMs - smallValue.medianMs) / (cells - smallCells), 2);
     // The equivalent chart of the reference platform is the 4 x 3 one.
     const isReferenceSize = size.services === 4 && size.envs === 3;
-    const helmReference = summarize(helmReferenceRuns);
-    const resynthUnchanged = summarize(resynthRuns.map((r) => r.ms));
-    const craftistaLoopSummary = loopSummary(craftistaLoop);
-    const syntheticLoopSummary = loopSummary(syntheticLoop);
+    const helmReference = summarizeRuns(helmReferenceRuns);
+    const resynthUnchanged = summarizeRuns(resynthRuns.map((r) => r.ms));
+    const craftistaLoopSummary = loops ? loopSummary(loops.craftista) : null;
+    const syntheticLoopSummary = loops ? loopSummary(loops.synthetic) : null;
     // The slower of the two changes is the loop's figure.
-    const craftistaLoopMs = Math.max(...Object.values(craftistaLoopSummary).map((l) => l.total.medianMs));
-    const syntheticLoopMs = Math.max(...Object.values(syntheticLoopSummary).map((l) => l.total.medianMs));
+    const slowest = (summary: ReturnType<typeof loopSummary> | null) =>
+      summary ? Math.max(...Object.values(summary).map((l) => l.total.medianMs)) : null;
+    const craftistaLoopMs = slowest(craftistaLoopSummary);
+    const syntheticLoopMs = slowest(syntheticLoopSummary);
     const isLargeSize = size.services === 200 && size.envs === 5;
+    /** `value / over` against `limit`, when both were measured. */
+    const ratio = (value: number | undefined | null, over: number | undefined | null, limit: number) =>
+      value != null && over != null ? target(value / over, limit) : null;
     const result = {
       services: size.services,
       envs: size.envs,
       clusters: size.clusters ?? null,
       runs,
       validateRuns: options.validateRuns,
+      phases: PHASES.filter(on),
       files: dump.length,
-      overlays: validated.overlays,
+      overlays: validated?.overlays ?? null,
       perServiceOverlays: serviceOverlays.length,
       kustomizeSample: sample.length,
-      objectsValidated: validated.objects,
+      objectsValidated: validated?.objects ?? null,
       synth,
-      synthColdCacheMs: round(synthColdCache.ms),
-      synthViaTsx: options.tsx ? summarize(tsxRuns.map((r) => r.ms)) : null,
+      synthColdCacheMs: synthed.cold && on('synth') ? round(synthed.cold.ms) : null,
+      synthViaTsx: options.tsx ? summarizeRuns(tsxRuns.map((r) => r.ms)) : null,
       referenceCraftistaSynth: reference,
       resynthUnchanged,
-      reviewLoop: {
-        runs: loopRuns,
-        craftista: craftistaLoopSummary,
-        synthetic: syntheticLoopSummary,
-        watchCraftista: summarize(craftistaWatch),
-        watchSynthetic: summarize(syntheticWatch),
-        helmTemplateReferenceX3: helmReference,
-      },
-      render: summarize(renderMs),
-      model: summarize(modelMs),
-      propsCheck: summarize3(propsCheckMs),
-      write: summarize(writeMs),
-      kustomizePerProcess: summarize(perProcessMs),
-      validateRender: summarize(validated.render),
+      reviewLoop: loops
+        ? {
+            runs: loopRuns,
+            craftista: craftistaLoopSummary,
+            synthetic: syntheticLoopSummary,
+            watchCraftista: summarize(loops.watchCraftista),
+            watchSynthetic: summarize(loops.watchSynthetic),
+            helmTemplateReferenceX3: helmReference,
+          }
+        : null,
+      render: summarizeRuns(renderMs),
+      model: summarizeRuns(modelMs),
+      propsCheck: propsCheckMs.length > 0 ? summarize3(propsCheckMs) : null,
+      write: summarizeRuns(writeMs),
+      kustomizePerProcess: summarizeRuns(perProcessMs),
+      validateRender: summarizeRuns(validated?.render ?? []),
       validate: validateFirst,
       revalidateUnchanged: validateAgain,
       helmTemplateAllEnvs: helmTotal,
       floor,
-      synthOverFloor: round(synth.medianMs / floor.medianMs, 2),
+      synthOverFloor: synth && floor ? round(synth.medianMs / floor.medianMs, 2) : null,
       slopeMsPerServiceEnv: {
-        synth: slope(synth.medianMs, smallSynth.medianMs),
-        validate: slope(validateFirst.medianMs, smallValidate.medianMs),
-        helmAverage: round(helmTotal.medianMs / cells, 2),
+        synth: slope(synth, smallSynth),
+        validate: slope(validateFirst, smallValidate),
+        helmAverage: helmTotal ? round(helmTotal.medianMs / cells, 2) : null,
       },
       small: { services: small.services, synth: smallSynth, validate: smallValidate },
       bytes: {
         synth: synthBytes,
         floor: floorBytes,
-        helm: helmRuns[0].reduce((n, r) => n + r.stdoutBytes, 0),
+        helm: helmRuns.length > 0 ? helmRuns[0].reduce((n, r) => n + r.stdoutBytes, 0) : null,
       },
       peakRssKb: {
-        synth: Math.max(...synthRuns.map((r) => r.peakRssKb)),
-        ...(options.tsx ? { synthViaTsx: Math.max(...tsxRuns.map((r) => r.peakRssKb)) } : {}),
-        helm: Math.max(...helmRuns.flat().map((r) => r.peakRssKb)),
-        floor: Math.max(...floorRuns.map((r) => r.peakRssKb)),
+        synth: synthRuns.length > 0 ? Math.max(...synthRuns.map((r) => r.peakRssKb)) : null,
+        ...(options.tsx && tsxRuns.length > 0 ? { synthViaTsx: Math.max(...tsxRuns.map((r) => r.peakRssKb)) } : {}),
+        helm: helmRuns.length > 0 ? Math.max(...helmRuns.flat().map((r) => r.peakRssKb)) : null,
+        floor: floorRuns.length > 0 ? Math.max(...floorRuns.map((r) => r.peakRssKb)) : null,
         benchProcess: process.resourceUsage().maxRSS,
       },
-      // The issue's targets (the reference one only at 4 x 3, where the chart is its equivalent).
+      // The issue's targets (the reference one only at 4 x 3, where the chart is its equivalent);
+      // null where a phase they need was not run.
       targets: {
-        referenceOverHelmX3: isReferenceSize ? target(reference.medianMs / helmTotal.medianMs, 3) : null,
-        synthOverHelm: target(synth.medianMs / helmTotal.medianMs, 2),
-        renderAndValidateSeconds: target(validateFirst.medianMs / 1000, 20),
-        revalidateOverValidate: target(validateAgain.medianMs / validateFirst.medianMs, 0.1),
+        referenceOverHelmX3: isReferenceSize ? ratio(reference?.medianMs, helmTotal?.medianMs, 3) : null,
+        synthOverHelm: ratio(synth?.medianMs, helmTotal?.medianMs, 2),
+        renderAndValidateSeconds: ratio(validateFirst?.medianMs, 1000, 20),
+        revalidateOverValidate: ratio(validateAgain?.medianMs, validateFirst?.medianMs, 0.1),
         // The clusters issue's targets (#18), at services x environments x clusters.
         ...(fleet
           ? {
-              fleetValidateSeconds: target(validateFirst.medianMs / 1000, 60),
-              fleetSynthOverFloor: target(synth.medianMs / floor.medianMs, 1.5),
+              fleetValidateSeconds: ratio(validateFirst?.medianMs, 1000, 60),
+              fleetSynthOverFloor: ratio(synth?.medianMs, floor?.medianMs, 1.5),
             }
           : {}),
-        resynthUnchangedOverSynth: target(resynthUnchanged.medianMs / synth.medianMs, 0.5),
-        reviewLoopCraftistaSeconds: target(craftistaLoopMs / 1000, 1.5),
-        reviewLoopCraftistaOverHelmX3: target(craftistaLoopMs / helmReference.medianMs, 10),
-        reviewLoop200x5Seconds: isLargeSize ? target(syntheticLoopMs / 1000, 10) : null,
+        resynthUnchangedOverSynth: ratio(resynthUnchanged?.medianMs, synth?.medianMs, 0.5),
+        reviewLoopCraftistaSeconds: ratio(craftistaLoopMs, 1000, 1.5),
+        reviewLoopCraftistaOverHelmX3: ratio(craftistaLoopMs, helmReference?.medianMs, 10),
+        reviewLoop200x5Seconds: isLargeSize ? ratio(syntheticLoopMs, 1000, 10) : null,
       },
       fleet,
       machine: { nproc: os.availableParallelism(), loadavg: os.loadavg().map((l) => round(l)), node: process.version },
@@ -566,41 +630,67 @@ function printTable(r: Record<string, any>): void {
     if (!goal) return 'n/a at this size';
     return `${goal.value} (target <= ${goal.limit}: ${goal.met ? 'met' : 'NOT met'})`;
   };
+  const has = (phase: Phase) => (r.phases as Phase[]).includes(phase);
+  const loop = r.reviewLoop;
   const lines = [
-    `${r.services} services x ${r.envs} envs${r.clusters ? ` x ${r.clusters} clusters` : ''}, ${r.runs} runs (validate ${r.validateRuns}), ${r.files} files, ${r.overlays} overlays, ${r.objectsValidated} objects, load ${r.machine.loadavg.join(' ')}`,
+    `${r.services} services x ${r.envs} envs${r.clusters ? ` x ${r.clusters} clusters` : ''}, ${r.runs} runs (validate ${r.validateRuns}), phases ${r.phases.join(', ')}, ${r.files} files, ${r.overlays ?? 'n/a'} overlays, ${r.objectsValidated ?? 'n/a'} objects, load ${r.machine.loadavg.join(' ')}`,
     `${'phase'.padEnd(38)}${'min ms'.padStart(10)}${'median ms'.padStart(10)}`,
-    row('synth (whole process, empty tree)', t('synth'), `x helm ${met('synthOverHelm')}; ${r.synthOverFloor}x floor`),
-    row('synth again, nothing changed', t('resynthUnchanged'), `/ synth ${met('resynthUnchangedOverSynth')}`),
-    row('synth through tsx (before)', t('synthViaTsx'), r.synthViaTsx ? '' : '--tsx to measure'),
-    row('Craftista main.ts synth (4 x 3)', t('referenceCraftistaSynth'), `x helm x 3 ${met('referenceOverHelmX3')}`),
-    row('overlay generation (render)', t('render'), 'in-process'),
-    row('model construction', t('model'), 'in-process, props checks included'),
-    row('props checks', t('propsCheck'), 'every props object of the model, checked once'),
-    row('write (fresh tree)', t('write'), 'in-process'),
-    row(
-      'kubectl kustomize, one process each',
-      t('kustomizePerProcess'),
-      `per overlay, ${r.kustomizeSample} of ${r.perServiceOverlays}`,
-    ),
-    row('validate: render every overlay', t('validateRender'), 'batched, empty cache'),
-    row('validate: render + check everything', t('validate'), `seconds ${met('renderAndValidateSeconds')}`),
-    row('validate again, nothing changed', t('revalidateUnchanged'), `ratio ${met('revalidateOverValidate')}`),
-    row(`helm template x ${r.envs} envs`, t('helmTemplateAllEnvs'), 'peer'),
-    row('floor (node + serialize + write)', t('floor')),
-    ...['craftista', 'synthetic'].flatMap((p) =>
-      Object.entries(r.reviewLoop[p] as Record<string, Record<string, Timing>>).map(([change, l]) =>
-        row(
-          `review loop ${p === 'craftista' ? 'Craftista' : `${r.services} x ${r.envs}`}, ${change}`,
-          l.total,
-          `synth ${l.synth.medianMs}, validate ${l.validate.medianMs}, diff ${l.diff.medianMs}`,
-        ),
-      ),
-    ),
-    row('watch mode, Craftista (save to printed)', r.reviewLoop.watchCraftista),
-    row(`watch mode, ${r.services} x ${r.envs}`, r.reviewLoop.watchSynthetic),
-    row('helm template x 3 (4 x 3 chart)', r.reviewLoop.helmTemplateReferenceX3, 'peer of Craftista'),
-    `review loop targets: Craftista ${met('reviewLoopCraftistaSeconds')} s; x helm x 3 ${met('reviewLoopCraftistaOverHelmX3')}; 200 x 5 ${met('reviewLoop200x5Seconds')} s`,
-    `slope, ms per service x environment${r.clusters ? ' x cluster' : ''} (${r.small.services} -> ${r.services} services): synth ${r.slopeMsPerServiceEnv.synth}, validate ${r.slopeMsPerServiceEnv.validate}; helm ${r.slopeMsPerServiceEnv.helmAverage} (average${r.clusters ? ', one render per environment: the chart has no clusters' : ''})`,
+    ...(has('synth')
+      ? [
+          row(
+            'synth (whole process, empty tree)',
+            t('synth'),
+            `x helm ${met('synthOverHelm')}; ${r.synthOverFloor}x floor`,
+          ),
+          row('synth again, nothing changed', t('resynthUnchanged'), `/ synth ${met('resynthUnchangedOverSynth')}`),
+          row('synth through tsx (before)', t('synthViaTsx'), r.synthViaTsx ? '' : '--tsx to measure'),
+          row(
+            'Craftista main.ts synth (4 x 3)',
+            t('referenceCraftistaSynth'),
+            `x helm x 3 ${met('referenceOverHelmX3')}`,
+          ),
+          row('overlay generation (render)', t('render'), 'in-process'),
+          row('model construction', t('model'), 'in-process, props checks included'),
+          row('props checks', t('propsCheck'), 'every props object of the model, checked once'),
+          row('write (fresh tree)', t('write'), 'in-process'),
+        ]
+      : []),
+    ...(has('validate')
+      ? [
+          row(
+            'kubectl kustomize, one process each',
+            t('kustomizePerProcess'),
+            `per overlay, ${r.kustomizeSample} of ${r.perServiceOverlays}`,
+          ),
+          row('validate: render every overlay', t('validateRender'), 'batched, empty cache'),
+          row('validate: render + check everything', t('validate'), `seconds ${met('renderAndValidateSeconds')}`),
+          row('validate again, nothing changed', t('revalidateUnchanged'), `ratio ${met('revalidateOverValidate')}`),
+        ]
+      : []),
+    ...(has('helm') || has('synth') ? [row(`helm template x ${r.envs} envs`, t('helmTemplateAllEnvs'), 'peer')] : []),
+    ...(has('synth') ? [row('floor (node + serialize + write)', t('floor'))] : []),
+    ...(loop
+      ? [
+          ...['craftista', 'synthetic'].flatMap((p) =>
+            Object.entries(loop[p] as Record<string, Record<string, Timing>>).map(([change, l]) =>
+              row(
+                `review loop ${p === 'craftista' ? 'Craftista' : `${r.services} x ${r.envs}`}, ${change}`,
+                l.total,
+                `synth ${l.synth.medianMs}, validate ${l.validate.medianMs}, diff ${l.diff.medianMs}`,
+              ),
+            ),
+          ),
+          row('watch mode, Craftista (save to printed)', loop.watchCraftista),
+          row(`watch mode, ${r.services} x ${r.envs}`, loop.watchSynthetic),
+          row('helm template x 3 (4 x 3 chart)', loop.helmTemplateReferenceX3, 'peer of Craftista'),
+          `review loop targets: Craftista ${met('reviewLoopCraftistaSeconds')} s; x helm x 3 ${met('reviewLoopCraftistaOverHelmX3')}; 200 x 5 ${met('reviewLoop200x5Seconds')} s`,
+        ]
+      : []),
+    ...(has('synth') && has('validate')
+      ? [
+          `slope, ms per service x environment${r.clusters ? ' x cluster' : ''} (${r.small.services} -> ${r.services} services): synth ${r.slopeMsPerServiceEnv.synth}, validate ${r.slopeMsPerServiceEnv.validate}; helm ${r.slopeMsPerServiceEnv.helmAverage} (average${r.clusters ? ', one render per environment: the chart has no clusters' : ''})`,
+        ]
+      : []),
     ...(r.fleet ? fleetLines(r) : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

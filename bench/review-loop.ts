@@ -51,10 +51,11 @@ function git(cwd: string, ...args: string[]): void {
   });
 }
 
+/** The three commands as package.json runs them: synth through its bundle, validate and diff through theirs. */
 const commands = (entry: string) => ({
   synth: [path.join(ROOT, 'scripts', 'synth.mjs'), '--app', entry],
-  validate: ['--import', 'tsx', path.join(ROOT, 'scripts', 'validate.ts'), '--app', entry],
-  diff: ['--import', 'tsx', path.join(ROOT, 'scripts', 'diff.ts'), '--app', entry, '--base', 'main'],
+  validate: [path.join(ROOT, 'scripts', 'command.mjs'), 'validate', '--app', entry],
+  diff: [path.join(ROOT, 'scripts', 'command.mjs'), 'diff', '--app', entry, '--base', 'main'],
 });
 
 /**

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { readTree, tempDir } from './support';
+import { readTree, runCommand, synthShop, tempDir } from './support';
 
 const repo = path.resolve(__dirname, '..');
 
@@ -88,5 +88,41 @@ describe('synth as a command', () => {
       stderr: 'synth: [shop/cart] port must be an integer from 1 to 65535, got 0\n',
     });
     expect(readTree(root)).toEqual(before);
+  });
+});
+
+describe('commands through their bundle (scripts/command.mjs)', () => {
+  const launcher = path.join(repo, 'scripts', 'command.mjs');
+  const manifest = path.join(repo, '.cache', 'commands', 'tags.json');
+
+  test('an edit of the app entry is loaded without rebuilding the bundle', () => {
+    const root = tempDir();
+    synthShop(root);
+    const tags = 'SERVICE   DEV    PROD\ncart      1.0.0  1.0.0\ncheckout  2.0.0  2.0.0\n';
+    expect(runCommand(root, 'tags', '--app', 'platform.ts')).toEqual({ status: 0, stdout: tags, stderr: '' });
+    const built = fs.statSync(manifest).mtimeMs;
+    // A model edit changes the entry, not the library the bundle holds.
+    fs.appendFileSync(path.join(root, 'platform.ts'), '// edited\n');
+    expect(runCommand(root, 'tags', '--app', 'platform.ts')).toEqual({ status: 0, stdout: tags, stderr: '' });
+    expect(fs.statSync(manifest).mtimeMs).toBe(built);
+  });
+
+  test('synth loads an edited model without rebuilding its bundle', () => {
+    const root = tempDir();
+    expect(runSynth(root, MODEL(8080), '--quiet').status).toBe(0);
+    const synthManifest = path.join(repo, '.cache', 'synth', 'synth.json');
+    const built = fs.statSync(synthManifest).mtimeMs;
+    expect(runSynth(root, MODEL(8081), '--quiet')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(fs.readFileSync(path.join(root, 'dist/cart/deployment.yaml'), 'utf8')).toContain('containerPort: 8081');
+    expect(fs.statSync(synthManifest).mtimeMs).toBe(built);
+  });
+
+  test('fails when the command is unknown: exit 2, naming the commands there are', () => {
+    const result = spawnSync(process.execPath, [launcher, 'bogus'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^command: unknown command "bogus"; allowed: derive-upstream, diff, docs, [a-z, -]*validate, verify; usage: node scripts\/command\.mjs <command> \[args\.\.\.\]\n$/,
+    );
   });
 });

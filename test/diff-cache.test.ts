@@ -60,6 +60,18 @@ describe('diff caches', () => {
     expect(changes[0].diff).toContain('-  replicas: 2\n+  replicas: 3\n');
   });
 
+  test('an environment changed since the base but not since the last render is not rendered by kubectl again', async () => {
+    const { dir, cacheDir } = repo();
+    await diffAgainst(dir, { base: 'main', cacheDir });
+    setReplicas(dir, 'staging', 2, 3);
+    const first = await diffAgainst(dir, { base: 'main', cacheDir });
+    // The catalogue overlay is new; staging's other overlays were rendered with the base, the environment is composed.
+    expect([first.work.renderedEnvs, first.work.kubectlOverlays]).toEqual([['staging'], 1]);
+    const second = await diffAgainst(dir, { base: 'main', cacheDir });
+    expect([second.work.renderedEnvs, second.work.kubectlOverlays]).toEqual([['staging'], 0]);
+    expect(second.changes).toEqual(first.changes);
+  });
+
   test('a change to a base renders every environment that reads it, and only those', async () => {
     const { dir, cacheDir } = repo();
     await diffAgainst(dir, { base: 'main', cacheDir });

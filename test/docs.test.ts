@@ -27,9 +27,13 @@ const makeTargets = new Set(
   [...fs.readFileSync(path.join(root, 'Makefile'), 'utf8').matchAll(/^([a-z][\w-]*):/gm)].map((m) => m[1]),
 );
 
-/** The source file an npm script runs (scripts/x.ts, scripts/x.mjs, bench/bench.ts), if any. */
+/**
+ * The source file an npm script runs (scripts/x.ts, scripts/x.mjs, bench/bench.ts; for
+ * `node scripts/command.mjs x`, the command's own scripts/x.ts), if any.
+ */
 function sourceOf(script: string): string | undefined {
-  const file = scripts[script]?.match(/(\S+\.(?:ts|mjs))\b/)?.[1];
+  const launched = scripts[script]?.match(/scripts\/command\.mjs ([\w-]+)/)?.[1];
+  const file = launched ? `scripts/${launched}.ts` : scripts[script]?.match(/(\S+\.(?:ts|mjs))\b/)?.[1];
   return file ? fs.readFileSync(path.join(repo, file), 'utf8') : undefined;
 }
 

@@ -121,14 +121,17 @@ export function readTree(root: string): Record<string, string> {
   return out;
 }
 
-/** Runs `node --import tsx scripts/<command>.ts ...args` of this repository in `cwd`, with no terminal. */
+/**
+ * Runs `npm run <command> -- ...args` of this repository in `cwd`, with no terminal: through
+ * scripts/command.mjs, the bundled launcher package.json runs.
+ */
 export function runCommand(
   cwd: string,
   command: string,
   ...args: string[]
 ): { status: number | null; stdout: string; stderr: string } {
-  const script = path.resolve(__dirname, '..', 'scripts', `${command}.ts`);
-  const result = spawnSync(process.execPath, ['--import', require.resolve('tsx'), script, ...args], {
+  const launcher = path.resolve(__dirname, '..', 'scripts', 'command.mjs');
+  const result = spawnSync(process.execPath, [launcher, command, ...args], {
     cwd,
     encoding: 'utf8',
     input: '',

@@ -587,13 +587,14 @@ describe('the gate', () => {
     fs.symlinkSync(path.resolve(__dirname, '../.tools'), path.join(dir, '.tools'));
     const first = await validate({ rootDir: dir, envs: ['staging'] });
     // Eight sub-overlays rendered; the environment only lists them, so it is their concatenation.
-    expect([first.rendered, first.cached, first.composed]).toEqual([8, 0, 1]);
+    expect([first.rendered, first.cached, first.composed, first.reused]).toEqual([8, 0, 1, []]);
+    // Nothing changed: the environment's findings are reused, nothing is even read from the render cache.
     const second = await validate({ rootDir: dir, envs: ['staging'] });
-    expect([second.rendered, second.cached, second.composed]).toEqual([0, 8, 1]);
+    expect([second.rendered, second.cached, second.composed, second.reused]).toEqual([0, 0, 0, ['staging']]);
     const service = path.join(dir, 'dist/voting/service.yaml');
     fs.writeFileSync(service, fs.readFileSync(service, 'utf8').replace('port: 8080', 'port: 8081'));
     const third = await validate({ rootDir: dir, envs: ['staging'] });
-    expect([third.rendered, third.cached, third.composed]).toEqual([1, 7, 1]);
+    expect([third.rendered, third.cached, third.composed, third.reused]).toEqual([1, 7, 1, []]);
   });
 
   test('npm run validate prints one line per finding, a summary, and exits 1 on errors', () => {

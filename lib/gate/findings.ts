@@ -33,6 +33,22 @@ export interface RawFinding {
   readonly accepted?: string;
 }
 
+/** Counts for one environment. */
+export interface EnvironmentSummary {
+  /** Environment (or `argocd`). */
+  readonly env: string;
+  /** Overlays rendered. */
+  readonly overlays: number;
+  /** Objects checked. */
+  readonly objects: number;
+  /** Error findings. */
+  readonly errors: number;
+  /** Warning findings. */
+  readonly warnings: number;
+  /** Waived findings. */
+  readonly waived: number;
+}
+
 /** An object-level waiver: a `stagecraft.dev/waive.<check>` annotation, or a finding the gate accepts by design. */
 export interface Waiver {
   /** Overlay. */

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DerivedCrdData } from './crd-derivation';
@@ -7,12 +8,13 @@ import { manualSecrets, platformEgress } from '../generators/shared-overlay';
 import { NetworkPolicyMode } from '../model/network-policy-mode';
 import { checkNetworkEgress, EgressExpectations } from './network-egress';
 import { resolveValidation, ValidationSettings } from '../model/validation-settings';
-import { checkParity } from '../review/parity';
+import { checkParity, modelFiles } from '../review/parity';
 import { formatTable } from '../core/table';
 import { checkCrossReferences } from './cross-references';
 import {
   CHECKS,
   DEFAULT_SEVERITIES,
+  EnvironmentSummary,
   Finding,
   isCheckId,
   objectId,
@@ -21,6 +23,7 @@ import {
   WAIVER_PREFIX,
 } from './findings';
 import { checkImagePins } from './image-pins';
+import { GateResultCache, UnitResult } from './result-cache';
 import { checkMonitoring, checkPromql, MonitoringExpectations } from './monitoring';
 import { checkDuplicates, checkNames } from './names';
 import { checkEnvironmentPolicy, checkPolicy } from './policy';
@@ -28,7 +31,7 @@ import { checkOperatorPodSecurity } from './operator-pods';
 import { checkOperatorPodTemplate } from './operator-templates';
 import { checkAcmeHosts } from './acme-hosts';
 import { checkWorkloadEnvironment, checkWorkloadObject } from './workload-checks';
-import { renderOverlays } from '../kube/render-cache';
+import { kubectlIdentity, overlayInputFiles, renderOverlays } from '../kube/render-cache';
 import { checkSchema, checkUnknownFields, CrdIndex, crdIndex } from './schema';
 import { findYamlFiles } from '../kube/overlays';
 import { CLUSTERS_DIR, deploymentUnits, unitEnvironment } from '../kube/cluster-overlays';
@@ -49,7 +52,8 @@ export interface ValidateOptions {
    */
   readonly envs?: readonly string[];
   /**
-   * Where rendered overlays are cached by input hash; `false` disables the cache.
+   * Where rendered overlays are cached by input hash, and each deployment unit's findings
+   * (`results/`) by the hash of everything they depend on; `false` disables both.
    * @default '<rootDir>/.cache/validate'
    */
   readonly cacheDir?: string | false;
@@ -69,7 +73,8 @@ export interface ValidateOptions {
    */
   readonly concurrency?: number;
   /**
-   * Extra checks over each rendered environment (e.g. the parity contract).
+   * Extra checks over each rendered environment (e.g. the parity contract). With any, no
+   * unit's findings are reused from the cache (a key cannot see what a function checks).
    * @default []
    */
   readonly extraChecks?: readonly EnvironmentCheck[];
@@ -82,22 +87,6 @@ export interface ValidateOptions {
 
 /** A check over one rendered environment. */
 export type EnvironmentCheck = (env: string, objects: readonly K8sObject[], overlay: string) => RawFinding[];
-
-/** Counts for one environment. */
-export interface EnvironmentSummary {
-  /** Environment (or `argocd`). */
-  readonly env: string;
-  /** Overlays rendered. */
-  readonly overlays: number;
-  /** Objects checked. */
-  readonly objects: number;
-  /** Error findings. */
-  readonly errors: number;
-  /** Warning findings. */
-  readonly warnings: number;
-  /** Waived findings. */
-  readonly waived: number;
-}
 
 /** What `validate()` found. */
 export interface ValidateResult {
@@ -113,6 +102,11 @@ export interface ValidateResult {
   readonly cached: number;
   /** Overlays that only compose others, built from their renders. */
   readonly composed: number;
+  /**
+   * Deployment units whose findings came from the result cache (inputs unchanged since a run
+   * that checked them): nothing of theirs was rendered or checked.
+   */
+  readonly reused: string[];
   /** Wall time of finding and rendering the overlays (cache included), in milliseconds. */
   readonly renderMs: number;
   /** Wall time in milliseconds. */
@@ -122,6 +116,10 @@ export interface ValidateResult {
 /**
  * The validation gate: renders every overlay with the real Kustomize and checks schema,
  * unknown fields, names, cross-references and policy, per the environment table's settings.
+ * A deployment unit whose inputs (every file its overlay trees read, its directory, its
+ * settings, the model's files for it, the gate's code and the kubectl binary) hash to a
+ * stored result in the cache is neither rendered nor checked again: its findings are reused.
+ * A unit with an overlay that failed to render is not stored (the failure may be the machine's).
  */
 export async function validate(options: ValidateOptions): Promise<ValidateResult> {
   const started = Date.now();
@@ -140,25 +138,69 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   const dirsByEnv = new Map(
     envNames.map((env) => [env, kustomizationDirs(rootDir, path.posix.join(overlaysDir, env))]),
   );
-  const allDirs = [...dirsByEnv.values()].flat();
-  const rendered = await renderOverlays(rootDir, allDirs, { cacheDir, concurrency: options.concurrency });
+  const platform = options.platform;
+  const parityEnvs = new Set(platform && options.parity !== false ? platform.environments.names : []);
+
+  // Extra checks are code no key can see: with them, every unit is checked.
+  const resultCache =
+    cacheDir && (options.extraChecks ?? []).length === 0
+      ? new GateResultCache(path.join(cacheDir, 'results'))
+      : undefined;
+  // Keyed without the model, which a stored result names instead: the units no stored result
+  // fits start rendering before the model is rendered for parity, CPU while kubectl runs.
+  const keys = new Map<string, string>();
+  const stored = new Map<string, UnitResult>();
+  if (resultCache) {
+    // The root too: Kustomize's messages may name absolute paths.
+    const shared = [
+      kubectlIdentity(),
+      path.resolve(rootDir),
+      overlaysDir,
+      options.crds ? createHash('sha256').update(JSON.stringify(options.crds)).digest('hex') : 'committed crds',
+    ];
+    for (const env of envNames) {
+      const unitEnv = unitEnvironment(env);
+      const inputs = unitInputs(rootDir, path.posix.join(overlaysDir, env), dirsByEnv.get(env)!, env === unitEnv);
+      if (!inputs) continue;
+      const context = [
+        ...shared,
+        JSON.stringify(settingsOf(platform, unitEnv)),
+        JSON.stringify(monitoringOf(platform, env)),
+        parityEnvs.has(unitEnv) ? 'parity' : 'no parity',
+      ];
+      const key = resultCache.keyOf({ unit: env, rootDir, files: inputs, context });
+      keys.set(env, key);
+      const result = resultCache.read(key);
+      if (result) stored.set(env, result);
+    }
+  }
+  const render = (units: readonly string[]) => {
+    const dirs = units.flatMap((env) => dirsByEnv.get(env)!);
+    return dirs.length > 0 ? renderOverlays(rootDir, dirs, { cacheDir, concurrency: options.concurrency }) : [];
+  };
+  const unstored = envNames.filter((e) => !stored.has(e));
+  const rendering = Promise.resolve(render(unstored));
+  // Awaited below; a failure of the model's render first must not leave it unhandled.
+  rendering.catch(() => undefined);
+  const model = parityEnvs.size > 0 ? modelFiles(rootDir, platform!) : undefined;
+  const modelOf = (env: string) =>
+    parityEnvs.has(unitEnvironment(env)) ? modelHash(model!, unitEnvironment(env)) : 'no parity';
+  const reused = new Map([...stored].filter(([env, result]) => result.model === modelOf(env)));
+  // Stored for the same files under another model: rendered now (their renders are in the render cache).
+  const stale = envNames.filter((e) => stored.has(e) && !reused.has(e));
+  const rendered = [...(await rendering), ...(await render(stale))];
+  const todo = envNames.filter((e) => !reused.has(e));
   const renderMs = Date.now() - started;
   const byDir = new Map(rendered.map((r) => [r.dir, r]));
-
+  const parityTodo = [...new Set(todo.map(unitEnvironment))].filter((e) => parityEnvs.has(e));
   const parity =
-    options.platform && options.parity !== false
-      ? await checkParity({
-          rootDir,
-          platform: options.platform,
-          envs: envNames.filter((e) => options.platform!.environments.names.includes(e)),
-          cacheDir,
-        })
+    parityTodo.length > 0
+      ? await checkParity({ rootDir, platform: platform!, envs: parityTodo, cacheDir, modelFiles: model })
       : [];
-  const findings: Finding[] = [];
-  const waivers: Waiver[] = [];
-  const summary: EnvironmentSummary[] = [];
-  for (const env of envNames) {
-    const settings = settingsOf(options.platform, unitEnvironment(env));
+
+  /** Renders' findings for one unit, after its settings and waivers. */
+  const checkUnit = (env: string): UnitResult => {
+    const settings = settingsOf(platform, unitEnvironment(env));
     const dirs = dirsByEnv.get(env)!;
     const envDir = path.posix.join(overlaysDir, env);
     const raw: [string, RawFinding][] = [];
@@ -188,8 +230,8 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkOperatorPodSecurity(objects),
           ...checkWorkloadEnvironment(objects),
           ...checkAcmeHosts(objects),
-          ...checkMonitoring(objects, monitoringOf(options.platform, env)),
-          ...checkNetworkEgress(objects, egressOf(options.platform, env)),
+          ...checkMonitoring(objects, monitoringOf(platform, env)),
+          ...checkNetworkEgress(objects, egressOf(platform, env)),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
         ];
         for (const f of envChecks) raw.push([dir, f]);
@@ -205,8 +247,32 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
         { object: { apiVersion: '', kind, metadata: { name } }, check: 'parity', message: p.message },
       ]);
     }
+    const findings: Finding[] = [];
+    const waivers: Waiver[] = [];
     const counts = applySettings(raw, settings, findings, waivers);
-    summary.push({ env, overlays: dirs.length, objects: objectCount, ...counts });
+    return {
+      model: modelOf(env),
+      findings,
+      waivers,
+      summary: { env, overlays: dirs.length, objects: objectCount, ...counts },
+    };
+  };
+
+  const findings: Finding[] = [];
+  const waivers: Waiver[] = [];
+  const summary: EnvironmentSummary[] = [];
+  for (const env of envNames) {
+    let unit = reused.get(env);
+    if (!unit) {
+      unit = checkUnit(env);
+      const key = keys.get(env);
+      // A failed render may be the machine's (kubectl killed, out of memory): never kept.
+      const failed = dirsByEnv.get(env)!.some((d) => byDir.get(d)!.error !== undefined);
+      if (key && !failed) resultCache!.write(key, unit);
+    }
+    findings.push(...unit.findings);
+    waivers.push(...unit.waivers);
+    summary.push(unit.summary);
   }
 
   const argocd = path.join(rootDir, 'argocd');
@@ -241,9 +307,45 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     rendered: rendered.filter((r) => r.source === 'kubectl').length,
     cached: rendered.filter((r) => r.source === 'cache').length,
     composed: rendered.filter((r) => r.source === 'composed').length,
+    reused: [...reused.keys()],
     renderMs,
     elapsedMs: Date.now() - started,
   };
+}
+
+/**
+ * What a unit's checks read: every file its overlay trees read and every file below its
+ * directory (a stray file shows in parity's notes), the clusters of an environment left to
+ * their own units; undefined when a tree reads something remote.
+ */
+function unitInputs(
+  rootDir: string,
+  unitDir: string,
+  dirs: readonly string[],
+  isEnvironment: boolean,
+): string[] | undefined {
+  const files = overlayInputFiles(rootDir, dirs);
+  if (!files) return undefined;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!(isEnvironment && dir === path.join(rootDir, unitDir) && entry.name === CLUSTERS_DIR)) walk(full);
+      } else if (entry.isFile()) files.push(full);
+    }
+  };
+  walk(path.join(rootDir, unitDir));
+  return files;
+}
+
+/** A hash of the model's files a unit's parity compares with: its environment's overlays and every base. */
+function modelHash(model: ReadonlyMap<string, string>, env: string): string {
+  const hash = createHash('sha256');
+  for (const [file, content] of [...model.entries()].sort(([a], [b]) => compare(a, b))) {
+    if (file.startsWith('dist/') || file.startsWith(`overlays/${env}/`))
+      hash.update(file).update('\0').update(content).update('\0');
+  }
+  return hash.digest('hex');
 }
 
 function objectChecks(o: K8sObject, crds: CrdIndex, settings: ValidationSettings): RawFinding[] {
@@ -389,7 +491,7 @@ export function formatReport(result: ValidateResult): string {
   const warnings = result.findings.length - errors;
   out.push(
     '',
-    `${errors} error(s), ${warnings} warning(s), ${result.waivers.length} waived; rendered ${result.rendered} overlay(s), ${result.cached} from cache, ${result.composed} composed, in ${(result.elapsedMs / 1000).toFixed(2)}s`,
+    `${errors} error(s), ${warnings} warning(s), ${result.waivers.length} waived; rendered ${result.rendered} overlay(s), ${result.cached} from cache, ${result.composed} composed, ${result.reused.length} environment(s) unchanged (findings reused), in ${(result.elapsedMs / 1000).toFixed(2)}s`,
   );
   return out.join('\n') + '\n';
 }

@@ -202,6 +202,22 @@ export function overlayInputHashes(rootDir: string, dirs: readonly string[]): (s
   });
 }
 
+/**
+ * Every file the kustomization trees of `dirs` read (resources, components, patches, the
+ * files of each directory), absolute and sorted; undefined when one of them reads something
+ * remote, whose content no file holds.
+ */
+export function overlayInputFiles(rootDir: string, dirs: readonly string[]): string[] | undefined {
+  const memo = new Map<string, OverlayInfo>();
+  const files = new Set<string>();
+  for (const d of dirs) {
+    const info = analyze(path.resolve(rootDir, d), memo);
+    if (info.remote) return undefined;
+    for (const f of info.inputs) files.add(f);
+  }
+  return [...files].sort();
+}
+
 /** Groups overlays into kubectl runs: batchable leaves together (per parent), the rest alone. */
 function planBatches(
   dirs: readonly string[],
@@ -228,10 +244,18 @@ function planBatches(
   }
   const batches: string[][] = [];
   for (const group of groups.values()) {
-    // Enough batches to keep every worker busy, none above `size`.
-    const count = Math.max(Math.ceil(group.length / size), Math.min(workers, group.length));
+    const count = Math.ceil(group.length / size);
     const per = Math.ceil(group.length / count);
     for (let i = 0; i < group.length; i += per) batches.push(group.slice(i, i + per));
+  }
+  // Halve the largest batch while a worker would have none: every process costs its ~100 ms, so
+  // a change in a few overlays of several environments is one process per environment, not per worker.
+  while (alone.length + batches.length < workers) {
+    batches.sort((a, b) => b.length - a.length);
+    if (batches.length === 0 || batches[0].length < 2) break;
+    const largest = batches.shift()!;
+    const half = Math.ceil(largest.length / 2);
+    batches.push(largest.slice(0, half), largest.slice(half));
   }
   // Largest first so the last worker is not left with the longest run.
   return [...alone, ...batches].sort((a, b) => b.length - a.length);

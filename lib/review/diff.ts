@@ -67,7 +67,7 @@ export interface RenderTreeOptions {
  */
 export async function renderTree(rootDir: string, options: RenderTreeOptions = {}): Promise<RenderedTree> {
   const envs = listEnvironments(rootDir, options.overlaysDir, options.envs);
-  const tree = await renderEnvironments(rootDir, envs, options);
+  const { tree } = await renderEnvironments(rootDir, envs, options);
   if (!options.envs) {
     const argocd = readArgocd(rootDir);
     if (argocd) tree.set('argocd', argocd);
@@ -84,12 +84,15 @@ function listEnvironments(rootDir: string, overlaysDir = 'overlays', only?: read
   return deploymentUnits(overlays).filter((e) => !only || only.includes(unitEnvironment(e)));
 }
 
-/** Renders `envs` (each with its sub-overlays, batched; the environment composed from them). */
+/**
+ * Renders `envs` (each with its sub-overlays, batched; the environment composed from them);
+ * `kubectl` counts the overlays Kustomize rendered (the rest came from the cache or were composed).
+ */
 async function renderEnvironments(
   rootDir: string,
   envs: readonly string[],
   options: RenderTreeOptions,
-): Promise<RenderedTree> {
+): Promise<{ tree: RenderedTree; kubectl: number }> {
   const overlays = path.join(rootDir, options.overlaysDir ?? 'overlays');
   const dirs = envs.flatMap((e) => {
     const envDir = path.join(overlays, e);
@@ -100,14 +103,14 @@ async function renderEnvironments(
       .map((d) => path.join(envDir, d.name));
     return [envDir, ...subs];
   });
-  const rendered = await renderOverlays(rootDir, dirs, { cacheDir: options.cacheDir });
+  const rendered = dirs.length > 0 ? await renderOverlays(rootDir, dirs, { cacheDir: options.cacheDir }) : [];
   const tree: RenderedTree = new Map();
   for (const env of envs) {
     const result = rendered[dirs.indexOf(path.join(overlays, env))];
     if (result.error !== undefined) throw new Error(result.error);
     tree.set(env, new Map(result.objects!.map((o) => [objectKey(o), o])));
   }
-  return tree;
+  return { tree, kubectl: rendered.filter((r) => r.source === 'kubectl').length };
 }
 
 /** The objects under `argocd/` by identity, or undefined when the tree has none. */
@@ -191,6 +194,11 @@ export interface DiffWork {
   readonly renderedEnvs: string[];
   /** Work-tree environments whose inputs equal the base's: the base render was reused. */
   readonly unchangedEnvs: string[];
+  /**
+   * Overlays of `renderedEnvs` Kustomize rendered in this diff: those whose inputs changed since
+   * any render (the rest came from validate's render cache, or are compositions of their parts).
+   */
+  readonly kubectlOverlays: number;
 }
 
 /** The object changes from a git ref to the work tree, and every environment either side has. */
@@ -224,7 +232,10 @@ export async function diffAgainst(rootDir: string, options: DiffOptions = {}): P
   );
   const unchangedEnvs = headEnvs.filter((e, i) => hashes[i] !== undefined && hashes[i] === base.hashes.get(e));
   const renderedEnvs = headEnvs.filter((e) => !unchangedEnvs.includes(e));
-  const after = await renderEnvironments(rootDir, renderedEnvs, { overlaysDir, cacheDir: renderCache });
+  const { tree: after, kubectl } = await renderEnvironments(rootDir, renderedEnvs, {
+    overlaysDir,
+    cacheDir: renderCache,
+  });
   for (const env of unchangedEnvs) after.set(env, base.tree.get(env)!);
   if (!options.envs) {
     const argocd = readArgocd(rootDir);
@@ -235,7 +246,13 @@ export async function diffAgainst(rootDir: string, options: DiffOptions = {}): P
   return {
     changes: diffTrees(base.tree, sorted),
     envs,
-    work: { baseCommit: base.commit, baseFromCache: base.fromCache, renderedEnvs, unchangedEnvs },
+    work: {
+      baseCommit: base.commit,
+      baseFromCache: base.fromCache,
+      renderedEnvs,
+      unchangedEnvs,
+      kubectlOverlays: kubectl,
+    },
   };
 }
 
@@ -274,7 +291,10 @@ async function baseRender(
       const envs = listEnvironments(dir, options.overlaysDir);
       const todo = missing ?? wanted(envs);
       const renderCache = cacheRoot && path.join(cacheRoot, 'validate');
-      const tree = await renderEnvironments(dir, todo, { overlaysDir: options.overlaysDir, cacheDir: renderCache });
+      const { tree } = await renderEnvironments(dir, todo, {
+        overlaysDir: options.overlaysDir,
+        cacheDir: renderCache,
+      });
       const hashes = overlayInputHashes(
         dir,
         todo.map((e) => path.join(dir, options.overlaysDir, e)),
@@ -319,10 +339,14 @@ export function diffTrees(base: RenderedTree, head: RenderedTree): ObjectChange[
   for (const env of envs) {
     const before = base.get(env) ?? new Map<string, K8sObject>();
     const after = head.get(env) ?? new Map<string, K8sObject>();
+    // An environment whose inputs equal the base's is the base's render: nothing to compare.
+    if (before === after) continue;
     const ids = [...new Set([...before.keys(), ...after.keys()])].sort();
     for (const id of ids) {
       const a = before.get(id);
       const b = after.get(id);
+      // The same JSON is the same YAML; the stable YAML is for objects that differ (or only in key order).
+      if (a && b && JSON.stringify(a) === JSON.stringify(b)) continue;
       const textA = a ? toStableYaml(a) : '';
       const textB = b ? toStableYaml(b) : '';
       if (textA === textB) continue;

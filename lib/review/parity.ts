@@ -34,6 +34,28 @@ export interface ParityOptions {
    * @default - no cache
    */
   readonly cacheDir?: string;
+  /**
+   * What the model renders, from `modelFiles` (the gate computes it once for its cache keys too).
+   * @default - `modelFiles(rootDir, platform)`
+   */
+  readonly modelFiles?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The files of `dist/` and `overlays/` the model renders, keeping the committed image pins
+ * (the one expected difference): what the committed tree is compared with.
+ */
+export function modelFiles(rootDir: string, platform: Platform): Map<string, string> {
+  // An overlay whose pins cannot be read is reported by the render check; parity compares the rest.
+  const pinOf = (file: string, image: string) => {
+    try {
+      return readImagePin(path.join(rootDir, file), image);
+    } catch {
+      return undefined;
+    }
+  };
+  const expected = render(platform, { outdir: 'dist' }, pinOf);
+  return new Map(expected.entries().filter(([f]) => f.startsWith('dist/') || f.startsWith('overlays/')));
 }
 
 /** What `npm run parity` prints: one line per finding, or that every difference is explained. */
@@ -53,16 +75,7 @@ export function formatParity(findings: readonly ParityFinding[]): string {
 export async function checkParity(options: ParityOptions): Promise<ParityFinding[]> {
   const { rootDir, platform } = options;
   const envs = options.envs ?? platform.environments.names;
-  // An overlay whose pins cannot be read is reported by the render check; parity compares the rest.
-  const pinOf = (file: string, image: string) => {
-    try {
-      return readImagePin(path.join(rootDir, file), image);
-    } catch {
-      return undefined;
-    }
-  };
-  const expected = render(platform, { outdir: 'dist' }, pinOf);
-  const expectedFiles = new Map(expected.entries().filter(([f]) => f.startsWith('dist/') || f.startsWith('overlays/')));
+  const expectedFiles = options.modelFiles ?? modelFiles(rootDir, platform);
   const changed = new Set<string>();
   for (const [file, content] of expectedFiles) {
     const actual = path.join(rootDir, file);
@@ -89,10 +102,15 @@ export async function checkParity(options: ParityOptions): Promise<ParityFinding
       .filter((unit) => envs.includes(unitEnvironment(unit)))
       .sort();
     const dirs = units.flatMap((unit) => overlayDirs(modelDir, rootDir, `overlays/${unit}`));
-    const [model, actual] = await Promise.all([
-      renderOverlays(modelDir, dirs, { cacheDir: options.cacheDir }),
-      renderOverlays(rootDir, dirs, { cacheDir: options.cacheDir }),
-    ]);
+    // An overlay only one side has renders to nothing on the other (a new service not synthesized yet).
+    const renderSide = async (root: string) => {
+      const present = dirs.filter((d) => fs.existsSync(path.join(root, d)));
+      const rendered = await renderOverlays(root, present, { cacheDir: options.cacheDir });
+      return dirs.map((d): { error?: string; objects?: K8sObject[] } =>
+        present.includes(d) ? rendered[present.indexOf(d)] : { objects: [] },
+      );
+    };
+    const [model, actual] = await Promise.all([renderSide(modelDir), renderSide(rootDir)]);
     const findings: ParityFinding[] = [];
     dirs.forEach((dir, i) => {
       const files = [...changed].filter((f) => f.startsWith(`${dir}/`) || dependsOn(dir, f)).sort();
