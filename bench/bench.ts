@@ -691,6 +691,11 @@ function printTable(r: Record<string, any>): void {
           `slope, ms per service x environment${r.clusters ? ' x cluster' : ''} (${r.small.services} -> ${r.services} services): synth ${r.slopeMsPerServiceEnv.synth}, validate ${r.slopeMsPerServiceEnv.validate}; helm ${r.slopeMsPerServiceEnv.helmAverage} (average${r.clusters ? ', one render per environment: the chart has no clusters' : ''})`,
         ]
       : []),
+    ...(r.targets.fleetValidateSeconds
+      ? [
+          `clusters targets: validate ${met('fleetValidateSeconds')} s; validate again / validate ${met('revalidateOverValidate')}; synth / floor ${met('fleetSynthOverFloor')}`,
+        ]
+      : []),
     ...(r.fleet ? fleetLines(r) : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

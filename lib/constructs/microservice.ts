@@ -41,6 +41,7 @@ import {
 import { Objective } from '../model/objective';
 import { SeriesSelector, Sli } from '../model/sli';
 import { RolloutStrategy } from '../model/rollout-strategy';
+import { chartJson } from './chart-json';
 
 /** What one service changes in one environment, on top of the environment table. */
 export interface ServiceOverride {
@@ -870,7 +871,7 @@ export class Microservice extends Construct implements IEndpoint {
 
   /** The base manifests, in a stable order. */
   public baseManifests(): ApiObjectJson[] {
-    return this.base.toJson();
+    return chartJson(this.base);
   }
 }
 

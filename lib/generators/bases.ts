@@ -5,6 +5,7 @@ import { toYaml } from '../core/yaml';
 import { DatastoreTopology } from '../model/datastore-settings';
 import { Generator } from './generator';
 import { kustomization, kustomizeComponent } from './kustomization';
+import { chartJson } from '../constructs/chart-json';
 
 /** File names of the kinds a base holds once; other objects are `<kind>-<name>.yaml`. */
 const FILE_NAMES: Record<string, string> = {
@@ -21,7 +22,12 @@ export const serviceBases: Generator = (view, files) => {
   for (const service of view.services) {
     const baseDir = path.posix.join(view.layout.outdir, service.name);
     addManifests(files, baseDir, service.baseManifests(), 'Kustomization');
-    addManifests(files, path.posix.join(baseDir, 'components', 'pdb'), service.disruptionBudget.toJson(), 'Component');
+    addManifests(
+      files,
+      path.posix.join(baseDir, 'components', 'pdb'),
+      chartJson(service.disruptionBudget),
+      'Component',
+    );
   }
 };
 

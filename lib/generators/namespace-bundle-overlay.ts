@@ -8,6 +8,7 @@ import { kustomization } from './kustomization';
 import { PlatformView } from './platform-view';
 import { Environment } from '../model/environment';
 import { environmentsByCluster } from './shared-clusters';
+import { chartJson } from '../constructs/chart-json';
 
 /**
  * Each namespace bundle's base `dist/<bundle>/` and its overlay `overlays/<env>/<bundle>/`, which
@@ -22,7 +23,7 @@ export const namespaceBundles: Generator = (view, files) => {
     bundle.check(environments);
     checkOneEnvironmentPerCluster(view, bundle);
     const baseDir = path.posix.join(outdir, bundle.name);
-    const manifests = bundle.chart.toJson();
+    const manifests = chartJson(bundle.chart);
     const names = manifests.map((m) => `${String(m.kind).toLowerCase()}-${m.metadata.name}.yaml`);
     manifests.forEach((m, i) => files.add(path.posix.join(baseDir, names[i]), toYaml(m)));
     files.add(path.posix.join(baseDir, 'kustomization.yaml'), toYaml(kustomization({ resources: [...names].sort() })));

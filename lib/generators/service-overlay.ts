@@ -13,6 +13,7 @@ import { podScheduling } from '../constructs/pod-scheduling';
 import { MONITOR_FILE, serviceMonitor } from './monitors';
 import { tracingAnnotations } from './observability';
 import { rolloutOverlay } from './rollout-overlay';
+import { chartJson } from '../constructs/chart-json';
 
 /** Annotation that changes whenever a service's configuration does, so pods roll. */
 const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
@@ -148,7 +149,7 @@ function serviceOverlay(options: ServiceOverlayOptions): Record<string, unknown>
     podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash },
     extra: [
       ...(files['hpa.yaml'] ? [files['hpa.yaml'] as RenderedObject] : []),
-      ...(env.disruptionBudget ? (service.disruptionBudget.toJson() as RenderedObject[]) : []),
+      ...(env.disruptionBudget ? (chartJson(service.disruptionBudget) as RenderedObject[]) : []),
     ],
   });
   Object.assign(files, custom.files);

@@ -19,6 +19,8 @@ import { pinFile } from '../kube/cluster-overlays';
 import { Placement, placementsOf } from '../generators/placement';
 import { Environment } from '../model/environment';
 import { SynthOptions } from './synth-options';
+import { App } from 'cdk8s';
+import { withPreparedApp } from '../constructs/chart-json';
 
 /** Every generator, in the order synth runs them. */
 export const GENERATORS: readonly Generator[] = [
@@ -46,11 +48,14 @@ export type PinReader = (file: string, image: string) => ImagePin | undefined;
  */
 export function render(platform: Platform, options: SynthOptions = {}, readPin: PinReader = () => undefined): FileSet {
   platform.validate();
-  const view = platformView(platform, options, readPin);
-  const files = new FileSet();
-  for (const generate of GENERATORS) generate(view, files);
-  for (const [file, content] of Object.entries(options.extraFiles ?? {})) files.add(file, content);
-  return files;
+  // The app is prepared once (dependencies, validation) for the charts every generator lists.
+  return withPreparedApp(App.of(platform), () => {
+    const view = platformView(platform, options, readPin);
+    const files = new FileSet();
+    for (const generate of GENERATORS) generate(view, files);
+    for (const [file, content] of Object.entries(options.extraFiles ?? {})) files.add(file, content);
+    return files;
+  });
 }
 
 /** Fills the defaults of `options` once: where each kind of file goes. */

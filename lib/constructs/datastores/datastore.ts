@@ -22,6 +22,7 @@ import {
   singleInstancePatch,
 } from './single-instance';
 import { checkProps, shape } from '../../core/props-shape';
+import { chartJson } from '../chart-json';
 
 /** Variable names a client reads a datastore's connection from, field by field. */
 export interface ConnectionFields {
@@ -593,7 +594,7 @@ export class Datastore extends Construct implements IEndpoint, DatastoreContext 
 
   /** The base manifests of the single topology. */
   public baseManifests(): ReturnType<Chart['toJson']> {
-    return this.base.toJson();
+    return chartJson(this.base);
   }
 
   /**
