@@ -13,6 +13,7 @@ import { resolveAppEntry } from './lib/synth/app-entry';
 import { loadApp } from './lib/synth/load-app';
 import { layoutOf, render } from './lib/synth/render';
 import { readTree, tempDir } from './test/support';
+import { SECRET_STORE_DIR } from './lib/generators/secret-store';
 
 const entry = resolveAppEntry({ cwd: __dirname });
 const { platform, options } = loadApp(entry);
@@ -102,6 +103,12 @@ describe(`${platform.name} platform`, () => {
     for (const service of platform.services)
       expect(files).toHaveProperty([`${layout.outdir}/${service.name}/kustomization.yaml`]);
     const own = new Set(['shared', ...platform.datastores.map((d) => d.name), ...platform.bundles.map((b) => b.name)]);
+    // Prod's fenced ClusterSecretStore has a directory of its own, beside the services'.
+    expect(Object.keys(files).filter((f) => f.includes(`/${SECRET_STORE_DIR}/`))).toEqual([
+      `${layout.overlaysDir}/prod/${SECRET_STORE_DIR}/clustersecretstore.yaml`,
+      `${layout.overlaysDir}/prod/${SECRET_STORE_DIR}/kustomization.yaml`,
+    ]);
+    own.add(SECRET_STORE_DIR);
     for (const env of table.environments) {
       const dirs = new Set(
         Object.keys(files)

@@ -16,6 +16,7 @@ import {
   RolloutStrategy,
   Scaling,
   SecretSource,
+  SecretStoreProvider,
   Sli,
   Tls,
   Tracing,
@@ -23,6 +24,20 @@ import {
 
 /** The OpenTelemetry collector the deployed environments export traces to (OTLP over gRPC). */
 const OTEL_COLLECTOR = 'http://otel-collector.observability.svc:4317';
+
+/**
+ * Prod's secrets: HashiCorp Vault's KV v2 engine at `secret/`, installed by its Helm chart
+ * (Service `vault` in namespace `vault`, port 8200), read by the External Secrets Operator
+ * (its chart's ServiceAccount `external-secrets` in `external-secrets`) through Vault's
+ * Kubernetes auth role `craftista-prod`. Synth writes the ClusterSecretStore, fenced to
+ * `craftista-prod`; no credential is in git.
+ */
+const PROD_SECRETS = SecretStoreProvider.vault({
+  server: 'http://vault.vault.svc:8200',
+  path: 'secret',
+  role: 'craftista-prod',
+  serviceAccount: { namespace: 'external-secrets', name: 'external-secrets' },
+});
 
 /**
  * Craftista's environment table (seed 003): the one place where dev, staging and prod differ.
@@ -146,7 +161,11 @@ export const environmentProps: EnvironmentProps[] = [
       storage: '20Gi',
       backup: { schedule: '0 * * * *', retentionDays: 30, storage: '50Gi', objectStore: 's3://craftista-backups/prod' },
     },
-    secrets: SecretSource.externalSecrets({ storeName: 'craftista-vault', keyPrefix: 'craftista/prod' }),
+    secrets: SecretSource.externalSecrets({
+      storeName: 'craftista-vault',
+      keyPrefix: 'craftista/prod',
+      provider: PROD_SECRETS,
+    }),
     syncWindow: { startHour: 9, endHour: 17, days: '1-5', timeZone: 'UTC' },
     scheduling: { priorityClassName: 'craftista-critical', zoneSpread: true },
     operations: {
