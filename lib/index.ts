@@ -36,7 +36,15 @@ export type { AutoscaleOptions } from './model/scaling';
 export { SecretSource } from './model/secret-source';
 export type { ExternalSecretsOptions } from './model/secret-source';
 export { SecretStoreProvider } from './model/secret-store-provider';
-export type { OnePasswordConnectOptions, StoreCredentialRef, VaultOptions } from './model/secret-store-provider';
+export type {
+  AwsSecretsManagerOptions,
+  AzureKeyVaultOptions,
+  InfisicalOptions,
+  OnePasswordConnectOptions,
+  StoreCredentialRef,
+  StoreServiceAccountRef,
+  VaultOptions,
+} from './model/secret-store-provider';
 export type { ImagePullPolicy, SchedulingProps } from './model/scheduling';
 export type { SyncWindowProps } from './model/sync-window';
 export { Tracing } from './model/tracing';

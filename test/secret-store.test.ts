@@ -215,3 +215,155 @@ describe('secret stores', () => {
     );
   });
 });
+
+describe('secret store providers', () => {
+  const SERVICE_ACCOUNT = { namespace: 'external-secrets', name: 'external-secrets' };
+  const INFISICAL = {
+    projectSlug: 'shop',
+    environmentSlug: 'env0',
+    clientId: { namespace: 'external-secrets', name: 'infisical-shop-env0', key: 'clientId' },
+    clientSecret: { namespace: 'external-secrets', name: 'infisical-shop-env0', key: 'clientSecret' },
+  };
+
+  /** The ClusterSecretStore env0 gets from `provider`, checked against the operator's CRD. */
+  function storeOf(provider: SecretStoreProvider): any {
+    const files = new Map(render(platformOf([{ secrets: external('shop/env0', provider) }])).entries());
+    const [store] = docs(files, 'overlays/env0/secret-store/clustersecretstore.yaml');
+    expect(store.spec.conditions).toEqual([{ namespaces: ['shop-env0'] }]);
+    expect(schemaFindings(store)).toEqual([]);
+    return store;
+  }
+
+  test('writes an AWS Secrets Manager store authenticated through IRSA, which the CRD accepts', () => {
+    const store = storeOf(
+      SecretStoreProvider.awsSecretsManager({ region: 'eu-central-1', serviceAccount: SERVICE_ACCOUNT }),
+    );
+    expect(store.spec.provider).toEqual({
+      aws: {
+        service: 'SecretsManager',
+        region: 'eu-central-1',
+        auth: { jwt: { serviceAccountRef: { namespace: 'external-secrets', name: 'external-secrets' } } },
+      },
+    });
+    // The check can fail: the CRD requires the service.
+    const broken = { ...store, spec: { ...store.spec, provider: { aws: { region: 'eu-central-1' } } } };
+    expect(schemaFindings(broken)).toEqual(['spec.provider.aws is missing required field service']);
+  });
+
+  test('writes an Infisical store with Infisical Cloud and the root folder by default, which the CRD accepts', () => {
+    const store = storeOf(SecretStoreProvider.infisical(INFISICAL));
+    expect(store.spec.provider).toEqual({
+      infisical: {
+        hostAPI: 'https://app.infisical.com/api',
+        auth: {
+          universalAuthCredentials: {
+            clientId: { namespace: 'external-secrets', name: 'infisical-shop-env0', key: 'clientId' },
+            clientSecret: { namespace: 'external-secrets', name: 'infisical-shop-env0', key: 'clientSecret' },
+          },
+        },
+        secretsScope: { projectSlug: 'shop', environmentSlug: 'env0', secretsPath: '/' },
+      },
+    });
+  });
+
+  test('writes an Infisical store on a self-hosted API and a folder when given', () => {
+    const store = storeOf(
+      SecretStoreProvider.infisical({
+        ...INFISICAL,
+        hostAPI: 'https://infisical.example.com/api',
+        secretsPath: '/shop',
+      }),
+    );
+    expect(store.spec.provider.infisical.hostAPI).toBe('https://infisical.example.com/api');
+    expect(store.spec.provider.infisical.secretsScope).toEqual({
+      projectSlug: 'shop',
+      environmentSlug: 'env0',
+      secretsPath: '/shop',
+    });
+  });
+
+  test('writes an Azure Key Vault store authenticated with Workload Identity, which the CRD accepts', () => {
+    const store = storeOf(
+      SecretStoreProvider.azureKeyVault({
+        vaultUrl: 'https://shop-env0.vault.azure.net',
+        serviceAccount: SERVICE_ACCOUNT,
+      }),
+    );
+    expect(store.spec.provider).toEqual({
+      azurekv: {
+        vaultUrl: 'https://shop-env0.vault.azure.net',
+        authType: 'WorkloadIdentity',
+        serviceAccountRef: { namespace: 'external-secrets', name: 'external-secrets' },
+      },
+    });
+    // The check can fail: the CRD knows only its authentication types.
+    const broken = {
+      ...store,
+      spec: { ...store.spec, provider: { azurekv: { ...store.spec.provider.azurekv, authType: 'Password' } } },
+    };
+    expect(schemaFindings(broken)).toEqual([
+      'spec.provider.azurekv.authType must be one of "ServicePrincipal", "ManagedIdentity", "WorkloadIdentity", got "Password"',
+    ]);
+  });
+
+  test('fails on an AWS region or service account that is not one', () => {
+    expect(() =>
+      SecretStoreProvider.awsSecretsManager({ region: 'Frankfurt', serviceAccount: SERVICE_ACCOUNT }),
+    ).toThrow(
+      '[SecretStoreProvider.awsSecretsManager] region must be an AWS region such as eu-central-1, got "Frankfurt"',
+    );
+    expect(() =>
+      SecretStoreProvider.awsSecretsManager({
+        region: 'eu-central-1',
+        serviceAccount: { namespace: 'external-secrets', name: 'External_Secrets' },
+      }),
+    ).toThrow(
+      '[SecretStoreProvider.awsSecretsManager] serviceAccount.name must be a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with an alphanumeric, at most 63 characters), got "External_Secrets"',
+    );
+    expect(() =>
+      SecretStoreProvider.awsSecretsManager({
+        region: 'eu-central-1',
+        serviceAccount: SERVICE_ACCOUNT,
+        roleArn: 'arn:aws:iam::123456789012:role/shop',
+      } as never),
+    ).toThrow(
+      '[SecretStoreProvider.awsSecretsManager] unknown prop roleArn (AwsSecretsManagerOptions); allowed: region, serviceAccount',
+    );
+  });
+
+  test('fails on Infisical settings that are no URL, no slug, no folder or no credential reference', () => {
+    expect(() => SecretStoreProvider.infisical({ ...INFISICAL, hostAPI: 'app.infisical.com' })).toThrow(
+      '[SecretStoreProvider.infisical] hostAPI must be an http(s) URL, got "app.infisical.com"',
+    );
+    expect(() => SecretStoreProvider.infisical({ ...INFISICAL, projectSlug: 'Shop Project' })).toThrow(
+      '[SecretStoreProvider.infisical] projectSlug must be an Infisical slug (lowercase letters and digits joined by single \'-\', at most 64 characters), got "Shop Project"',
+    );
+    expect(() => SecretStoreProvider.infisical({ ...INFISICAL, environmentSlug: 'env--0' })).toThrow(
+      '[SecretStoreProvider.infisical] environmentSlug must be an Infisical slug (lowercase letters and digits joined by single \'-\', at most 64 characters), got "env--0"',
+    );
+    expect(() => SecretStoreProvider.infisical({ ...INFISICAL, secretsPath: 'shop' })).toThrow(
+      '[SecretStoreProvider.infisical] secretsPath must be a folder starting with \'/\', got "shop"',
+    );
+    expect(() =>
+      SecretStoreProvider.infisical({ ...INFISICAL, clientSecret: { ...INFISICAL.clientSecret, namespace: 'Shop' } }),
+    ).toThrow(
+      '[SecretStoreProvider.infisical] clientSecret.namespace must be a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with an alphanumeric, at most 63 characters), got "Shop"',
+    );
+    expect(() =>
+      SecretStoreProvider.infisical({
+        ...INFISICAL,
+        clientId: { namespace: 'external-secrets', name: 'infisical' },
+      } as never),
+    ).toThrow(
+      "[SecretStoreProvider.infisical] clientId.key must be a Secret key (letters, digits, '-', '_' and '.'), got undefined",
+    );
+  });
+
+  test('fails on an Azure Key Vault URL that is not https', () => {
+    expect(() =>
+      SecretStoreProvider.azureKeyVault({ vaultUrl: 'http://shop.vault.azure.net', serviceAccount: SERVICE_ACCOUNT }),
+    ).toThrow(
+      '[SecretStoreProvider.azureKeyVault] vaultUrl must be an https URL such as https://<vault-name>.vault.azure.net, got "http://shop.vault.azure.net"',
+    );
+  });
+});
