@@ -9,6 +9,7 @@ import {
   Platform,
   Scaling,
   SecretSource,
+  SecretStoreProvider,
   SynthOptions,
   Worker,
 } from '../../lib';
@@ -23,6 +24,45 @@ const PRODUCTION_DATASTORES = {
   replicas: { postgres: 2 },
   poolers: { postgres: { instances: 3 } },
 };
+
+/**
+ * The cloud environments' secrets (seed 004: "Infisical + K8s secrets"): Infisical Cloud's API,
+ * project `celery-platform`, whose environments are named like the table's. Each environment
+ * logs in as a machine identity of its own (Universal Auth), its client ID and secret in Secret
+ * `infisical-celery-<env>` of namespace `external-secrets`, created out of band. Remote keys are
+ * absolute paths, `/celery-platform/<secret>` (a folder of the environment), each secret's value
+ * JSON with one property per key: keys without a leading `/` would be names in `secretsPath`.
+ */
+function infisical(env: string): SecretSource {
+  const credentials = { namespace: 'external-secrets', name: `infisical-celery-${env}` };
+  return SecretSource.externalSecrets({
+    storeName: 'infisical',
+    keyPrefix: '/celery-platform',
+    provider: SecretStoreProvider.infisical({
+      projectSlug: 'celery-platform',
+      environmentSlug: env,
+      clientId: { ...credentials, key: 'clientId' },
+      clientSecret: { ...credentials, key: 'clientSecret' },
+    }),
+  });
+}
+
+/**
+ * Production's secrets (seed 004: "Infisical + Azure Vault"): Infisical syncs the production
+ * environment into Azure Key Vault `celery-production`, which the operator reads with Workload
+ * Identity (the External Secrets chart's ServiceAccount `external-secrets`, federated with an
+ * Entra ID identity through its annotations), so production's cluster holds no Infisical
+ * credential. Key Vault names are `secret/<name>` (object type, then a name of letters, digits
+ * and '-'), each value JSON with one property per key.
+ */
+const PRODUCTION_SECRETS = SecretSource.externalSecrets({
+  storeName: 'infisical-azure-key-vault',
+  keyPrefix: 'secret',
+  provider: SecretStoreProvider.azureKeyVault({
+    vaultUrl: 'https://celery-production.vault.azure.net',
+    serviceAccount: { namespace: 'external-secrets', name: 'external-secrets' },
+  }),
+});
 
 /**
  * The celery platform's environment table (seed 004). Preprod is "production-like" in the seed
@@ -51,7 +91,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'development',
     namespace: 'celery-development',
-    secrets: SecretSource.externalSecrets({ storeName: 'infisical', keyPrefix: 'celery-platform/development' }),
+    secrets: infisical('development'),
     purpose: 'Team collaboration (Infisical + Kubernetes secrets)',
     scaling: Scaling.fixed(1),
     resources: { cpu: '250m', memory: '512Mi' },
@@ -65,7 +105,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'staging',
     namespace: 'celery-staging',
-    secrets: SecretSource.externalSecrets({ storeName: 'infisical', keyPrefix: 'celery-platform/staging' }),
+    secrets: infisical('staging'),
     purpose: 'Pre-release testing (Infisical + Kubernetes secrets)',
     scaling: Scaling.fixed(2),
     resources: { cpu: '500m', memory: '512Mi' },
@@ -85,7 +125,7 @@ export const environments = new EnvironmentTable([
   {
     name: 'preprod',
     namespace: 'celery-preprod',
-    secrets: SecretSource.externalSecrets({ storeName: 'infisical', keyPrefix: 'celery-platform/preprod' }),
+    secrets: infisical('preprod'),
     purpose: 'Final validation, production-like (Infisical + Kubernetes secrets)',
     scaling: Scaling.fixed(2),
     resources: { cpu: '500m', memory: '1Gi' },
@@ -102,10 +142,7 @@ export const environments = new EnvironmentTable([
     name: 'production',
     namespace: 'celery-production',
     scheduling: { priorityClassName: 'celery-critical', zoneSpread: true },
-    secrets: SecretSource.externalSecrets({
-      storeName: 'infisical-azure-key-vault',
-      keyPrefix: 'celery-platform/production',
-    }),
+    secrets: PRODUCTION_SECRETS,
     purpose: 'Live user traffic (Infisical + Azure Key Vault)',
     scaling: Scaling.autoscale({ minReplicas: 3, maxReplicas: 10 }),
     resources: { cpu: '1', memory: '1Gi' },

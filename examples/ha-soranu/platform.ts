@@ -9,8 +9,26 @@ import {
   Platform,
   Scaling,
   SecretSource,
+  SecretStoreProvider,
   SynthOptions,
 } from '../../lib';
+
+/**
+ * Prod's secrets: AWS Secrets Manager in eu-central-1, where the first cluster and the primary
+ * databases run (assumed: prod-us reads the same secrets across regions, one copy to rotate).
+ * The operator assumes its IAM role through IRSA: the External Secrets chart's ServiceAccount
+ * `external-secrets` in `external-secrets`, annotated with the role on each cluster. Synth writes
+ * the store on both clusters, fenced to `ha-soranu`. The clusters' Argo CD credentials are read
+ * on Argo CD's own cluster through a store of the same name managed there.
+ */
+const PROD_SECRETS = SecretSource.externalSecrets({
+  storeName: 'aws-secrets-manager',
+  keyPrefix: 'ha-soranu/prod',
+  provider: SecretStoreProvider.awsSecretsManager({
+    region: 'eu-central-1',
+    serviceAccount: { namespace: 'external-secrets', name: 'external-secrets' },
+  }),
+});
 
 /**
  * ha-soranu's environments (seed 001): in dev every datastore runs in the cluster; in prod
@@ -47,7 +65,7 @@ export const environments = new EnvironmentTable([
       resources: { cpu: '1', memory: '2Gi' },
       storage: '50Gi',
     },
-    secrets: SecretSource.externalSecrets({ storeName: 'aws-secrets-manager', keyPrefix: 'ha-soranu/prod' }),
+    secrets: PROD_SECRETS,
     validation: { requireNetworkPolicy: true },
     // Two regional EKS clusters, each on the managed Postgres and Redis of its region; they share
     // prod's image pins unless a wave (`npm run promote -- dev prod --cluster prod-eu`) splits them.

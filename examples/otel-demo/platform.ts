@@ -13,6 +13,7 @@ import {
   Probe,
   Scaling,
   SecretSource,
+  SecretStoreProvider,
   SynthOptions,
   Tls,
   VolumeSource,
@@ -42,6 +43,24 @@ const OTLP = { grpc: 4317, http: 4318 } as const;
  * ConfigMaps exist would fail on them.
  */
 const OUT_OF_BAND_CONFIG = { 'config-ref': 'off' } as const;
+
+/**
+ * Prod's secrets (ours: upstream keeps none): HashiCorp Vault's KV v2 engine at `secret/`,
+ * installed by its Helm chart (Service `vault` in namespace `vault`, port 8200), read by the
+ * External Secrets Operator (its chart's ServiceAccount `external-secrets` in
+ * `external-secrets`) through Vault's Kubernetes auth role `otel-demo-prod`. Synth writes the
+ * store, fenced to `otel-demo-prod`.
+ */
+const PROD_SECRETS = SecretSource.externalSecrets({
+  storeName: 'otel-demo-secrets',
+  keyPrefix: 'otel-demo/prod',
+  provider: SecretStoreProvider.vault({
+    server: 'http://vault.vault.svc:8200',
+    path: 'secret',
+    role: 'otel-demo-prod',
+    serviceAccount: { namespace: 'external-secrets', name: 'external-secrets' },
+  }),
+});
 
 /**
  * Ours, not upstream's (which publishes one namespace and no environments): dev is upstream's
@@ -78,7 +97,7 @@ export const environments = new EnvironmentTable([
       resources: { cpu: '500m', memory: '1Gi' },
       storage: '20Gi',
     },
-    secrets: SecretSource.externalSecrets({ storeName: 'otel-demo-secrets', keyPrefix: 'otel-demo/prod' }),
+    secrets: PROD_SECRETS,
     validation: { requireNetworkPolicy: true, severities: OUT_OF_BAND_CONFIG },
   },
 ]);

@@ -11,9 +11,25 @@ import {
   renderSkaffold,
   Scaling,
   SecretSource,
+  SecretStoreProvider,
   SynthOptions,
   Worker,
 } from '../../lib';
+
+/**
+ * Prod's secrets: AWS Secrets Manager beside the EKS cluster, in us-east-1 (assumed: the seed
+ * names no region; us-east-1 is AWS's default), read by the operator through IRSA with the
+ * External Secrets chart's ServiceAccount `external-secrets` in `external-secrets`. Synth writes
+ * the store, fenced to prod's namespace `she2pookie`.
+ */
+const PROD_SECRETS = SecretSource.externalSecrets({
+  storeName: 'aws-secrets-manager',
+  keyPrefix: 'she2pookie/prod',
+  provider: SecretStoreProvider.awsSecretsManager({
+    region: 'us-east-1',
+    serviceAccount: { namespace: 'external-secrets', name: 'external-secrets' },
+  }),
+});
 
 /**
  * she2pookie's run modes (seed 000) as an environment table: Local Headless (Redis and Kafka in
@@ -70,7 +86,7 @@ export const environments = new EnvironmentTable([
     resources: { cpu: '500m', memory: '512Mi' },
     variables: { LOG_LEVEL: 'WARN' },
     datastores: { topology: DatastoreTopology.HA, resources: { cpu: '1', memory: '2Gi' }, storage: '20Gi' },
-    secrets: SecretSource.externalSecrets({ storeName: 'aws-secrets-manager', keyPrefix: 'she2pookie/prod' }),
+    secrets: PROD_SECRETS,
     validation: { requireNetworkPolicy: true },
     // Deployed by Argo CD to its own EKS cluster, registered in Argo CD under this name.
     clusters: [{ name: 'she2pookie-prod', purpose: 'EKS' }],
