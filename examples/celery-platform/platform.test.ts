@@ -146,4 +146,59 @@ describe('celery-platform example (seed 004)', () => {
       }
     }
   });
+
+  test.each(['development', 'staging', 'preprod'])(
+    '%s reads Infisical through a ClusterSecretStore admitting its namespace only, its own machine identity',
+    (env) => {
+      const objects = render(env);
+      const store = find(objects, 'ClusterSecretStore', 'infisical');
+      expect(store.metadata.namespace).toBeUndefined();
+      expect(store.spec.conditions).toEqual([{ namespaces: [`celery-${env}`] }]);
+      const credentials = { namespace: 'external-secrets', name: `infisical-celery-${env}` };
+      expect(store.spec.provider).toEqual({
+        infisical: {
+          hostAPI: 'https://app.infisical.com/api',
+          auth: {
+            universalAuthCredentials: {
+              clientId: { ...credentials, key: 'clientId' },
+              clientSecret: { ...credentials, key: 'clientSecret' },
+            },
+          },
+          secretsScope: { projectSlug: 'celery-platform', environmentSlug: env, secretsPath: '/' },
+        },
+      });
+      // Absolute paths: Infisical reads keys without a leading '/' as names in secretsPath.
+      const secrets = find(objects, 'ExternalSecret', 'celery-secrets');
+      expect(secrets.spec.data[0].remoteRef).toEqual({
+        key: '/celery-platform/celery-secrets',
+        property: 'AZURE_CLIENT_ID',
+      });
+    },
+  );
+
+  test('production reads Azure Key Vault with Workload Identity through a store admitting celery-production only', () => {
+    const objects = render('production');
+    expect(find(objects, 'ClusterSecretStore', 'infisical')).toBeUndefined();
+    const store = find(objects, 'ClusterSecretStore', 'infisical-azure-key-vault');
+    expect(store.spec).toEqual({
+      conditions: [{ namespaces: ['celery-production'] }],
+      provider: {
+        azurekv: {
+          vaultUrl: 'https://celery-production.vault.azure.net',
+          authType: 'WorkloadIdentity',
+          serviceAccountRef: { namespace: 'external-secrets', name: 'external-secrets' },
+        },
+      },
+    });
+    // Key Vault names are <object type>/<name>.
+    const keys = (objects.filter((o) => o.kind === 'ExternalSecret') as any[]).flatMap((e) =>
+      e.spec.data.map((d: any) => d.remoteRef.key),
+    );
+    expect([...new Set(keys)].sort()).toEqual([
+      'secret/celery-secrets',
+      'secret/postgres-credentials',
+      'secret/redis-credentials',
+    ]);
+    expect(render('local').filter((o) => o.kind === 'ClusterSecretStore')).toEqual([]);
+  });
 });

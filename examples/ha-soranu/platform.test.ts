@@ -110,4 +110,28 @@ describe('ha-soranu example (seed 001)', () => {
       expect(container(objects, 'auth-service').image).toBe('ha-soranu/auth-service:0.4.0');
     }
   });
+
+  test('each prod cluster reads AWS Secrets Manager through IRSA with a store admitting ha-soranu only; dev has none', () => {
+    for (const cluster of ['prod-eu', 'prod-us']) {
+      const objects = kustomizeSync(path.join(root, 'overlays', 'prod', 'clusters', cluster));
+      const store = objects.find((o) => o.kind === 'ClusterSecretStore') as any;
+      expect(store.metadata.name).toBe('aws-secrets-manager');
+      expect(store.spec).toEqual({
+        conditions: [{ namespaces: ['ha-soranu'] }],
+        provider: {
+          aws: {
+            service: 'SecretsManager',
+            region: 'eu-central-1',
+            auth: { jwt: { serviceAccountRef: { namespace: 'external-secrets', name: 'external-secrets' } } },
+          },
+        },
+      });
+      const app = parse(
+        fs.readFileSync(path.join(root, 'argocd', 'apps', 'prod', cluster, 'secret-store.yaml'), 'utf8'),
+      );
+      expect(app.spec.source.path).toBe(`overlays/prod/clusters/${cluster}/secret-store`);
+      expect(app.spec.destination.name).toBe(cluster);
+    }
+    expect(render('dev').filter((o) => o.kind === 'ClusterSecretStore')).toEqual([]);
+  });
 });

@@ -356,4 +356,28 @@ describe('otel-demo example (the OpenTelemetry Demo 2.1.3)', () => {
     const egress = JSON.stringify(find(rendered.prod, 'NetworkPolicy', 'allow-checkout-egress').spec.egress);
     expect(egress).not.toContain('otel-collector');
   });
+
+  test('prod reads Vault through a ClusterSecretStore admitting otel-demo-prod only; dev has none', () => {
+    const store = find(rendered.prod, 'ClusterSecretStore', 'otel-demo-secrets');
+    expect(store.spec).toEqual({
+      conditions: [{ namespaces: ['otel-demo-prod'] }],
+      provider: {
+        vault: {
+          server: 'http://vault.vault.svc:8200',
+          path: 'secret',
+          version: 'v2',
+          auth: {
+            kubernetes: {
+              mountPath: 'kubernetes',
+              role: 'otel-demo-prod',
+              serviceAccountRef: { namespace: 'external-secrets', name: 'external-secrets' },
+            },
+          },
+        },
+      },
+    });
+    const stores = rendered.prod.filter((o) => o.kind === 'ExternalSecret').map((o: any) => o.spec.secretStoreRef.name);
+    expect(new Set(stores)).toEqual(new Set(['otel-demo-secrets']));
+    expect(rendered.dev.filter((o) => o.kind === 'ClusterSecretStore')).toEqual([]);
+  });
 });

@@ -120,4 +120,23 @@ describe('she2pookie example (seed 000)', () => {
       { name: 'she2pookie-prod', namespace: 'she2pookie' },
     ]);
   });
+
+  test('prod reads AWS Secrets Manager through IRSA with a store admitting she2pookie only; the kind modes have none', () => {
+    const store = render('prod').find((o) => o.kind === 'ClusterSecretStore') as any;
+    expect(store.metadata.name).toBe('aws-secrets-manager');
+    expect(store.spec).toEqual({
+      conditions: [{ namespaces: ['she2pookie'] }],
+      provider: {
+        aws: {
+          service: 'SecretsManager',
+          region: 'us-east-1',
+          auth: { jwt: { serviceAccountRef: { namespace: 'external-secrets', name: 'external-secrets' } } },
+        },
+      },
+    });
+    const app = parse(fs.readFileSync(path.join(root, 'argocd', 'apps', 'prod', 'secret-store.yaml'), 'utf8'));
+    expect(app.spec.destination.name).toBe('she2pookie-prod');
+    for (const env of ['kind-headless', 'kind', 'test'])
+      expect(render(env).filter((o) => o.kind === 'ClusterSecretStore')).toEqual([]);
+  });
 });
