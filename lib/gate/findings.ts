@@ -124,6 +124,10 @@ export const CHECKS = {
   'rbac-wildcard': 'no Role grants every verb on every resource (Polaris rolebindingClusterAdminRole)',
   'acme-host':
     'a Certificate from an ACME issuer names only hosts a public CA can issue (no .local, .internal, .test, ...)',
+  'secret-store-fenced':
+    'a ClusterSecretStore in the output admits only the namespace of the ExternalSecrets that read it (spec.conditions)',
+  'secret-store-external':
+    'an ExternalSecret reads a ClusterSecretStore the output does not define (its fence cannot be seen)',
   'pdb-required': 'workloads have a PodDisruptionBudget where the environment requires one',
   'network-policy-required': 'pods are covered by a NetworkPolicy where the environment requires one',
   'network-egress':
@@ -150,6 +154,7 @@ export const DEFAULT_SEVERITIES: Readonly<Partial<Record<CheckId, 'warning'>>> =
   'instance-label': 'warning',
   'hpa-min-replicas': 'warning',
   'ingress-tls': 'warning',
+  'secret-store-external': 'warning',
 };
 
 /** The id of a check the gate runs: what findings, waivers and severities name. */

@@ -30,6 +30,7 @@ import { checkEnvironmentPolicy, checkPolicy } from './policy';
 import { checkOperatorPodSecurity } from './operator-pods';
 import { checkOperatorPodTemplate } from './operator-templates';
 import { checkAcmeHosts } from './acme-hosts';
+import { checkSecretStoreFence } from './secret-store-fence';
 import { checkWorkloadEnvironment, checkWorkloadObject } from './workload-checks';
 import { kubectlIdentity, overlayInputFiles, renderOverlays } from '../kube/render-cache';
 import { checkSchema, checkUnknownFields, CrdIndex, crdIndex } from './schema';
@@ -230,6 +231,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
           ...checkOperatorPodSecurity(objects),
           ...checkWorkloadEnvironment(objects),
           ...checkAcmeHosts(objects),
+          ...checkSecretStoreFence(objects),
           ...checkMonitoring(objects, monitoringOf(platform, env)),
           ...checkNetworkEgress(objects, egressOf(platform, env)),
           ...(options.extraChecks ?? []).flatMap((check) => check(env, objects, dir)),
