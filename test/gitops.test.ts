@@ -10,7 +10,7 @@ import { podTemplateOf, selects } from '../lib/gate/pods';
 import { manualSecrets } from '../lib/generators/shared-overlay';
 import { kustomizeSync } from '../lib/kube/kubectl';
 import { bazaar } from './fixtures/platforms/bazaar';
-import { readTree, synthBazaar, tempDir } from './support';
+import { DNS_EGRESS_RULE, readTree, synthBazaar, tempDir } from './support';
 import { K8sObject } from '../lib/kube/object';
 
 const root = tempDir();
@@ -131,20 +131,7 @@ describe('network policies', () => {
         podSelector: {},
         policyTypes: ['Egress'],
       });
-      expect(find(env, 'NetworkPolicy', 'allow-dns-egress').spec.egress).toEqual([
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-            },
-          ],
-          ports: [
-            { protocol: 'UDP', port: 53 },
-            { protocol: 'TCP', port: 53 },
-          ],
-        },
-      ]);
+      expect(find(env, 'NetworkPolicy', 'allow-dns-egress').spec.egress).toEqual([DNS_EGRESS_RULE]);
       const egress = find(env, 'NetworkPolicy', 'allow-frontend-egress').spec.egress;
       // the three services, then the OpenTelemetry collector's OTLP port (tracing is on in both); DNS is allow-dns-egress's
       expect(egress.map((e: any) => e.ports[0].port)).toEqual([5000, 8080, 8080, 4317]);

@@ -21,23 +21,12 @@ import { kustomizeSync } from '../lib/kube/kubectl';
 import { K8sObject } from '../lib/kube/object';
 import { render } from '../lib/synth/render';
 import { bazaar } from './fixtures/platforms/bazaar';
-import { synthBazaar, tempDir, testChart } from './support';
+import { DNS_EGRESS_RULE, synthBazaar, tempDir, testChart } from './support';
 
 const policiesOf = (files: Map<string, string>, env: string) =>
   yaml.loadAll(files.get(`overlays/${env}/shared/network-policies.yaml`)!) as Record<string, any>[];
 const named = (policies: Record<string, any>[], name: string) => policies.find((p) => p.metadata.name === name)!;
-const DNS = {
-  to: [
-    {
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-    },
-  ],
-  ports: [
-    { protocol: 'UDP', port: 53 },
-    { protocol: 'TCP', port: 53 },
-  ],
-};
+const DNS = DNS_EGRESS_RULE;
 const API_SERVER = {
   to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
   ports: [

@@ -138,3 +138,20 @@ export function runCommand(
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * The egress rule of `allow-dns-egress`, as every default-deny environment renders it: kube-dns
+ * in kube-system, UDP and TCP 53 (a literal, so tests do not take it from the code under test).
+ */
+export const DNS_EGRESS_RULE = {
+  to: [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    },
+  ],
+  ports: [
+    { protocol: 'UDP', port: 53 },
+    { protocol: 'TCP', port: 53 },
+  ],
+};

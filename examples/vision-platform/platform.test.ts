@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { App } from 'cdk8s';
 import { synth } from '../../lib';
 import { kustomizeSync } from '../../lib/kube/kubectl';
-import { readTree, tempDir } from '../../test/support';
+import { DNS_EGRESS_RULE, readTree, tempDir } from '../../test/support';
 import { visionPlatform } from './platform';
 import { K8sObject } from '../../lib/kube/object';
 
@@ -202,20 +202,7 @@ describe('vision-platform example (seed 002)', () => {
       expect(policy('allow-dns-egress').spec).toEqual({
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-              },
-            ],
-            ports: [
-              { protocol: 'UDP', port: 53 },
-              { protocol: 'TCP', port: 53 },
-            ],
-          },
-        ],
+        egress: [DNS_EGRESS_RULE],
       });
       // Least privilege: the frontend, a consumer of platform-config but not of its connections,
       // reaches nothing but DNS (and the collector where prod traces).
